@@ -237,3 +237,55 @@ def load_plan(path: Path) -> Plan:
     except UnicodeDecodeError as exc:
         raise DataError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
     return parse_plan(text, source=str(path))
+
+
+def load_plan_titles_en(plan: Plan, root: Path | None = None) -> dict[tuple[str, int], str]:
+    """Read the English section headings and measure titles, checked against the plan.
+
+    Parameters
+    ----------
+    plan : Plan
+        The parsed plan; every section and measure must have exactly one English title whose
+        ``title_zh`` matches the parsed heading or title.
+    root : Path, optional
+        The data directory.
+
+    Returns
+    -------
+    dict
+        ``{("section", n): title_en, ("measure", n): title_en}``.
+
+    Raises
+    ------
+    DataError
+        Naming the file and row of a title that does not match the plan, or naming what is missing.
+    """
+    from geo import paths
+    from geo.tables import LINE, read_table
+
+    path = paths.data_path(paths.PLAN_EN_FILE, root)
+    frame = read_table(path, ("kind", "number", "title_zh", "title_en"))
+    expected = {("section", s.number): s.heading for s in plan.sections}
+    expected.update({("measure", m.number): m.title for m in plan.measures})
+    titles: dict[tuple[str, int], str] = {}
+    for row in frame.to_dict("records"):
+        where = f"{path}, row {row[LINE]}"
+        try:
+            key = (row["kind"], int(row["number"]))
+        except ValueError:
+            raise DataError(f"{where}: number {row['number']!r} is not an integer") from None
+        if key not in expected:
+            raise DataError(f"{where}: the plan has no {key[0]} {key[1]}")
+        if key in titles:
+            raise DataError(f"{where}: duplicate {key[0]} {key[1]}")
+        if row["title_zh"] != expected[key]:
+            raise DataError(f"{where}: title_zh {row['title_zh']!r} does not match the plan's "
+                            f"{expected[key]!r}")
+        if not row["title_en"]:
+            raise DataError(f"{where}: empty title_en")
+        titles[key] = row["title_en"]
+    missing = sorted(set(expected) - set(titles))
+    if missing:
+        raise DataError(f"{path}: no English title for "
+                        + ", ".join(f"{k} {n}" for k, n in missing))
+    return titles
