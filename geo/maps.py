@@ -1,0 +1,407 @@
+"""Map builders: folium maps of regions, measures and projects, ready for ``st_folium``.
+
+Every builder returns a new :class:`folium.Map` whose default view needs no tile server (the
+boundaries are the base map) and whose scripts come from the app (:mod:`geo.webassets`). Text
+from the data reaches the browser only through :func:`esc` (tooltips and popups are HTML).
+Geometry is expected in WGS84 (EPSG:4326); for the Gaode basemap, and only for it, overlays are
+shifted to GCJ-02 here.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+import folium
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+from branca.element import MacroElement
+from folium.template import Template
+
+from geo.crs import geometry_wgs84_to_gcj02
+from geo.i18n import t, term
+from geo.webassets import DEFAULT_STATIC_BASE_URL, localise_map_assets
+
+WGS84 = "EPSG:4326"
+
+KIND_COLOURS = {
+    "high_speed_rail": "#d62728",
+    "railway": "#9467bd",
+    "expressway": "#ff7f0e",
+    "gas_pipeline": "#17becf",
+    "power_line": "#bcbd22",
+    "freight_route": "#8c564b",
+    "airport": "#1f77b4",
+    "new_area": "#e377c2",
+    "bonded_zone": "#7f7f7f",
+    "free_trade_zone": "#393b79",
+    "industrial_park": "#2ca02c",
+    "demonstration_zone": "#637939",
+    "cooperation_zone": "#8c6d31",
+    "eco_belt": "#31a354",
+    "info_pilot": "#6b6ecf",
+    "trade_policy": "#843c39",
+}
+STATUS_COLOURS = {
+    "open": "#1a9850",
+    "operating": "#1a9850",
+    "completed": "#1a9850",
+    "partly_built": "#a6d96a",
+    "under_construction": "#fdae61",
+    "approved": "#74add1",
+    "planned": "#4575b4",
+    "signed": "#74add1",
+    "not_built": "#636363",
+    "not_approved": "#636363",
+    "unknown": "#bdbdbd",
+}
+# Upper bounds (inclusive) of the choropleth classes and their colours (ColorBrewer OrRd 5).
+COUNT_BINS = (1, 2, 4, 8, 10_000)
+COUNT_COLOURS = ("#fef0d9", "#fdcc8a", "#fc8d59", "#e34a33", "#b30000")
+EMPTY_FILL = "#ffffff"
+OUTLINE = "#555555"
+HIGHLIGHT = "#08519c"
+
+BASEMAPS = ("none", "osm", "carto", "tianditu", "gaode")
+_TILES = {
+    "osm": ("https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+            "© OpenStreetMap contributors"),
+    "carto": ("https://{s}.basemaps.cartocdn.com/light_all/{z}/{x}/{y}{r}.png",
+              "© OpenStreetMap contributors © CARTO"),
+    "tianditu": ("https://t{s}.tianditu.gov.cn/vec_w/wmts?SERVICE=WMTS&REQUEST=GetTile"
+                 "&VERSION=1.0.0&LAYER=vec&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles"
+                 "&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}&tk={key}", "© 天地图"),
+    "gaode": ("https://webrd0{s}.is.autonavi.com/appmaptile?lang=zh_cn&size=1&scale=1"
+              "&style=8&x={x}&y={y}&z={z}", "© 高德地图"),
+}
+
+
+def esc(value: object) -> str:
+    """Escape a data value for HTML; ``None``/NaN become an empty string.
+
+    Quotes are escaped, and so are the backtick, ``$`` and the backslash: folium puts tooltip and
+    popup HTML inside a JavaScript template literal, where ``${...}`` would run and a stray
+    backslash escape is a syntax error that blanks the map.
+    """
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    return html.escape(str(value), quote=True).translate(_JS_TEMPLATE_SAFE)
+
+
+_JS_TEMPLATE_SAFE = str.maketrans({"`": "&#96;", "$": "&#36;", "\\": "&#92;"})
+
+
+@dataclass(frozen=True)
+class LegendItem:
+    """One legend row: a colour, a label and how it is drawn (fill, line, dashed, point)."""
+
+    colour: str
+    label: str
+    shape: str = "fill"
+
+
+class _Overlay(MacroElement):
+    """A fixed HTML box on the map (legend, note); its markup is built escaped by the caller."""
+
+    _template = Template("""
+        {% macro html(this, kwargs) %}{% endmacro %}
+        {% macro script(this, kwargs) %}
+        (function() {
+            var box = L.control({position: {{ this.position|tojson }}});
+            box.onAdd = function() {
+                var div = L.DomUtil.create('div', 'pprd-overlay');
+                div.innerHTML = {{ this.markup|tojson }};
+                L.DomEvent.disableClickPropagation(div);
+                return div;
+            };
+            box.addTo({{ this._parent.get_name() }});
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self, markup: str, position: str = "bottomright") -> None:
+        super().__init__()
+        self._name = "Overlay"
+        self.markup = markup
+        self.position = position
+
+
+class _Attribution(MacroElement):
+    """Sets the attribution line (plain text, escaped here) with no tile layer needed."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        {{ this._parent.get_name() }}.attributionControl.setPrefix(false);
+        {{ this._parent.get_name() }}.attributionControl.addAttribution({{ this.text|tojson }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self._name = "Attribution"
+        self.text = esc(text)
+
+
+def count_colour(n: float) -> str:
+    """The choropleth colour for ``n`` measures (white for none)."""
+    if not n or n <= 0:
+        return EMPTY_FILL
+    for bound, colour in zip(COUNT_BINS, COUNT_COLOURS, strict=True):
+        if n <= bound:
+            return colour
+    return COUNT_COLOURS[-1]
+
+
+def count_legend(lang: str) -> list[LegendItem]:
+    """Legend rows for the choropleth classes."""
+    labels, low = [], 1
+    for bound in COUNT_BINS:
+        labels.append(str(low) if bound == low else
+                      (f"{low}+" if bound >= 10_000 else f"{low}–{bound}"))
+        low = bound + 1
+    items = [LegendItem(EMPTY_FILL, f"0 ({t('no_data', lang)})")]
+    return items + [LegendItem(c, label) for c, label in zip(COUNT_COLOURS, labels, strict=True)]
+
+
+def legend_html(title: str, items: Sequence[LegendItem], notes: Iterable[str] = ()) -> str:
+    """Legend markup; every label and note is escaped."""
+    rows = []
+    for item in items:
+        colour = esc(item.colour)
+        if item.shape == "point":
+            swatch = (f'<span style="display:inline-block;width:12px;height:12px;'
+                      f'border-radius:6px;background:{colour};border:1px solid #333"></span>')
+        elif item.shape in ("line", "dashed"):
+            style = "dashed" if item.shape == "dashed" else "solid"
+            swatch = (f'<span style="display:inline-block;width:22px;height:0;'
+                      f'border-top:4px {style} {colour};vertical-align:middle"></span>')
+        else:
+            swatch = (f'<span style="display:inline-block;width:16px;height:12px;'
+                      f'background:{colour};border:1px solid #777"></span>')
+        rows.append(f'<div style="margin:2px 0">{swatch} {esc(item.label)}</div>')
+    extra = "".join(f'<div style="margin-top:4px;color:#444;max-width:230px">{esc(n)}</div>'
+                    for n in notes)
+    return ('<div style="background:rgba(255,255,255,.92);padding:6px 9px;border-radius:4px;'
+            'font:12px/1.35 \'Noto Sans CJK SC\',\'Microsoft YaHei\',\'PingFang SC\',sans-serif;'
+            f'box-shadow:0 1px 4px rgba(0,0,0,.3)"><b>{esc(title)}</b>{"".join(rows)}{extra}'
+            '</div>')
+
+
+def _bounds(frames: Iterable[gpd.GeoDataFrame]) -> list[list[float]]:
+    boxes = [f.total_bounds for f in frames if len(f) and not f.geometry.is_empty.all()]
+    if not boxes:
+        return [[18.0, 97.0], [33.0, 122.0]]
+    arr = np.array(boxes)
+    return [[float(arr[:, 1].min()), float(arr[:, 0].min())],
+            [float(arr[:, 3].max()), float(arr[:, 2].max())]]
+
+
+def _to_display(gdf: gpd.GeoDataFrame, basemap: str) -> gpd.GeoDataFrame:
+    """Geometry as it must be drawn on ``basemap`` (GCJ-02 for Gaode, WGS84 otherwise)."""
+    if gdf.crs is not None and gdf.crs.to_string() != WGS84:
+        raise ValueError(f"expected {WGS84}, got {gdf.crs}")
+    if basemap != "gaode" or gdf.empty:
+        return gdf
+    shifted = gdf.copy()
+    shifted["geometry"] = geometry_wgs84_to_gcj02(gdf.geometry.values)
+    return shifted
+
+
+def new_map(bounds: Sequence[Sequence[float]], lang: str, basemap: str = "none",
+            tianditu_key: str | None = None) -> folium.Map:
+    """An empty map fitted to ``bounds`` ([[south, west], [north, east]]) with attribution.
+
+    Parameters
+    ----------
+    bounds : [[south, west], [north, east]] in degrees (WGS84)
+    lang : {"zh", "en"}
+    basemap : one of :data:`BASEMAPS`
+        ``none`` (default) needs no tile server. ``tianditu`` needs ``tianditu_key``.
+    """
+    if basemap not in BASEMAPS:
+        raise ValueError(f"basemap must be one of {BASEMAPS}, got {basemap!r}")
+    m = folium.Map(location=[(bounds[0][0] + bounds[1][0]) / 2,
+                             (bounds[0][1] + bounds[1][1]) / 2],
+                   tiles=None, zoom_start=5, control_scale=True, prefer_canvas=False,
+                   zoom_snap=0.25)
+    if basemap != "none":
+        url, attr = _TILES[basemap]
+        if basemap == "tianditu":
+            if not tianditu_key:
+                raise ValueError("the Tianditu basemap needs a key")
+            url = url.replace("{key}", tianditu_key)
+        subdomains = "01234567" if basemap == "tianditu" else ("1234" if basemap == "gaode"
+                                                               else "abc")
+        folium.TileLayer(url, attr=attr, name=t(f"basemap_{basemap}", lang),
+                         subdomains=subdomains, max_zoom=18).add_to(m)
+    m.fit_bounds(bounds)
+    m.add_child(_Attribution(t("attribution", lang)))
+    return m
+
+
+def finish_map(m: folium.Map, base_url: str = DEFAULT_STATIC_BASE_URL,
+               layer_control: bool = True) -> folium.Map:
+    """Add the layer control and point the map's assets at the app (call last)."""
+    if layer_control:
+        folium.LayerControl(collapsed=True).add_to(m)
+    has_tiles = any(isinstance(c, folium.TileLayer) for c in m._children.values())
+    return localise_map_assets(m, base_url, allow_tile_layers=has_tiles)
+
+
+def add_overlay(m: folium.Map, markup: str, position: str = "bottomright") -> None:
+    """Add a fixed box (legend, note) whose markup the caller has escaped."""
+    m.add_child(_Overlay(markup, position))
+
+
+def add_regions(m: folium.Map, regions: gpd.GeoDataFrame, name: str, lang: str, *,
+                counts: Mapping[str, float] | None = None, selected: str | None = None,
+                highlight: Iterable[str] = (), show_names: bool = True,
+                basemap: str = "none", weight: float = 1.0,
+                count_label: str | None = None) -> None:
+    """Add a layer of region polygons, clickable, optionally coloured by ``counts``.
+
+    Each feature carries only ``adcode`` and an escaped ``tip`` (name, and the count) so the
+    payload stays small; a click returns the feature, whose ``adcode`` the page reads.
+    """
+    if regions.empty:
+        return
+    chosen = set(highlight)
+    frame = _to_display(regions, basemap)
+    name_col = "name_en" if lang == "en" else "name_zh"
+    tips = []
+    for code, label in zip(frame["adcode"], frame[name_col], strict=True):
+        tip = f"<b>{esc(label)}</b>"
+        if counts is not None:
+            tip += f"<br>{esc(count_label or t('n_measures', lang))}: {int(counts.get(code, 0))}"
+        tips.append(tip)
+    fill = {code: (count_colour(counts.get(code, 0)) if counts is not None
+                   else ("#fde0c5" if code in chosen else "#f4f1ea"))
+            for code in frame["adcode"]}
+    data = gpd.GeoDataFrame({"adcode": frame["adcode"].to_numpy(), "tip": tips},
+                            geometry=frame.geometry.to_numpy(), crs=frame.crs)
+    sel = selected
+
+    def style(feature: dict) -> dict:
+        code = feature["properties"]["adcode"]
+        on = code == sel
+        return {"fillColor": fill.get(code, EMPTY_FILL), "color": HIGHLIGHT if on else OUTLINE,
+                "weight": weight * (3 if on else 1), "fillOpacity": 0.85 if counts is not None
+                else 0.6, "opacity": 1}
+
+    folium.GeoJson(
+        json.loads(data.to_json(drop_id=True)), name=name, style_function=style,
+        highlight_function=lambda _f: {"weight": 3, "color": HIGHLIGHT},
+        tooltip=folium.GeoJsonTooltip(["tip"], labels=False, sticky=False) if show_names
+        else None,
+        zoom_on_click=False,
+    ).add_to(m)
+
+
+def add_dashline(m: folium.Map, dashline: gpd.GeoDataFrame, lang: str,
+                 basemap: str = "none", show: bool = True) -> None:
+    """The South China Sea dash line as its own layer, with no interaction."""
+    if dashline.empty:
+        return
+    frame = _to_display(dashline, basemap)
+    folium.GeoJson(json.loads(frame[["geometry"]].to_json(drop_id=True)),
+                   name=t("dashline", lang), show=show,
+                   style_function=lambda _f: {"color": "#3a6fb0", "weight": 1.6},
+                   interactive=False).add_to(m)
+
+
+def project_popup_html(row: Mapping[str, object], lang: str) -> str:
+    """A project's popup: name, kind, status with date, source, confidence, length, precision."""
+    name = row["name_en"] if lang == "en" else row["name_plan"]
+    length = row.get("length_km")
+    length_txt = "" if length is None or pd.isna(length) else f"{float(length):,.0f}"
+    reported = row.get("reported_length_km")
+    lines = [
+        (t("kind", lang), term("kind", str(row["kind"]), lang)),
+        (t("status", lang), f"{term('status', str(row['status']), lang)}"
+                            + (f" ({row['status_date']})" if row.get("status_date") else "")),
+        (t("plan_stage", lang), row.get("plan_stage", "")),
+        (t("source", lang), row.get("status_source", "")),
+        (t("confidence", lang), term("confidence", str(row.get("confidence", "")), lang)),
+        (t("length_km", lang), length_txt),
+        (t("reported_length_km", lang), "" if reported is None or pd.isna(reported)
+         or reported == "" else reported),
+        (t("precision", lang), row.get("precision", "")),
+    ]
+    body = "".join(f"<tr><th style='text-align:left;padding-right:6px;vertical-align:top'>"
+                   f"{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in lines if v not in ("", None))
+    return (f"<div style='max-width:320px;font-size:12px'><b>{esc(name)}</b>"
+            f"<br><span style='color:#555'>{esc(row['name_zh'] if lang == 'zh' else row['name_plan'])}"
+            f"</span><table>{body}</table></div>")
+
+
+def project_colour(row: Mapping[str, object], colour_by: str) -> str:
+    """The colour of a project drawn by ``kind`` or by ``status``."""
+    if colour_by == "status":
+        return STATUS_COLOURS.get(str(row["status"]), STATUS_COLOURS["unknown"])
+    return KIND_COLOURS.get(str(row["kind"]), "#333333")
+
+
+def add_projects(m: folium.Map, projects: gpd.GeoDataFrame, lang: str, *,
+                 colour_by: str = "kind", not_yet: Iterable[str] = (),
+                 selected: str | None = None, basemap: str = "none") -> list[LegendItem]:
+    """Draw projects: routes as lines, sites as circle markers, zones as areas.
+
+    Parameters
+    ----------
+    projects : GeoDataFrame
+        Rows of the catalogue (EPSG:4326); rows without geometry are skipped.
+    colour_by : {"kind", "status"}
+    not_yet : iterable of str
+        Ids drawn dashed and faded (e.g. not yet open in the chosen year).
+    selected : str, optional
+        Id drawn heavier.
+
+    Returns
+    -------
+    list of LegendItem
+        One row per colour used, for the legend.
+    """
+    if colour_by not in ("kind", "status"):
+        raise ValueError(f"colour_by must be 'kind' or 'status', got {colour_by!r}")
+    faded = set(not_yet)
+    mapped = projects[projects.geometry.notna() & ~projects.geometry.is_empty]
+    frame = _to_display(mapped, basemap)
+    used: dict[str, LegendItem] = {}
+    group = folium.FeatureGroup(name=t("projects", lang))
+    for row in frame.to_dict("records"):
+        colour = project_colour(row, colour_by)
+        key = str(row[colour_by])
+        geom = row["geometry"]
+        shape = ("point" if geom.geom_type == "Point" else
+                 "fill" if geom.geom_type.endswith("Polygon") else "line")
+        used.setdefault(key, LegendItem(colour, term(colour_by, key, lang), shape))
+        dim = row["id"] in faded
+        heavy = row["id"] == selected
+        label = row["name_en"] if lang == "en" else row["name_plan"]
+        popup = folium.Popup(project_popup_html(row, lang), max_width=340)
+        tooltip = folium.Tooltip(esc(label))
+        if shape == "point":
+            folium.CircleMarker(location=[geom.y, geom.x], radius=9 if heavy else 6,
+                                color="#222", weight=2 if heavy else 1, fill=True,
+                                fill_color=colour, fill_opacity=0.35 if dim else 0.95,
+                                popup=popup, tooltip=tooltip).add_to(group)
+            continue
+        style = {"color": colour, "weight": 6 if heavy else (4 if shape == "line" else 2),
+                 "opacity": 0.45 if dim else 0.95, "fillColor": colour,
+                 "fillOpacity": 0.25, "dashArray": "6 6" if dim or key == "freight_route"
+                 else None}
+        layer = folium.GeoJson(geom.__geo_interface__, style_function=lambda _f, s=style: s,
+                               highlight_function=lambda _f: {"weight": 7})
+        layer.add_child(popup)
+        layer.add_child(tooltip)
+        layer.add_to(group)
+    group.add_to(m)
+    return list(used.values())
+
+
+def regions_bounds(*frames: gpd.GeoDataFrame) -> list[list[float]]:
+    """[[south, west], [north, east]] covering the given frames (WGS84)."""
+    return _bounds(frames)

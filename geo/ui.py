@@ -1,0 +1,179 @@
+"""The thin Streamlit layer: caching, the language switch, deep links, the map widget.
+
+This is the only module of ``geo`` that imports Streamlit. Pages call it for what every page
+shares and call the pure modules for everything else.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import folium
+import streamlit as st
+from streamlit_folium import st_folium
+
+from geo import paths
+from geo.dataset import Dataset, load_dataset
+from geo.errors import DataError
+from geo.i18n import DEFAULT_LANG, LANGS, t
+from geo.webassets import static_base_url
+
+MAP_HEIGHT = 560
+NOTES_KEY = "_param_notes"
+
+
+@st.cache_resource(show_spinner=False)
+def _cached_dataset(root: str, stamp: float) -> Dataset:
+    return load_dataset(Path(root))
+
+
+def _data_stamp(root: Path) -> float:
+    """Latest modification time under ``root``: a changed file reloads the cache."""
+    try:
+        return max(p.stat().st_mtime for p in root.rglob("*") if p.is_file())
+    except ValueError:
+        return 0.0
+
+
+def dataset() -> Dataset:
+    """The joined dataset, loaded once per data directory and cached for every session.
+
+    On a broken dataset this renders the one error page (what is wrong, in which file and row;
+    no traceback) and stops the script.
+    """
+    root = paths.data_dir()
+    try:
+        return _cached_dataset(str(root), _data_stamp(root))
+    except DataError as exc:
+        lang = current_lang()
+        st.error(f"**{t('data_error_title', lang)}**\n\n{t('data_error_body', lang)}")
+        st.code(str(exc), language=None)
+        st.stop()
+        raise  # unreachable: st.stop() raises
+
+
+def current_lang() -> str:
+    """The interface language chosen in the sidebar (``zh`` by default)."""
+    value = st.session_state.get("lang", DEFAULT_LANG)
+    return value if value in LANGS else DEFAULT_LANG
+
+
+def note_bad_param(name: str, value: str) -> None:
+    """Remember that a link parameter was ignored, to be shown once on the page."""
+    notes = st.session_state.setdefault(NOTES_KEY, [])
+    shown = value if len(value) <= 40 else value[:40] + "…"
+    note = (name, shown)
+    if note not in notes:
+        notes.append(note)
+
+
+def show_param_notes() -> None:
+    """Show (once) the notes about ignored link parameters."""
+    for name, value in st.session_state.pop(NOTES_KEY, []):
+        st.info(t("bad_param", current_lang(), name=name, value=value), icon="ℹ️")
+
+
+@dataclass(frozen=True)
+class Param:
+    """A deep-link parameter bound to a widget key.
+
+    ``parse`` turns the URL text into the widget's value or raises ``ValueError``;
+    ``dump`` turns the widget's value back into URL text (``None`` for "not in the URL").
+    """
+
+    name: str
+    key: str
+    parse: Callable[[str], object]
+    dump: Callable[[object], str | None] = lambda v: None if v in (None, "", []) else str(v)
+
+
+def restore_params(params: Iterable[Param]) -> None:
+    """On a page's first run in this session, copy valid URL parameters into widget state.
+
+    Invalid values are ignored with a visible note; nothing raises.
+    """
+    page_flag = "_restored_" + "_".join(p.key for p in params)
+    if st.session_state.get(page_flag):
+        return
+    st.session_state[page_flag] = True
+    for p in params:
+        raw = st.query_params.get(p.name)
+        if raw is None:
+            continue
+        try:
+            st.session_state[p.key] = p.parse(raw)
+        except (ValueError, KeyError, TypeError):
+            note_bad_param(p.name, raw)
+
+
+def sync_params(params: Iterable[Param]) -> None:
+    """Write the widgets' current values into the URL, so the address bar restores the view."""
+    wanted: dict[str, str] = {}
+    for p in params:
+        dumped = p.dump(st.session_state.get(p.key))
+        if dumped is not None:
+            wanted[p.name] = dumped
+    lang = current_lang()
+    if lang != DEFAULT_LANG:
+        wanted["lang"] = lang
+    current = {k: st.query_params.get(k) for k in st.query_params}
+    if current != wanted:
+        st.query_params.from_dict(wanted)
+
+
+def parse_choice(options: Iterable[object]) -> Callable[[str], object]:
+    """A parser accepting only one of ``options`` (compared as text)."""
+    table = {str(o): o for o in options}
+
+    def parse(raw: str) -> object:
+        if raw not in table:
+            raise ValueError(raw)
+        return table[raw]
+
+    return parse
+
+
+def parse_int_in(options: Iterable[int]) -> Callable[[str], int]:
+    """A parser accepting an integer from ``options``."""
+    allowed = set(options)
+
+    def parse(raw: str) -> int:
+        value = int(raw.strip())
+        if value not in allowed:
+            raise ValueError(raw)
+        return value
+
+    return parse
+
+
+def map_widget(m: folium.Map, key: str, height: int = MAP_HEIGHT) -> str | None:
+    """Render the map; return the adcode of a region the user clicked, if any.
+
+    ``returned_objects`` is limited to the clicked feature, so pan and zoom never rerun the
+    script. A click on a project line or point returns its ``id`` instead, if it has one.
+    """
+    out = st_folium(m, key=key, height=height, use_container_width=True,
+                    returned_objects=["last_active_drawing"], return_on_hover=False)
+    feature = (out or {}).get("last_active_drawing") or {}
+    props = feature.get("properties") or {}
+    code = props.get("adcode")
+    return str(code) if code else None
+
+
+def static_url() -> str:
+    """Where the app serves ``static/`` (honours ``server.baseUrlPath``)."""
+    return static_base_url(st.get_option("server.baseUrlPath") or "")
+
+
+def tianditu_key() -> str | None:
+    """The user's Tianditu key from Streamlit secrets or ``$TIANDITU_KEY``; never in the repo."""
+    key = os.environ.get("TIANDITU_KEY", "").strip()
+    if key:
+        return key
+    try:
+        return str(st.secrets.get("TIANDITU_KEY", "")).strip() or None
+    except (FileNotFoundError, KeyError, st.errors.StreamlitAPIException):
+        return None

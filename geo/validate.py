@@ -1,0 +1,120 @@
+"""Check the whole dataset and list every problem, each naming its file and row."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from geo import paths
+from geo.boundaries import load_dashline, load_regions
+from geo.catalogue import load_projects
+from geo.dataset import LEVELS, _read_meta, check_references
+from geo.errors import DataError
+from geo.gazetteer import find_places, load_gazetteer
+from geo.plan import load_plan, load_plan_titles_en
+from geo.units import load_units
+
+
+def _attempt(problems: list[str], func, *args):
+    try:
+        return func(*args)
+    except DataError as exc:
+        problems.append(str(exc))
+    except Exception as exc:  # an unexpected failure is still reported, never a traceback
+        problems.append(f"{func.__module__}.{func.__name__}: {type(exc).__name__}: {exc}")
+    return None
+
+
+def validate(root: Path | None = None) -> tuple[list[str], list[str]]:
+    """Validate the dataset in ``root``.
+
+    Checks each file on its own (structure, columns, ids unique, values in range, geometry valid,
+    CRS set, waypoints located or deliberately unlocated) and then every reference between files
+    (adcodes, units, measures, project names in the text).
+
+    Parameters
+    ----------
+    root : Path, optional
+        The data directory (default :func:`geo.paths.data_dir`).
+
+    Returns
+    -------
+    (problems, notes) : tuple of list of str
+        ``problems`` make the dataset invalid; ``notes`` are things a reviewer should see (names
+        in the text that look like places but are not in the gazetteer, unlocated waypoints).
+    """
+    root = root or paths.data_dir()
+    problems: list[str] = []
+    notes: list[str] = []
+    _attempt(problems, _read_meta, root)
+    plan = _attempt(problems, load_plan, paths.data_path(paths.PLAN_FILE, root))
+    if plan is not None:
+        _attempt(problems, load_plan_titles_en, plan, root)
+    gazetteer = _attempt(problems, load_gazetteer, root)
+    units = _attempt(problems, load_units, root)
+    regions = {level: _attempt(problems, load_regions, level, root) for level in LEVELS}
+    _attempt(problems, load_dashline, root)
+    projects = _attempt(problems, load_projects, root)
+    for level, frame in regions.items():
+        if frame is None:
+            continue
+        path = paths.data_path(paths.BOUNDARY_FILES[level], root)
+        if frame.crs is None or frame.crs.to_epsg() != 4326:
+            problems.append(f"{path}: CRS is {frame.crs}, expected EPSG:4326")
+        invalid = frame.index[~frame.geometry.is_valid].tolist()
+        for i in invalid:
+            problems.append(f"{path}, feature {i}: invalid geometry ({frame.at[i, 'adcode']})")
+    if projects is not None:
+        proj_path = paths.data_path(paths.PROJECTS_FILE, root)
+        for row in projects.to_dict("records"):
+            geom = row["geometry"]
+            if geom is not None and not geom.is_valid:
+                problems.append(f"{proj_path}, row {row['_line']}: {row['id']}: invalid geometry")
+            if (geom is None or geom.is_empty) and not row.get("unmapped_reason"):
+                problems.append(f"{proj_path}, row {row['_line']}: {row['id']}: no geometry "
+                                "and no unmapped_reason")
+        notes.extend(_unlocated_waypoints(root))
+    if None not in (plan, gazetteer, units, projects) and all(
+            f is not None for f in regions.values()):
+        problems.extend(check_references(plan, gazetteer, units, regions, projects, root))
+        notes.extend(audit_unlisted_names(plan, gazetteer, regions, projects))
+    return problems, notes
+
+
+def _unlocated_waypoints(root: Path) -> list[str]:
+    from geo.tables import LINE, read_table
+
+    path = paths.data_path(paths.WAYPOINTS_FILE, root)
+    frame = read_table(path, ("project_id", "name", "lat", "lon"))
+    return [f"{path}, row {row[LINE]}: {row['project_id']}: waypoint {row['name']!r} has no "
+            "coordinates in the sources (kept, not drawn)"
+            for row in frame.to_dict("records") if not row["lat"] or not row["lon"]]
+
+
+def audit_unlisted_names(plan, gazetteer, regions, projects) -> list[str]:
+    """Region names written in a measure's text that the gazetteer does not cover.
+
+    Looks for the short names (two characters or more) of every province and city, and of the
+    counties of Jiangxi, outside project names and outside the places already found.
+    """
+    known = pd.concat([
+        regions["province"][["short_zh"]],
+        regions["city"][["short_zh"]],
+        regions["county"].loc[regions["county"]["province_adcode"] == "360000", ["short_zh"]],
+    ])
+    candidates = {n for n in known["short_zh"] if isinstance(n, str) and len(n) >= 2}
+    found = []
+    masks = list(projects["name_plan"]) + [p.name for p in gazetteer]
+    for m in plan.measures:
+        hits = find_places(m.text, [_bare(n) for n in candidates], masks)
+        for hit in hits:
+            found.append(f"measure {m.number}: {hit.name!r} looks like a region name but is "
+                         "not in the gazetteer")
+    return found
+
+
+def _bare(name: str):
+    from geo.gazetteer import Place
+
+    return Place(name, "county", (), "", "", "", "")
