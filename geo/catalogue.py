@@ -222,12 +222,12 @@ def load_projects(
     ValueError
         If the boundaries are not in EPSG:4326.
     """
-    projects, waypoints, paths = _read_catalogue(root)
+    projects, waypoints, files = _read_catalogue(root)
     if regions is None:
         from geo.boundaries import load_regions  # imported here: only needed with the data
 
         regions = {level: load_regions(level, root=root) for level in LEVELS}
-    geometries = _build_geometries(projects, waypoints, paths[0], regions)
+    geometries = _build_geometries(projects, waypoints, files[0], regions)
     out = pd.DataFrame(
         {
             **{col: projects[col] for col in PROJECT_COLUMNS},
@@ -323,7 +323,7 @@ def _check_project(path: Path, row: dict[str, str]) -> None:
     measures = split_list(row["measures"])
     numbers: list[int] = []
     for item in measures:
-        if not item.isdigit() or int(item) not in MEASURE_RANGE:
+        if not (item.isascii() and item.isdigit()) or int(item) not in MEASURE_RANGE:
             raise fail(f"measure {item!r} is not a measure number 1-28 (project {pid})")
         numbers.append(int(item))
     if len(set(numbers)) != len(numbers):

@@ -17,7 +17,7 @@ import pandas as pd
 
 from geo import joins, paths
 from geo.boundaries import load_dashline, load_regions
-from geo.catalogue import load_projects, project_regions
+from geo.catalogue import load_projects
 from geo.errors import DataError
 from geo.gazetteer import Place, load_gazetteer
 from geo.plan import Plan, load_plan, load_plan_titles_en, to_cn_numeral
@@ -170,12 +170,14 @@ def load_dataset(root: Path | None = None) -> Dataset:
     units = load_units(root)
     regions = {level: load_regions(level, root) for level in LEVELS}
     dashline = load_dashline(root)
-    projects = load_projects(root)
+    projects = load_projects(root, regions=regions)
     problems = check_references(plan, gazetteer, units, regions, projects, root)
     if problems:
         raise DataError(problems[0] + (f" (and {len(problems) - 1} more problem(s): run "
                                        "`python -m geo validate`)" if len(problems) > 1 else ""))
-    crossings = project_regions(projects, regions)
+    crossings = (projects[["id", "regions"]].explode("regions").dropna()
+                 .rename(columns={"id": "project_id", "regions": "adcode"})
+                 .reset_index(drop=True))
     place_links = joins.measure_place_links(plan.measures, gazetteer, projects["name_plan"])
     unit_links = joins.measure_unit_links(plan.measures, units)
     measure_projects = joins.measure_project_links(projects)

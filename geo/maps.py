@@ -332,9 +332,9 @@ def project_popup_html(row: Mapping[str, object], lang: str) -> str:
     ]
     body = "".join(f"<tr><th style='text-align:left;padding-right:6px;vertical-align:top'>"
                    f"{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in lines if v not in ("", None))
+    subtitle = row["name_zh"] if lang == "zh" else row["name_plan"]
     return (f"<div style='max-width:320px;font-size:12px'><b>{esc(name)}</b>"
-            f"<br><span style='color:#555'>{esc(row['name_zh'] if lang == 'zh' else row['name_plan'])}"
-            f"</span><table>{body}</table></div>")
+            f"<br><span style='color:#555'>{esc(subtitle)}</span><table>{body}</table></div>")
 
 
 def project_colour(row: Mapping[str, object], colour_by: str) -> str:

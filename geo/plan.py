@@ -1,9 +1,10 @@
 """Parse the plan text into sections and numbered measures.
 
 The plan is the source of truth for the measures: nothing here is typed in by hand. The parser
-expects the structure of the 2016 plan (a preamble, section headings ``一、…`` to ``十、…``, measures
-``(一)…`` to ``(二十八)…`` numbered consecutively across sections, each ending with a
-``(责任单位:…)`` clause) and fails loudly, naming the file and line, when the text departs from it.
+expects the structure of the 2016 plan (a preamble, section headings ``一、…`` to ``十、…``,
+measures ``(一)…`` to ``(二十八)…`` numbered consecutively across sections, each ending with
+a ``(责任单位:…)`` clause) and fails loudly, naming the file and line, when the text departs
+from it.
 """
 
 from __future__ import annotations

@@ -11,7 +11,6 @@ import pandas as pd
 
 from geo.errors import DataError
 
-
 LINE = "_line"
 
 
