@@ -9,7 +9,6 @@ shifted to GCJ-02 here.
 
 from __future__ import annotations
 
-import html
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -23,6 +22,7 @@ from folium.template import Template
 
 from geo.crs import geometry_wgs84_to_gcj02
 from geo.i18n import t, term
+from geo.safe import esc
 from geo.webassets import DEFAULT_STATIC_BASE_URL, localise_map_assets
 
 WGS84 = "EPSG:4326"
@@ -77,21 +77,6 @@ _TILES = {
     "gaode": ("https://webrd0{s}.is.autonavi.com/appmaptile?lang=zh_cn&size=1&scale=1"
               "&style=8&x={x}&y={y}&z={z}", "© 高德地图"),
 }
-
-
-def esc(value: object) -> str:
-    """Escape a data value for HTML; ``None``/NaN become an empty string.
-
-    Quotes are escaped, and so are the backtick, ``$`` and the backslash: folium puts tooltip and
-    popup HTML inside a JavaScript template literal, where ``${...}`` would run and a stray
-    backslash escape is a syntax error that blanks the map.
-    """
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return ""
-    return html.escape(str(value), quote=True).translate(_JS_TEMPLATE_SAFE)
-
-
-_JS_TEMPLATE_SAFE = str.maketrans({"`": "&#96;", "$": "&#36;", "\\": "&#92;"})
 
 
 @dataclass(frozen=True)
@@ -405,3 +390,84 @@ def add_projects(m: folium.Map, projects: gpd.GeoDataFrame, lang: str, *,
 def regions_bounds(*frames: gpd.GeoDataFrame) -> list[list[float]]:
     """[[south, west], [north, east]] covering the given frames (WGS84)."""
     return _bounds(frames)
+
+
+# --- Page maps -------------------------------------------------------------------------------
+
+FIT_SOUTH = 17.5  # fit views to the mainland and Hainan Island, not the South China Sea islands
+
+
+def fit_bounds(frame: gpd.GeoDataFrame) -> list[list[float]]:
+    """Bounds to fit a view to; areas reaching the South China Sea islands are cut at 17.5°N."""
+    (south, west), (north, east) = _bounds([frame])
+    if south < FIT_SOUTH < north:
+        south = FIT_SOUTH
+    return [[south, west], [north, east]]
+
+
+def shows_hainan(frame: gpd.GeoDataFrame) -> bool:
+    """Whether the regions drawn include all of Hainan (then the dash line and 示意图 apply)."""
+    return bool((frame["adcode"] == "460000").any() or (frame["province_adcode"] == "460000")
+                .sum() >= 10)
+
+
+def schematic_note(lang: str) -> str:
+    """The 示意图 note with the data source, escaped, for the map corner."""
+    return legend_html(t("schematic", lang), [], [t("schematic_note", lang),
+                                                  t("attribution", lang).split(" | ")[0]])
+
+
+def build_regions_map(regions: gpd.GeoDataFrame, lang: str, *,
+                      context: gpd.GeoDataFrame | None = None,
+                      counts: Mapping[str, float] | None = None,
+                      selected: str | None = None, highlight: Iterable[str] = (),
+                      dashline: gpd.GeoDataFrame | None = None,
+                      projects: gpd.GeoDataFrame | None = None, colour_by: str = "kind",
+                      not_yet: Iterable[str] = (), selected_project: str | None = None,
+                      legend_title: str | None = None, bounds: list[list[float]] | None = None,
+                      basemap: str = "none", tianditu_key: str | None = None,
+                      static_url: str = DEFAULT_STATIC_BASE_URL,
+                      count_label: str | None = None) -> folium.Map:
+    """The map every page draws: clickable regions, optional context, projects and legends.
+
+    Parameters
+    ----------
+    regions : GeoDataFrame
+        The clickable regions (one level), EPSG:4326, columns ``adcode, name_zh, name_en,
+        province_adcode``.
+    context : GeoDataFrame, optional
+        Outlines drawn underneath (e.g. the provinces around), not clickable.
+    counts : mapping, optional
+        adcode → number of measures; colours the regions as a choropleth with its legend.
+    dashline : GeoDataFrame, optional
+        The South China Sea dash line; added (with the 示意图 note) when Hainan is shown.
+    projects : GeoDataFrame, optional
+        Projects drawn over the regions, coloured by ``colour_by``, with a legend.
+    """
+    view = bounds or fit_bounds(regions)
+    m = new_map(view, lang, basemap, tianditu_key)
+    if context is not None and not context.empty:
+        frame = _to_display(context, basemap)
+        folium.GeoJson(json.loads(frame[["geometry"]].to_json(drop_id=True)),
+                       name=t("regions", lang), interactive=False,
+                       style_function=lambda _f: {"color": "#999", "weight": 0.8,
+                                                  "fillColor": "#eeeeee",
+                                                  "fillOpacity": 0.5}).add_to(m)
+    add_regions(m, regions, t("regions", lang), lang, counts=counts, selected=selected,
+                highlight=highlight, basemap=basemap, count_label=count_label)
+    legends: list[str] = []
+    if counts is not None:
+        legends.append(legend_html(legend_title or count_label or t("n_measures", lang),
+                                   count_legend(lang), [t("count_note", lang)]))
+    if projects is not None and not projects.empty:
+        items = add_projects(m, projects, lang, colour_by=colour_by, not_yet=not_yet,
+                             selected=selected_project, basemap=basemap)
+        title = t("kind", lang) if colour_by == "kind" else t("status", lang)
+        legends.append(legend_html(title, items))
+    whole = context if context is not None else regions
+    if dashline is not None and (shows_hainan(whole) or shows_hainan(regions)):
+        add_dashline(m, dashline, lang, basemap)
+        add_overlay(m, schematic_note(lang), "bottomleft")
+    if legends:
+        add_overlay(m, "".join(legends), "bottomright")
+    return finish_map(m, static_url)

@@ -149,18 +149,25 @@ def parse_int_in(options: Iterable[int]) -> Callable[[str], int]:
     return parse
 
 
-def map_widget(m: folium.Map, key: str, height: int = MAP_HEIGHT) -> str | None:
-    """Render the map; return the adcode of a region the user clicked, if any.
+def map_widget(m: folium.Map, key: str, height: int = MAP_HEIGHT,
+               on_click: Callable[[str], None] | None = None) -> None:
+    """Render the map; call ``on_click(adcode)`` when the user clicks a region.
 
     ``returned_objects`` is limited to the clicked feature, so pan and zoom never rerun the
-    script. A click on a project line or point returns its ``id`` instead, if it has one.
+    script. The click is handled in the component's ``on_change`` callback, which runs before
+    the script, so it may set other widgets' state (the page's region filter).
     """
-    out = st_folium(m, key=key, height=height, use_container_width=True,
-                    returned_objects=["last_active_drawing"], return_on_hover=False)
-    feature = (out or {}).get("last_active_drawing") or {}
-    props = feature.get("properties") or {}
-    code = props.get("adcode")
-    return str(code) if code else None
+
+    def clicked() -> None:
+        value = st.session_state.get(key) or {}
+        feature = value.get("last_active_drawing") or {}
+        code = (feature.get("properties") or {}).get("adcode")
+        if code and on_click is not None:
+            on_click(str(code))
+
+    st_folium(m, key=key, height=height, use_container_width=True,
+              returned_objects=["last_active_drawing"], return_on_hover=False,
+              on_change=clicked if on_click else None)
 
 
 def static_url() -> str:

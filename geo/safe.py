@@ -1,0 +1,40 @@
+"""Escaping text that comes from data files, for each place it becomes markup.
+
+Names, measure texts, units, sources and notes are data, never markup: HTML (tooltips, popups,
+legends, exported HTML) goes through :func:`esc`; Streamlit markdown (labels, captions, expander
+titles) through :func:`md`.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import re
+
+# folium puts tooltip and popup HTML inside a JavaScript template literal, where ``${...}``
+# would run and a stray backslash escape is a syntax error that blanks the map.
+_JS_TEMPLATE_SAFE = str.maketrans({"`": "&#96;", "$": "&#36;", "\\": "&#92;"})
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$=])")
+
+
+def esc(value: object) -> str:
+    """Escape a data value for HTML; ``None``/NaN become an empty string.
+
+    Escapes ``& < > " '`` and also the backtick, ``$`` and the backslash (see above).
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return html.escape(str(value), quote=True).translate(_JS_TEMPLATE_SAFE)
+
+
+def md(value: object) -> str:
+    """Escape a data value for Streamlit markdown so it shows literally.
+
+    Every markdown-special character is backslash-escaped (links, emphasis, headings, code,
+    tables, LaTeX ``$``, directives ``:color[...]``); newlines become spaces so a label stays on
+    one line; HTML is shown as text (Streamlit never renders it without ``unsafe_allow_html``).
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    text = " ".join(str(value).splitlines())
+    return _MD_SPECIAL.sub(r"\\\1", text)

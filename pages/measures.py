@@ -1,0 +1,91 @@
+"""措施 Measures: a choropleth of how many measures touch each region, filters, every measure."""
+
+import streamlit as st
+
+from geo import filters, maps, records, ui
+from geo.i18n import t, term
+from geo.joins import LEVELS, LINK_KINDS
+
+ds = ui.dataset()
+lang = ui.current_lang()
+sections = [s.number for s in ds.plan.sections if any(m.section == s.number
+                                                      for m in ds.plan.measures)]
+units = list(ds.units["name_zh"])
+PARAMS = [
+    ui.Param("level", "measures_level", ui.parse_choice(LEVELS)),
+    ui.Param("section", "measures_sections",
+             lambda raw: [ui.parse_int_in(sections)(x) for x in raw.split(",")],
+             lambda v: ",".join(map(str, v)) or None),
+    ui.Param("unit", "measures_units", lambda raw: [ui.parse_choice(units)(x)
+                                                    for x in raw.split(",")],
+             lambda v: ",".join(v) or None),
+    ui.Param("region", "measures_region", ui.parse_choice(list(ds.region_table.index))),
+    ui.Param("q", "measures_query", lambda raw: raw[:100]),
+    ui.Param("measure", "measures_open", ui.parse_int_in(range(1, len(ds.plan.measures) + 1))),
+]
+ui.restore_params(PARAMS)
+ui.show_param_notes()
+
+
+def select_region(code: str) -> None:
+    st.session_state["measures_region"] = code
+
+
+with st.sidebar:
+    st.header(t("filters", lang))
+    level = st.radio(t("level", lang), LEVELS, key="measures_level", horizontal=True,
+                     format_func=lambda v: t(f"level_{v}", lang))
+    chosen_sections = st.multiselect(
+        t("section", lang), sections, key="measures_sections",
+        format_func=lambda n: f"{n}. {ds.section_title(n, lang)}")
+    chosen_units = st.multiselect(t("unit", lang), units, key="measures_units",
+                                  format_func=lambda u: ds.unit_name(u, lang))
+    region = st.selectbox(t("region", lang), [None, *ds.region_table.index],
+                          key="measures_region",
+                          format_func=lambda c: t("all", lang) if c is None
+                          else ds.region_name(c, lang))
+    query = st.text_input(t("search", lang), key="measures_query",
+                          help=t("search_help", lang))
+    kinds = st.multiselect(t("link_kinds", lang), LINK_KINDS, default=list(LINK_KINDS),
+                           key="measures_links", format_func=lambda k: t(f"link_{k}", lang))
+ui.sync_params(PARAMS)
+
+numbers = filters.filter_measures(ds, sections=chosen_sections, units=chosen_units,
+                                  region=region, query=query, link_kinds=kinds)
+st.title(t("page_measures", lang))
+st.caption(t("shown_of", lang, shown=len(numbers), total=len(ds.plan.measures)) + " · "
+           + t("click_to_filter", lang))
+
+counts = filters.measure_counts(ds, level, numbers, kinds)
+shown = maps.regions_for_level(ds, level)
+m = maps.build_regions_map(shown, lang, counts=counts.to_dict(), selected=region,
+                           dashline=ds.dashline, static_url=ui.static_url(),
+                           context=maps.context_for_level(ds, level))
+ui.map_widget(m, key="measures_map", on_click=select_region)
+
+opened = st.session_state.get("measures_open")
+for rec in records.measure_records(ds, numbers):
+    title = rec["title_en"] if lang == "en" else rec["title"]
+    with st.expander(f"{rec['number_zh']} {title}", expanded=rec["number"] == opened):
+        st.caption(f"{t('section', lang)} {rec['section']}: "
+                   f"{rec['section_title_en'] if lang == 'en' else rec['section_title']}")
+        st.text(rec["text"])
+        units_txt = "、".join(rec["units"]) if lang == "zh" else "; ".join(rec["units_en"])
+        st.markdown(f"**{t('units', lang)}**")
+        st.text(units_txt)
+        if rec["places"]:
+            st.markdown(f"**{t('places', lang)}**")
+            st.dataframe(
+                [{t("places", lang): p["name"] if lang == "zh" else p["name_en"],
+                  t("level", lang): t(f"level_{p['level']}", lang),
+                  t("precision", lang): p["precision"]} for p in rec["places"]],
+                hide_index=True, use_container_width=True)
+        if rec["projects"]:
+            st.markdown(f"**{t('projects_named', lang)}**")
+            rows = ds.projects[ds.projects["id"].isin(rec["projects"])]
+            st.dataframe(
+                [{t("projects", lang): r["name_en"] if lang == "en" else r["name_plan"],
+                  t("kind", lang): term("kind", r["kind"], lang),
+                  t("status", lang): term("status", r["status"], lang),
+                  t("plan_stage", lang): r["plan_stage"]}
+                 for r in rows.to_dict("records")], hide_index=True, use_container_width=True)

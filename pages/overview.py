@@ -1,0 +1,48 @@
+"""总览 Overview: the 9+2 region, Jiangxi's 11 cities, headline figures, a way into every page."""
+
+import streamlit as st
+
+from geo import filters, maps, ui
+from geo.i18n import t, term
+
+ds = ui.dataset()
+lang = ui.current_lang()
+ui.show_param_notes()
+
+st.title(t("app_title", lang))
+st.caption(f"{t('app_subtitle', lang)} · {ds.meta['date']}")
+
+statuses = ds.projects["status"].value_counts()
+open_now = int(statuses.reindex(list(filters.OPEN_STATUSES)).fillna(0).sum())
+cols = st.columns(4)
+cols[0].metric(t("headline_measures", lang), len(ds.plan.measures),
+               f"{len(ds.plan.sections)} {t('headline_sections', lang)}", delta_color="off")
+cols[1].metric(t("headline_projects", lang), len(ds.projects),
+               f"{open_now} {t('open_by_now', lang)}", delta_color="off")
+cols[2].metric(t("headline_partners", lang), len(filters.PPRD_ADCODES) - 1)
+cols[3].metric(t("unknown_status", lang), int(statuses.get("unknown", 0)))
+
+provinces = ds.regions["province"]
+cities = ds.regions["city"]
+jx_cities = cities[cities["province_adcode"] == filters.JIANGXI]
+counts = filters.measure_counts(ds, "city", [m.number for m in ds.plan.measures])
+m = maps.build_regions_map(
+    jx_cities, lang, context=provinces[provinces["adcode"].isin(filters.PPRD_ADCODES)],
+    counts=counts.to_dict(), dashline=ds.dashline,
+    bounds=maps.fit_bounds(provinces[provinces["adcode"].isin(filters.PPRD_ADCODES)]),
+    static_url=ui.static_url())
+ui.map_widget(m, key="overview_map")
+
+st.subheader(t("status", lang))
+st.bar_chart(statuses.rename(lambda s: term("status", s, lang)), horizontal=True, height=260)
+
+st.subheader(t("go_to", lang))
+links = st.columns(4)
+for i, (path, key) in enumerate([("pages/measures.py", "page_measures"),
+                                 ("pages/projects.py", "page_projects"),
+                                 ("pages/region.py", "page_region"),
+                                 ("pages/partners.py", "page_partners"),
+                                 ("pages/units.py", "page_units"),
+                                 ("pages/briefing.py", "page_briefing"),
+                                 ("pages/data.py", "page_data")]):
+    links[i % 4].page_link(path, label=t(key, lang))
