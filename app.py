@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from geo import ui
 from geo.i18n import LANGS, t
 from geo.ui import current_lang
 
@@ -17,16 +18,6 @@ with st.sidebar:
              format_func=lambda code: {"zh": "中文", "en": "English"}[code])
 lang = current_lang()
 
-PAGES = [
-    ("pages/overview.py", "page_overview", ":material/map:", "", True),
-    ("pages/measures.py", "page_measures", ":material/checklist:", "measures", False),
-    ("pages/projects.py", "page_projects", ":material/train:", "projects", False),
-    ("pages/region.py", "page_region", ":material/location_on:", "region", False),
-    ("pages/partners.py", "page_partners", ":material/handshake:", "partners", False),
-    ("pages/units.py", "page_units", ":material/account_balance:", "units", False),
-    ("pages/briefing.py", "page_briefing", ":material/slideshow:", "briefing", False),
-    ("pages/data.py", "page_data", ":material/table:", "data", False),
-]
-pages = [st.Page(path, title=t(key, lang), icon=icon, url_path=url or None, default=default)
-         for path, key, icon, url, default in PAGES if __import__("os").path.exists(path)]
+pages = [st.Page(p.path, title=t(p.title_key, lang), icon=p.icon, url_path=p.url_path or None,
+                 default=not p.url_path) for p in ui.PAGES if ui.page_exists(p)]
 st.navigation(pages).run()

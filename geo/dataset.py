@@ -8,7 +8,7 @@ the data directory, checks the references between them and builds the link table
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
@@ -44,6 +44,7 @@ class Dataset:
     project_regions: pd.DataFrame
     region_links: pd.DataFrame
     ancestors: pd.DataFrame
+    cache: dict = field(default_factory=dict, compare=False, repr=False)
 
     @cached_property
     def region_table(self) -> pd.DataFrame:

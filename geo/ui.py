@@ -25,6 +25,33 @@ MAP_HEIGHT = 560
 NOTES_KEY = "_param_notes"
 
 
+@dataclass(frozen=True)
+class PageSpec:
+    """A page of the app: its script, title key (see :mod:`geo.i18n`), icon and URL path."""
+
+    path: str
+    title_key: str
+    icon: str
+    url_path: str
+
+
+PAGES = (
+    PageSpec("pages/overview.py", "page_overview", ":material/map:", ""),
+    PageSpec("pages/measures.py", "page_measures", ":material/checklist:", "measures"),
+    PageSpec("pages/projects.py", "page_projects", ":material/train:", "projects"),
+    PageSpec("pages/region.py", "page_region", ":material/location_on:", "region"),
+    PageSpec("pages/partners.py", "page_partners", ":material/handshake:", "partners"),
+    PageSpec("pages/units.py", "page_units", ":material/account_balance:", "units"),
+    PageSpec("pages/briefing.py", "page_briefing", ":material/slideshow:", "briefing"),
+    PageSpec("pages/data.py", "page_data", ":material/table:", "data"),
+)
+
+
+def page_exists(page: PageSpec) -> bool:
+    """Whether the page's script is there (pages are added one by one)."""
+    return (paths.REPO_DIR / page.path).is_file()
+
+
 @st.cache_resource(show_spinner=False)
 def _cached_dataset(root: str, stamp: float) -> Dataset:
     return load_dataset(Path(root))

@@ -22,7 +22,7 @@ def _attempt(problems: list[str], func, *args):
     except DataError as exc:
         problems.append(str(exc))
     except Exception as exc:  # an unexpected failure is still reported, never a traceback
-        problems.append(f"{func.__module__}.{func.__name__}: {type(exc).__name__}: {exc}")
+        problems.append(f"{getattr(func, '__qualname__', func)}: {type(exc).__name__}: {exc}")
     return None
 
 
@@ -55,7 +55,12 @@ def validate(root: Path | None = None) -> tuple[list[str], list[str]]:
     units = _attempt(problems, load_units, root)
     regions = {level: _attempt(problems, load_regions, level, root) for level in LEVELS}
     _attempt(problems, load_dashline, root)
-    projects = _attempt(problems, load_projects, root)
+    projects = None
+    if all(f is not None for f in regions.values()):
+        projects = _attempt(problems, lambda: load_projects(root, regions=regions))
+    else:
+        problems.append(f"{paths.data_path(paths.PROJECTS_FILE, root)}: not checked "
+                        "(the boundaries did not load)")
     for level, frame in regions.items():
         if frame is None:
             continue
@@ -75,8 +80,8 @@ def validate(root: Path | None = None) -> tuple[list[str], list[str]]:
                 problems.append(f"{proj_path}, row {row['_line']}: {row['id']}: no geometry "
                                 "and no unmapped_reason")
         notes.extend(_unlocated_waypoints(root))
-    if None not in (plan, gazetteer, units, projects) and all(
-            f is not None for f in regions.values()):
+    loaded = (plan, gazetteer, units, projects, *regions.values())
+    if all(x is not None for x in loaded):
         problems.extend(check_references(plan, gazetteer, units, regions, projects, root))
         notes.extend(audit_unlisted_names(plan, gazetteer, regions, projects))
     return problems, notes

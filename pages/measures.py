@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from geo import filters, maps, records, ui
+from geo import display, filters, maps, records, ui
 from geo.i18n import t, term
 from geo.joins import LEVELS, LINK_KINDS
 
@@ -57,10 +57,9 @@ st.caption(t("shown_of", lang, shown=len(numbers), total=len(ds.plan.measures)) 
            + t("click_to_filter", lang))
 
 counts = filters.measure_counts(ds, level, numbers, kinds)
-shown = maps.regions_for_level(ds, level)
+shown = display.regions_for_level(ds, level, region)
 m = maps.build_regions_map(shown, lang, counts=counts.to_dict(), selected=region,
-                           dashline=ds.dashline, static_url=ui.static_url(),
-                           context=maps.context_for_level(ds, level))
+                           dashline=ds.dashline, static_url=ui.static_url())
 ui.map_widget(m, key="measures_map", on_click=select_region)
 
 opened = st.session_state.get("measures_open")
@@ -79,7 +78,7 @@ for rec in records.measure_records(ds, numbers):
                 [{t("places", lang): p["name"] if lang == "zh" else p["name_en"],
                   t("level", lang): t(f"level_{p['level']}", lang),
                   t("precision", lang): p["precision"]} for p in rec["places"]],
-                hide_index=True, use_container_width=True)
+                hide_index=True, width="stretch")
         if rec["projects"]:
             st.markdown(f"**{t('projects_named', lang)}**")
             rows = ds.projects[ds.projects["id"].isin(rec["projects"])]
@@ -88,4 +87,4 @@ for rec in records.measure_records(ds, numbers):
                   t("kind", lang): term("kind", r["kind"], lang),
                   t("status", lang): term("status", r["status"], lang),
                   t("plan_stage", lang): r["plan_stage"]}
-                 for r in rows.to_dict("records")], hide_index=True, use_container_width=True)
+                 for r in rows.to_dict("records")], hide_index=True, width="stretch")

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from geo import filters, maps, ui
+from geo import display, filters, maps, ui
 from geo.i18n import t, term
 
 ds = ui.dataset()
@@ -22,15 +22,12 @@ cols[1].metric(t("headline_projects", lang), len(ds.projects),
 cols[2].metric(t("headline_partners", lang), len(filters.PPRD_ADCODES) - 1)
 cols[3].metric(t("unknown_status", lang), int(statuses.get("unknown", 0)))
 
-provinces = ds.regions["province"]
-cities = ds.regions["city"]
-jx_cities = cities[cities["province_adcode"] == filters.JIANGXI]
+provinces = display.display_regions(ds, "province", display.PPRD)
+jx_cities = display.display_regions(ds, "city", (display.JIANGXI,))
 counts = filters.measure_counts(ds, "city", [m.number for m in ds.plan.measures])
 m = maps.build_regions_map(
-    jx_cities, lang, context=provinces[provinces["adcode"].isin(filters.PPRD_ADCODES)],
-    counts=counts.to_dict(), dashline=ds.dashline,
-    bounds=maps.fit_bounds(provinces[provinces["adcode"].isin(filters.PPRD_ADCODES)]),
-    static_url=ui.static_url())
+    jx_cities, lang, context=provinces, counts=counts.to_dict(), dashline=ds.dashline,
+    bounds=maps.fit_bounds(provinces), static_url=ui.static_url())
 ui.map_widget(m, key="overview_map")
 
 st.subheader(t("status", lang))
@@ -38,11 +35,5 @@ st.bar_chart(statuses.rename(lambda s: term("status", s, lang)), horizontal=True
 
 st.subheader(t("go_to", lang))
 links = st.columns(4)
-for i, (path, key) in enumerate([("pages/measures.py", "page_measures"),
-                                 ("pages/projects.py", "page_projects"),
-                                 ("pages/region.py", "page_region"),
-                                 ("pages/partners.py", "page_partners"),
-                                 ("pages/units.py", "page_units"),
-                                 ("pages/briefing.py", "page_briefing"),
-                                 ("pages/data.py", "page_data")]):
-    links[i % 4].page_link(path, label=t(key, lang))
+for i, page in enumerate(p for p in ui.PAGES[1:] if ui.page_exists(p)):
+    links[i % 4].page_link(page.path, label=t(page.title_key, lang), icon=page.icon)
