@@ -171,21 +171,24 @@ def _read(path: Path, columns: tuple[str, ...]) -> gpd.GeoDataFrame:
         raise DataError(f"{path}: no CRS (expected {CRS})")
     if not gdf.crs.equals(CRS, ignore_axis_order=True):
         raise DataError(f"{path}: CRS is {gdf.crs.to_string()}, expected {CRS}")
+    if gdf.empty:
+        raise DataError(f"{path}: no features")
     missing = [col for col in columns if col not in gdf.columns]
     if missing:
         raise DataError(f"{path}: missing column(s) {', '.join(missing)}")
-    if gdf.empty:
-        raise DataError(f"{path}: no features")
     return gdf.set_crs(CRS, allow_override=True)
 
 
 def _check_rows(gdf: gpd.GeoDataFrame, path: Path, level: str) -> None:
     def fail(i: int, problem: str) -> DataError:
         code = gdf["adcode"].iat[i]
-        return DataError(f"{path}: feature {i} (adcode {code!r}): {problem}")
+        return DataError(f"{path}: feature {i} (adcode {str(code)!r}): {problem}")
 
     nullable = {"city_adcode", "parent_adcode"} if level == "province" else set()
     for col in ("adcode", "province_adcode", "city_adcode", "parent_adcode"):
+        if pd.api.types.is_numeric_dtype(gdf[col]) and not gdf[col].isna().all():
+            # GDAL types a column by its values: one number makes them all numbers.
+            raise DataError(f"{path}: column {col} holds numbers, expected six-digit text codes")
         for i, value in enumerate(gdf[col]):
             if col in nullable and _missing(value):
                 continue
