@@ -82,6 +82,8 @@ def project_features(ds: Dataset, ids: Iterable[str] | None = None) -> dict[str,
     for row in frame.to_dict("records"):
         geom = row["geometry"]
         props = {k: _plain(row.get(k)) for k in PROJECT_PROPERTIES}
+        if props["length_km"] is not None:
+            props["length_km"] = round(props["length_km"], 1)
         features.append({"type": "Feature", "id": row["id"], "properties": props,
                          "geometry": None if geom is None or geom.is_empty
                          else geom.__geo_interface__})
