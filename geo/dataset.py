@@ -48,9 +48,14 @@ class Dataset:
 
     @cached_property
     def region_table(self) -> pd.DataFrame:
-        """All regions of all levels without geometry, indexed by adcode."""
-        frames = [pd.DataFrame(g.drop(columns="geometry")) for g in self.regions.values()]
-        return pd.concat(frames, ignore_index=True).set_index("adcode", drop=False)
+        """All regions of all levels without geometry, indexed by adcode.
+
+        A few adcodes exist at two levels (香港 810000 is a province and a city; 东莞 441900 a city
+        and its own county): the highest level is kept.
+        """
+        frames = [pd.DataFrame(self.regions[level].drop(columns="geometry")) for level in LEVELS]
+        table = pd.concat(frames, ignore_index=True).drop_duplicates("adcode", keep="first")
+        return table.set_index("adcode", drop=False)
 
     def region_name(self, adcode: str, lang: str = "zh") -> str:
         """The region's official name in ``lang`` (``zh`` or ``en``), or the adcode if unknown."""
