@@ -662,10 +662,16 @@ def project_regions_list(
     -------
     pandas.Series
         ``regions``, indexed like ``projects``: a list of adcodes per project, provinces first,
-        then cities, then counties, each sorted; empty for unmapped projects.
+        then cities, then counties, each sorted, each adcode once (a city-level unit that
+        the boundaries repeat at county level appears once); empty for unmapped projects.
     """
     long = project_regions(projects, regions)
-    by_project = long.groupby("project_id", sort=False)["adcode"].agg(list).to_dict()
+    # A city-level unit without counties (东莞, 潜江) is listed at both levels with one adcode.
+    by_project = (
+        long.groupby("project_id", sort=False)["adcode"]
+        .agg(lambda codes: list(dict.fromkeys(codes)))
+        .to_dict()
+    )
     return pd.Series(
         [list(by_project.get(pid, [])) for pid in projects["id"]],
         index=projects.index,
