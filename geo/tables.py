@@ -46,7 +46,10 @@ def read_table(path: Path, required: Iterable[str], key: str | None = None) -> p
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise DataError(f"{path}: not UTF-8 ({exc.reason} at byte {exc.start})") from None
+        line = raw[: exc.start].count(b"\n") + 1
+        hint = " (truncated?)" if exc.start >= len(raw) - 3 else ""
+        raise DataError(f"{path}, row {line}: not UTF-8 ({exc.reason} at byte {exc.start})"
+                        f"{hint}") from None
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         rows = [(reader.line_num, row) for row in reader]

@@ -20,7 +20,7 @@ cols[0].metric(t("headline_measures", lang), len(ds.plan.measures),
 cols[1].metric(t("headline_projects", lang), len(ds.projects),
                f"{open_now} {t('open_by_now', lang)}", delta_color="off")
 cols[2].metric(t("headline_partners", lang), len(filters.PPRD_ADCODES) - 1)
-cols[3].metric(t("unknown_status", lang), int(statuses.get("unknown", 0)))
+cols[3].metric(t("headline_unknown", lang), int(statuses.get("unknown", 0)))
 
 provinces = display.display_regions(ds, "province", display.PPRD)
 jx_cities = display.display_regions(ds, "city", (display.JIANGXI,))
