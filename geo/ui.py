@@ -13,6 +13,7 @@ from pathlib import Path
 
 import folium
 import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
 from streamlit_folium import st_folium
 
 from geo import paths
@@ -23,6 +24,20 @@ from geo.webassets import static_base_url
 
 MAP_HEIGHT = 560
 NOTES_KEY = "_param_notes"
+FRAME_KEY = "lang"  # set by app.py on every run; absent when a page runs without the frame
+
+# Streamlit (1.67) starts in "pages-directory" mode because a folder named pages/ sits beside
+# app.py, and stays there until a script calls st.navigation. A shared link such as /measures
+# opened first on a fresh server therefore runs pages/measures.py alone, without app.py's frame
+# (no language switch, no page titles). The first page run imports this module: leave that
+# mode for good here, and rerun the page inside the frame (see ``require_frame``).
+PagesManager.uses_pages_directory = False
+
+
+def require_frame() -> None:
+    """Rerun through app.py if this page was started without it (see above)."""
+    if FRAME_KEY not in st.session_state:
+        st.rerun()
 
 
 @dataclass(frozen=True)
@@ -71,6 +86,7 @@ def dataset() -> Dataset:
     On a broken dataset this renders the one error page (what is wrong, in which file and row;
     no traceback) and stops the script.
     """
+    require_frame()
     root = paths.data_dir()
     try:
         return _cached_dataset(str(root), _data_stamp(root))

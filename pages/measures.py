@@ -5,6 +5,7 @@ import streamlit as st
 from geo import display, filters, maps, records, ui
 from geo.i18n import t, term
 from geo.joins import LEVELS, LINK_KINDS
+from geo.safe import md
 
 ds = ui.dataset()
 lang = ui.current_lang()
@@ -36,9 +37,10 @@ with st.sidebar:
     level = st.radio(t("level", lang), LEVELS, key="measures_level", horizontal=True,
                      format_func=lambda v: t(f"level_{v}", lang))
     chosen_sections = st.multiselect(
-        t("section", lang), sections, key="measures_sections",
+        t("section", lang), sections, key="measures_sections", placeholder=t("all", lang),
         format_func=lambda n: f"{n}. {ds.section_title(n, lang)}")
     chosen_units = st.multiselect(t("unit", lang), units, key="measures_units",
+                                  placeholder=t("all", lang),
                                   format_func=lambda u: ds.unit_name(u, lang))
     region = st.selectbox(t("region", lang), [None, *ds.region_table.index],
                           key="measures_region",
@@ -54,7 +56,7 @@ numbers = filters.filter_measures(ds, sections=chosen_sections, units=chosen_uni
                                   region=region, query=query, link_kinds=kinds)
 st.title(t("page_measures", lang))
 st.caption(t("shown_of", lang, shown=len(numbers), total=len(ds.plan.measures)) + " · "
-           + t("click_to_filter", lang))
+           + t("click_to_filter", lang) + " · " + t("count_note", lang))
 
 counts = filters.measure_counts(ds, level, numbers, kinds)
 shown = display.regions_for_level(ds, level, region)
@@ -65,7 +67,8 @@ ui.map_widget(m, key="measures_map", on_click=select_region)
 opened = st.session_state.get("measures_open")
 for rec in records.measure_records(ds, numbers):
     title = rec["title_en"] if lang == "en" else rec["title"]
-    with st.expander(f"{rec['number_zh']} {title}", expanded=rec["number"] == opened):
+    number = rec["number_zh"] if lang == "zh" else f"{rec['number']}."
+    with st.expander(f"{number} {md(title)}", expanded=rec["number"] == opened):
         st.caption(f"{t('section', lang)} {rec['section']}: "
                    f"{rec['section_title_en'] if lang == 'en' else rec['section_title']}")
         st.text(rec["text"])
