@@ -315,3 +315,14 @@ def record_timing(name: str, seconds: float) -> None:
         out.write(
             json.dumps({"name": name, "seconds": round(seconds, 3), "at": time.time()}) + "\n"
         )
+
+
+def app_errors(errors: list[str]) -> list[str]:
+    """Console errors that are the app's, without Streamlit's own base-path probes.
+
+    Opening a deep link such as ``/measures`` makes Streamlit's frontend first try
+    ``/measures/_stcore/health`` and ``/measures/_stcore/host-config`` to find its base path;
+    their 404s are expected and harmless.
+    """
+    return [e for e in errors
+            if not ("404" in e and ("/_stcore/health" in e or "/_stcore/host-config" in e))]
