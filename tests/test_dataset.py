@@ -68,7 +68,7 @@ def test_filters(ds):
     assert filters.filter_measures(ds, query="铁路 赣州") == [7, 16]
     assert filters.filter_measures(ds, query="railway") == []  # English titles only
     hk = filters.filter_measures(ds, region="810000", link_kinds=["text"])
-    assert hk == [1, 19, 23, 24, 25]
+    assert hk == [1, 4, 11, 16, 19, 22, 23, 24, 25, 27, 28]  # 泛珠三角区域 names HK too
     open_2019 = filters.filter_projects(ds, year=2019, open_only=True)
     assert {"wujiu_pdl", "jiujingqu_rail", "haoji_rail"} <= set(open_2019["id"])
     assert "ganshen_hsr" not in set(open_2019["id"])
