@@ -20,4 +20,6 @@ lang = current_lang()
 
 pages = [st.Page(p.path, title=t(p.title_key, lang), icon=p.icon, url_path=p.url_path or None,
                  default=not p.url_path) for p in ui.PAGES if ui.page_exists(p)]
-st.navigation(pages).run()
+page = st.navigation(pages)
+ui.mark_page(page.url_path)
+page.run()

@@ -25,6 +25,8 @@ from geo.webassets import static_base_url
 MAP_HEIGHT = 560
 NOTES_KEY = "_param_notes"
 FRAME_KEY = "lang"  # set by app.py on every run; absent when a page runs without the frame
+PAGE_KEY = "_page"
+ENTERING_KEY = "_entering_page"
 
 # Streamlit (1.67) starts in "pages-directory" mode because a folder named pages/ sits beside
 # app.py, and stays there until a script calls st.navigation. A shared link such as /measures
@@ -133,15 +135,20 @@ class Param:
     dump: Callable[[object], str | None] = lambda v: None if v in (None, "", []) else str(v)
 
 
+def mark_page(url_path: str) -> None:
+    """Record which page this run shows (called by app.py before the page runs)."""
+    st.session_state[ENTERING_KEY] = st.session_state.get(PAGE_KEY) != url_path
+    st.session_state[PAGE_KEY] = url_path
+
+
 def restore_params(params: Iterable[Param]) -> None:
-    """On a page's first run in this session, copy valid URL parameters into widget state.
+    """When a page is entered (a link opened, a page switched to), copy valid URL parameters
+    into its widgets' state; later reruns leave the widgets alone.
 
     Invalid values are ignored with a visible note; nothing raises.
     """
-    page_flag = "_restored_" + "_".join(p.key for p in params)
-    if st.session_state.get(page_flag):
+    if not st.session_state.get(ENTERING_KEY, True):
         return
-    st.session_state[page_flag] = True
     for p in params:
         raw = st.query_params.get(p.name)
         if raw is None:

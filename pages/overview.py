@@ -28,7 +28,16 @@ counts = filters.measure_counts(ds, "city", [m.number for m in ds.plan.measures]
 m = maps.build_regions_map(
     jx_cities, lang, context=provinces, counts=counts.to_dict(), dashline=ds.dashline,
     bounds=maps.fit_bounds(provinces), static_url=ui.static_url())
-ui.map_widget(m, key="overview_map")
+
+
+def open_region(code: str) -> None:
+    st.session_state["overview_goto"] = code
+
+
+ui.map_widget(m, key="overview_map", on_click=open_region)
+if goto := st.session_state.pop("overview_goto", None):
+    st.switch_page("pages/region.py", query_params={"region": goto})
+st.caption(t("click_to_open_region", lang))
 
 st.subheader(t("status", lang))
 st.bar_chart(statuses.rename(lambda s: term("status", s, lang)), horizontal=True, height=260)
