@@ -65,8 +65,14 @@ def measure_counts(ds: Dataset, level: str, measures: Iterable[int],
 
 
 def opened_year(ds: Dataset) -> pd.Series:
-    """The year each project opened (or began operating), NaN where it has not or is unknown."""
-    dates = ds.projects["opened_date"].where(ds.projects["status"].isin(OPEN_STATUSES), "")
+    """The year by which each project was open (or operating), NaN where it is not open today.
+
+    The opening date's year; for a project open today whose opening is not dated (赣州至厦门
+    班列: earlier one-way runs undated), the year of its status date, by which it was running.
+    """
+    frame = ds.projects
+    dates = frame["opened_date"].where(frame["opened_date"] != "", frame["status_date"])
+    dates = dates.where(frame["status"].isin(OPEN_STATUSES), "")
     years = pd.to_numeric(dates.str[:4], errors="coerce")
     return pd.Series(years.to_numpy(), index=ds.projects["id"].to_numpy(), name="opened_year")
 

@@ -151,6 +151,9 @@ def count_legend(lang: str) -> list[LegendItem]:
     return items + [LegendItem(c, label) for c, label in zip(COUNT_COLOURS, labels, strict=True)]
 
 
+LEGEND_ONE_COLUMN = 8  # legends with more rows are set in two columns
+
+
 def legend_html(title: str, items: Sequence[LegendItem], notes: Iterable[str] = ()) -> str:
     """Legend markup; every label and note is escaped."""
     rows = []
@@ -166,9 +169,12 @@ def legend_html(title: str, items: Sequence[LegendItem], notes: Iterable[str] = 
         else:
             swatch = (f'<span style="display:inline-block;width:16px;height:12px;'
                       f'background:{colour};border:1px solid #777"></span>')
-        rows.append(f'<div style="margin:2px 0">{swatch} {esc(item.label)}</div>')
+        rows.append(f'<div style="margin:2px 0;break-inside:avoid">{swatch} {esc(item.label)}'
+                    '</div>')
     extra = "".join(f'<div style="margin-top:4px;color:#444;max-width:230px">{esc(n)}</div>'
                     for n in notes)
+    if len(rows) > LEGEND_ONE_COLUMN:  # a long legend in two columns covers less of the map
+        rows = [f'<div style="column-count:2;column-gap:10px;width:300px">{"".join(rows)}</div>']
     return ('<div style="background:rgba(255,255,255,.92);padding:4px 7px;border-radius:4px;'
             'font:11px/1.3 \'Noto Sans CJK SC\',\'Microsoft YaHei\',\'PingFang SC\',sans-serif;'
             f'box-shadow:0 1px 4px rgba(0,0,0,.3)"><b>{esc(title)}</b>{"".join(rows)}{extra}'
@@ -477,7 +483,8 @@ def build_regions_map(regions: gpd.GeoDataFrame, lang: str, *,
                       legend_title: str | None = None, bounds: list[list[float]] | None = None,
                       basemap: str = "none", tianditu_key: str | None = None,
                       static_url: str = DEFAULT_STATIC_BASE_URL,
-                      count_label: str | None = None) -> folium.Map:
+                      count_label: str | None = None,
+                      legend_position: str = "bottomright") -> folium.Map:
     """The map every page draws: clickable regions, optional context, projects and legends.
 
     Parameters
@@ -493,6 +500,8 @@ def build_regions_map(regions: gpd.GeoDataFrame, lang: str, *,
         The South China Sea dash line; added (with the 示意图 note) when Hainan is shown.
     projects : GeoDataFrame, optional
         Projects drawn over the regions, coloured by ``colour_by``, with a legend.
+    legend_position : str
+        The Leaflet corner of the legends (``topleft`` where the south-east is busy).
     """
     view = bounds or fit_bounds(regions)
     m = new_map(view, lang, basemap, tianditu_key)
@@ -521,7 +530,7 @@ def build_regions_map(regions: gpd.GeoDataFrame, lang: str, *,
         add_dashline(m, dashline, lang, basemap)
         add_overlay(m, schematic_note(lang), "bottomleft")
     if legends:
-        add_overlay(m, "".join(legends), "bottomright")
+        add_overlay(m, "".join(legends), legend_position)
     return finish_map(m, static_url)
 
 

@@ -1,0 +1,109 @@
+"""项目 Projects: routes, sites and zones on the map, filters, a year slider, every project."""
+
+import streamlit as st
+
+from geo import display, filters, maps, project_view, region_view, ui
+from geo.i18n import t, term
+from geo.safe import md
+
+ds = ui.dataset()
+lang = ui.current_lang()
+ids = list(ds.projects["id"])
+kinds, statuses = project_view.kind_options(ds), project_view.status_options(ds)
+stages, measures = filters.stage_options(ds), project_view.measure_options(ds)
+regions = project_view.region_filter_options(ds)
+years = project_view.year_range()
+PARAMS = [
+    ui.Param("project", "projects_selected", ui.parse_choice(ids)),
+    ui.Param("kind", "projects_kinds", project_view.list_parser(kinds), project_view.dump_list),
+    ui.Param("status", "projects_statuses", project_view.list_parser(statuses),
+             project_view.dump_list),
+    ui.Param("stage", "projects_stages", project_view.list_parser(stages), project_view.dump_list),
+    ui.Param("measure", "projects_measures", project_view.list_parser(measures, int),
+             project_view.dump_list),
+    ui.Param("region", "projects_region", ui.parse_choice(regions)),
+    ui.Param("year", "projects_year", ui.parse_int_in(years),
+             lambda v: None if v in (None, years[-1]) else str(v)),
+    ui.Param("open", "projects_open_only", project_view.parse_flag,
+             lambda v: "1" if v else None),
+    ui.Param("colour", "projects_colour", ui.parse_choice(maps.COLOUR_BY),
+             lambda v: None if v in (None, "kind") else v),
+]
+ui.restore_params(PARAMS)
+ui.show_param_notes()
+st.session_state.setdefault("projects_year", years[-1])
+
+
+def select_region(code: str) -> None:
+    if code in regions:
+        st.session_state["projects_region"] = code
+
+
+with st.sidebar:
+    st.header(t("filters", lang))
+    chosen_kinds = st.multiselect(t("kind", lang), kinds, key="projects_kinds",
+                                  format_func=lambda k: term("kind", k, lang),
+                                  placeholder=t("all", lang))
+    chosen_statuses = st.multiselect(t("status", lang), statuses, key="projects_statuses",
+                                     format_func=lambda s: term("status", s, lang),
+                                     placeholder=t("all", lang))
+    chosen_stages = st.multiselect(t("plan_stage", lang), stages, key="projects_stages",
+                                   placeholder=t("all", lang))
+    chosen_measures = st.multiselect(
+        t("measure", lang), measures, key="projects_measures", placeholder=t("all", lang),
+        format_func=lambda n: f"{project_view.measure_label(n, lang)} {ds.measure_title(n, lang)}")
+    region = st.selectbox(t("region_crossed", lang), [None, *regions], key="projects_region",
+                          format_func=lambda c: t("all", lang) if c is None
+                          else region_view.region_path_label(ds, c, lang))
+    year = st.slider(t("year", lang), years[0], years[-1], key="projects_year",
+                     help=t("year_help", lang))
+    open_only = st.toggle(t("open_only", lang), key="projects_open_only")
+    colour_by = st.radio(t("colour_by", lang), maps.COLOUR_BY, key="projects_colour",
+                         horizontal=True, format_func=lambda c: t(c, lang))
+ui.sync_params(PARAMS)
+
+shown = filters.filter_projects(ds, kinds=chosen_kinds, statuses=chosen_statuses,
+                                stages=chosen_stages, measures=chosen_measures, region=region,
+                                year=year, open_only=open_only)
+on_map = shown[project_view.is_mapped(shown)]
+st.title(t("page_projects", lang))
+st.caption(t("projects_shown", lang, shown=len(shown), total=len(ds.projects),
+             mapped=len(on_map), unmapped=len(shown) - len(on_map))
+           + " · " + t("click_to_filter", lang))
+st.caption(t("year_line_open_only" if open_only else "year_line", lang, year=year))
+names = project_view.project_names(ds, lang)
+selected = st.selectbox(t("pick_project", lang), [None, *ids], key="projects_selected",
+                        format_func=lambda i: t("none_selected", lang) if i is None else names[i])
+
+background = display.display_regions(ds, "province", display.PPRD + display.REACH)
+m = maps.build_regions_map(
+    background, lang, selected=region, dashline=ds.dashline, projects=on_map,
+    colour_by=colour_by, not_yet=filters.not_open_in(ds, year), selected_project=selected,
+    bounds=maps.fit_bounds(background), static_url=ui.static_url(), legend_position="topleft")
+ui.map_widget(m, key="projects_map", height=620, on_click=select_region)
+
+st.subheader(t("project_list", lang))
+st.dataframe(project_view.projects_table(ds, shown, lang), hide_index=True, width="stretch",
+             height="content")
+unmapped = project_view.unmapped_table(ds, shown, lang)
+if len(unmapped):
+    st.subheader(t("unmapped_heading", lang, n=len(unmapped)))
+    st.dataframe(unmapped, hide_index=True, width="stretch")
+
+if selected:
+    detail = project_view.project_detail(ds, selected, lang)
+    st.subheader(md(detail["name"]))
+    if selected not in set(shown["id"]):
+        st.caption(t("selected_filtered_out", lang))
+    st.table(detail["fields"].set_index(t("field", lang)))
+    st.markdown(f"**{t('waypoints', lang)}**")
+    if len(detail["waypoints"]):
+        st.dataframe(detail["waypoints"], hide_index=True, width="stretch")
+    else:
+        st.caption(t("no_waypoints", lang))
+    st.markdown(f"**{t('measures_naming', lang)}**")
+    st.table(detail["measures"].set_index(t("measure", lang)))
+    st.markdown(f"**{t('regions_crossed', lang)}**")
+    for level, crossed in detail["regions"].items():
+        joined = ("、" if lang == "zh" else ", ").join(crossed) or "—"
+        st.text(f"{t(f'level_{level}', lang)} ({len(crossed)}): {joined}")

@@ -1,0 +1,100 @@
+"""区域 Region: one province, city or county, and every measure, unit and project touching it."""
+
+import streamlit as st
+
+from geo import filters, maps, project_view, region_view, ui
+from geo.i18n import t
+from geo.safe import md
+
+ds = ui.dataset()
+lang = ui.current_lang()
+PICKERS = ("region_l1", "region_l2", "region_l3")  # province, then one and two levels down
+PARAMS = [ui.Param("region", "region_code", ui.parse_choice(list(ds.region_table.index)),
+                   lambda v: None if v in (None, region_view.DEFAULT_REGION) else v)]
+ui.restore_params(PARAMS)
+ui.show_param_notes()
+
+
+def go_to(code: str) -> None:
+    """Point the pickers at ``code`` (a map click, a breadcrumb, a deep link)."""
+    if code not in ds.region_table.index:
+        return
+    path = region_view.region_path(ds, code)
+    st.session_state["region_code"] = code
+    for i, key in enumerate(PICKERS):
+        st.session_state[key] = path[i] if i < len(path) else None
+
+
+if st.session_state.get("region_l1") is None:  # first run, or back from another page
+    go_to(st.session_state.get("region_code") or region_view.DEFAULT_REGION)
+
+with st.sidebar:
+    st.header(t("pick_region", lang))
+    code = None
+    options = region_view.province_options(ds)
+    for depth, key in enumerate(PICKERS):
+        if depth and not options:
+            break
+        if depth:
+            if st.session_state.get(key) not in options:
+                st.session_state[key] = None  # the level above changed
+            options = [None, *options]
+        label = t(f"level_{ds.region_table.at[options[-1], 'level']}", lang)
+        picked = st.selectbox(label, options, key=key, format_func=lambda c: t(
+            "whole_region", lang) if c is None else ds.region_name(c, lang))
+        if picked is None:
+            break
+        code, options = picked, region_view.child_codes(ds, picked)
+st.session_state["region_code"] = code
+ui.sync_params(PARAMS)
+
+path = region_view.region_path(ds, code)
+st.title(md(ds.region_name(code, lang)))
+with st.container(horizontal=True, vertical_alignment="center", gap="small"):
+    for up in path[:-1]:
+        st.button(ds.region_name(up, lang), key=f"region_up_{up}", type="tertiary",
+                  on_click=go_to, args=(up,))
+        st.markdown("›")
+    st.markdown(f"**{md(ds.region_name(code, lang))}** · {region_view.level_name(ds, code, lang)}")
+
+links = region_view.measure_links(ds, code)
+tables = region_view.measure_link_tables(ds, code, lang)
+crossing = filters.filter_projects(ds, region=code)
+units = region_view.region_units(ds, code, lang)
+cols = st.columns(4)
+cols[0].metric(t("measures_touching_region", lang), len(region_view.touching_measures(links)))
+cols[1].metric(t("projects_touching_region", lang), len(crossing))
+cols[2].metric(t("units", lang), len(units))
+cols[3].metric(t("only_larger", lang), len(tables["larger"]))
+
+layers = region_view.region_layers(ds, code)
+m = maps.build_regions_map(
+    layers.clickable, lang, context=layers.context, selected=layers.selected,
+    dashline=ds.dashline, projects=crossing, bounds=region_view.region_bounds(layers),
+    static_url=ui.static_url())
+ui.map_widget(m, key="region_map", on_click=go_to)
+st.caption(t("click_to_go", lang))
+
+st.subheader(t("measures_touching_region", lang))
+st.caption(t("count_note", lang))
+for key, title in (("text", "by_text"), ("unit", "by_unit"), ("project", "by_geometry"),
+                   ("larger", "only_larger")):
+    n = tables[key][t("measure", lang)].nunique()
+    st.markdown(f"**{t(title, lang)}** · {t('n_measures_count', lang, n=n)}")
+    if len(tables[key]):
+        st.dataframe(tables[key], hide_index=True, width="stretch")
+    else:
+        st.caption(t("none_found", lang))
+
+st.subheader(t("units", lang))
+if len(units):
+    st.dataframe(units, hide_index=True, width="stretch")
+else:
+    st.caption(t("no_units", lang))
+
+st.subheader(t("projects_touching_region", lang))
+if len(crossing):
+    st.dataframe(project_view.projects_table(ds, crossing, lang), hide_index=True,
+                 width="stretch")
+else:
+    st.caption(t("none_found", lang))
