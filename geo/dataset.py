@@ -57,12 +57,17 @@ class Dataset:
         table = pd.concat(frames, ignore_index=True).drop_duplicates("adcode", keep="first")
         return table.set_index("adcode", drop=False)
 
+    @cached_property
+    def _region_names(self) -> dict[str, dict[str, str]]:
+        """adcode → name, per language: pages format thousands of options on every rerun, and a
+        dict lookup is ~100× faster than ``DataFrame.at``."""
+        table = self.region_table
+        return {lang: dict(zip(table["adcode"], table[column].astype(str), strict=True))
+                for lang, column in (("zh", "name_zh"), ("en", "name_en"))}
+
     def region_name(self, adcode: str, lang: str = "zh") -> str:
         """The region's official name in ``lang`` (``zh`` or ``en``), or the adcode if unknown."""
-        table = self.region_table
-        if adcode not in table.index:
-            return adcode
-        return str(table.at[adcode, "name_en" if lang == "en" else "name_zh"])
+        return self._region_names["en" if lang == "en" else "zh"].get(adcode, adcode)
 
     def measure_title(self, number: int, lang: str = "zh") -> str:
         """The measure's title in ``lang``."""
@@ -80,8 +85,15 @@ class Dataset:
         """A responsible unit's name in ``lang``."""
         if lang != "en":
             return name_zh
-        match = self.units.loc[self.units["name_zh"] == name_zh, "name_en"]
-        return str(match.iloc[0]) if len(match) else name_zh
+        return self._unit_names_en.get(name_zh, name_zh)
+
+    @cached_property
+    def _unit_names_en(self) -> dict[str, str]:
+        """Unit name → English name (the first row of a name, as a lookup in order would)."""
+        names: dict[str, str] = {}
+        for zh, en in zip(self.units["name_zh"], self.units["name_en"], strict=True):
+            names.setdefault(zh, str(en))
+        return names
 
 
 def _read_meta(root: Path) -> dict:

@@ -16,7 +16,7 @@ import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit_folium import st_folium
 
-from geo import paths
+from geo import paths, perf
 from geo.dataset import Dataset, load_dataset
 from geo.errors import DataError
 from geo.i18n import DEFAULT_LANG, LANGS, t
@@ -34,6 +34,9 @@ ENTERING_KEY = "_entering_page"
 # (no language switch, no page titles). The first page run imports this module: leave that
 # mode for good here, and rerun the page inside the frame (see ``require_frame``).
 PagesManager.uses_pages_directory = False
+
+# Folium/branca hot spots that every st_folium call hits; output unchanged (see geo.perf).
+perf.install_render_fixes()
 
 
 def require_frame() -> None:

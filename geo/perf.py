@@ -1,0 +1,221 @@
+"""What a map costs: the bytes each map sends to the browser, and three fixes to folium rendering.
+
+Budget: a page's default view sends at most :data:`MAP_BUDGET_BYTES` of map JSON (the
+``st_folium`` component's arguments: Leaflet script, HTML, header). :func:`map_payloads` reads
+them from a Streamlit ``AppTest`` run, exactly as the server serialises them; the tests assert
+the budget and ``benchmarks/`` reports the same figure beside a naive build.
+
+The fixes (:func:`install_render_fixes`, called by :mod:`geo.ui` before any map is drawn) remove
+three pure-Python hot spots that every ``st_folium`` call hits, without changing what is sent:
+
+* ``branca.element.MacroElement.render`` wraps each rendered macro in ``Element(text)``, which
+  compiles the *output* as a new Jinja template. For a layer carrying 200 KB of GeoJSON that
+  lexing costs tens of milliseconds, twice per ``st_folium`` call (it renders the figure, then
+  the map again). The replacement adds the text as is. It is also safer: text that happens to
+  contain ``{{ … }}`` (a place name, say) is no longer evaluated as a Jinja expression.
+  ``folium.Popup.render`` does the same with each popup.
+* ``folium.GeoJson._get_self_bounds`` walks every coordinate in Python (``st_folium`` asks for
+  the map's bounds on every call, even when they are not returned). The replacement takes the
+  same minimum and maximum with numpy.
+
+All three are checked against the originals in ``tests/test_payload_budget.py`` (same script, same
+HTML, same bounds for every page's map).
+"""
+
+from __future__ import annotations
+
+import gzip
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import folium.features
+import folium.map
+import numpy as np
+from branca.element import Element, Figure, MacroElement
+
+__all__ = [
+    "MAP_BUDGET_BYTES",
+    "ORIGINAL_GEOJSON_BOUNDS",
+    "ORIGINAL_MACRO_RENDER",
+    "ORIGINAL_POPUP_RENDER",
+    "MapPayload",
+    "PayloadSize",
+    "geojson_bounds",
+    "install_render_fixes",
+    "map_payloads",
+    "payload_size",
+    "render_fixes_installed",
+]
+
+MAP_BUDGET_BYTES = 300_000  # raw bytes of map JSON for a page's default view (300 KB)
+ST_FOLIUM_COMPONENT = "streamlit_folium.st_folium"
+
+ORIGINAL_MACRO_RENDER = MacroElement.render
+ORIGINAL_GEOJSON_BOUNDS = folium.features.GeoJson._get_self_bounds
+ORIGINAL_POPUP_RENDER = folium.map.Popup.render
+
+
+@dataclass(frozen=True)
+class PayloadSize:
+    """Size of a payload in bytes: as is (UTF-8) and gzip-compressed (level 6, like deflate)."""
+
+    raw: int
+    gzip: int
+
+
+@dataclass(frozen=True)
+class MapPayload:
+    """One map as sent to the browser: its component arguments (JSON) and their size."""
+
+    json_args: str
+    size: PayloadSize
+
+
+def payload_size(data: str | bytes) -> PayloadSize:
+    """Bytes of ``data`` (UTF-8 for text) raw and gzip-compressed.
+
+    The gzip figure approximates the wire: Streamlit's websocket uses permessage-deflate.
+    """
+    raw = data.encode("utf-8") if isinstance(data, str) else bytes(data)
+    return PayloadSize(len(raw), len(gzip.compress(raw, compresslevel=6, mtime=0)))
+
+
+def _walk_tree(node: Any) -> Iterator[Any]:
+    yield node
+    children = getattr(node, "children", None)
+    if isinstance(children, dict):
+        for child in children.values():
+            yield from _walk_tree(child)
+
+
+def map_payloads(at: Any) -> list[MapPayload]:
+    """Every ``st_folium`` map in a Streamlit ``AppTest`` run, in page order, with its size.
+
+    Parameters
+    ----------
+    at : streamlit.testing.v1.AppTest
+        After ``run()``. (Duck-typed: this module does not import Streamlit.)
+
+    Returns
+    -------
+    list of MapPayload
+        The component's JSON arguments exactly as the server sends them to the browser.
+    """
+    found = []
+    for node in _walk_tree(at._tree):
+        proto = getattr(node, "proto", None)
+        if getattr(node, "type", None) != "component_instance" or proto is None:
+            continue
+        if getattr(proto, "component_name", "") != ST_FOLIUM_COMPONENT:
+            continue
+        found.append(MapPayload(proto.json_args, payload_size(proto.json_args)))
+    return found
+
+
+def _as_jinja_would(text: str) -> str:
+    """``text`` as Jinja returns a template source without tags: newlines normalised, one
+    trailing newline dropped (``keep_trailing_newline=False``)."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text[:-1] if text.endswith("\n") else text
+
+
+class _RenderedText(Element):
+    """Text already rendered by a macro, kept as is (not compiled as a Jinja template)."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self._name = "RenderedText"
+        self.text = text
+
+    def render(self, **kwargs: object) -> str:
+        return self.text
+
+
+def _macro_render(self: MacroElement, **kwargs: object) -> None:
+    """``MacroElement.render`` (branca 0.8) without re-compiling each macro's output."""
+    figure = self.get_root()
+    if not isinstance(figure, Figure):  # branca asserts this; keep its error type
+        raise AssertionError("You cannot render this Element if it is not in a Figure.")
+    macros = self._template.module.__dict__
+    for part, target in (("header", figure.header), ("html", figure.html),
+                         ("script", figure.script)):
+        macro = macros.get(part)
+        if macro is not None:
+            target.add_child(_RenderedText(_as_jinja_would(str(macro(self, kwargs)))),
+                            name=self.get_name())
+    for element in self._children.values():
+        element.render(**kwargs)
+
+
+def _popup_render(self: folium.map.Popup, **kwargs: object) -> None:
+    """``folium.Popup.render`` (folium 0.20) without re-compiling its output."""
+    for child in self._children.values():
+        child.render(**kwargs)
+    figure = self.get_root()
+    if not isinstance(figure, Figure):
+        raise AssertionError("You cannot render this Element if it is not in a Figure.")
+    text = _as_jinja_would(str(self._template.render(this=self, kwargs=kwargs)))
+    figure.script.add_child(_RenderedText(text), name=self.get_name())
+
+
+def _position_lists(coords: Any) -> Iterator[Any]:
+    """The innermost lists of positions of a GeoJSON ``coordinates`` value."""
+    if not coords:
+        return
+    if isinstance(coords[0], (int, float)):
+        yield [coords]
+    elif isinstance(coords[0][0], (int, float)):
+        yield coords
+    else:
+        for part in coords:
+            yield from _position_lists(part)
+
+
+def geojson_bounds(data: dict) -> list[list[float | None]]:
+    """[[south, west], [north, east]] of a GeoJSON object, as folium computes it, with numpy.
+
+    Parameters
+    ----------
+    data : dict
+        A FeatureCollection, Feature or geometry (lon/lat positions, EPSG:4326).
+
+    Returns
+    -------
+    list
+        ``[[lat_min, lon_min], [lat_max, lon_max]]``; ``None`` entries when there is no
+        position.
+    """
+    if "features" in data:
+        coords = [f["geometry"]["coordinates"] for f in data["features"] if f["geometry"]]
+    elif "geometry" in data:
+        coords = data["geometry"]["coordinates"] if data["geometry"] else []
+    elif "geometries" in data and data["geometries"] and "coordinates" in data["geometries"][0]:
+        coords = data["geometries"][0]["coordinates"]
+    else:
+        coords = data.get("coordinates", [])
+    arrays = [np.asarray(p, dtype=float)[:, :2] for c in coords for p in _position_lists(c)]
+    arrays = [a for a in arrays if len(a)]
+    if not arrays:
+        return [[None, None], [None, None]]
+    points = np.concatenate(arrays)
+    (west, south), (east, north) = points.min(axis=0), points.max(axis=0)
+    return [[float(south), float(west)], [float(north), float(east)]]
+
+
+def _geojson_self_bounds(self: folium.GeoJson) -> list[list[float | None]]:
+    return geojson_bounds(self.data)
+
+
+def install_render_fixes() -> None:
+    """Replace the folium/branca hot spots described in the module docstring (idempotent)."""
+    MacroElement.render = _macro_render
+    folium.map.Popup.render = _popup_render
+    folium.features.GeoJson._get_self_bounds = _geojson_self_bounds
+
+
+def render_fixes_installed() -> bool:
+    """Whether :func:`install_render_fixes` is in effect."""
+    return (MacroElement.render is _macro_render and folium.map.Popup.render is _popup_render
+            and folium.features.GeoJson._get_self_bounds is _geojson_self_bounds)
