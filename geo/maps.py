@@ -585,7 +585,8 @@ def build_partners_map(partners: gpd.GeoDataFrame, home: gpd.GeoDataFrame, lang:
         {"adcode": home_frame["adcode"].to_numpy(),
          "tip": [f"<b>{esc(n)}</b>" for n in home_frame[name_col]]},
         geometry=home_frame.geometry.to_numpy(), crs=home_frame.crs)
-    folium.GeoJson(json.loads(home_data.to_json(drop_id=True)), name=home_label,
+    # Leaflet's layer control sets layer names as HTML: a name from the data is escaped.
+    folium.GeoJson(json.loads(home_data.to_json(drop_id=True)), name=esc(home_label),
                    style_function=lambda _f: {"color": HOME_OUTLINE, "weight": 2,
                                               "fillColor": HOME_FILL, "fillOpacity": 0.9},
                    tooltip=folium.GeoJsonTooltip(["tip"], labels=False, sticky=False),

@@ -15,16 +15,30 @@ import re
 # would run and a stray backslash escape is a syntax error that blanks the map.
 _JS_TEMPLATE_SAFE = str.maketrans({"`": "&#96;", "$": "&#36;", "\\": "&#92;"})
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$=])")
+# Bidirectional embeddings, overrides and isolates (LRE RLE PDF LRO RLO, LRI RLI FSI PDI). A name
+# holding an unclosed override (U+202E) would reverse the interface text after it on the same
+# line ("Trojan Source"). Such a value is shown inside an isolate (FSI ... PDI), which ends every
+# embedding and override opened within it; its own PDIs are dropped so it cannot leave early.
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+_FSI, _PDI = "\u2068", "\u2069"
+
+
+def isolate_bidi(text: str) -> str:
+    """``text`` unchanged, or wrapped in a Unicode isolate if it holds bidi controls."""
+    if not _BIDI_CONTROLS.search(text):
+        return text
+    return _FSI + text.replace(_PDI, "") + _PDI
 
 
 def esc(value: object) -> str:
     """Escape a data value for HTML; ``None``/NaN become an empty string.
 
-    Escapes ``& < > " '`` and also the backtick, ``$`` and the backslash (see above).
+    Escapes ``& < > " '`` and also the backtick, ``$`` and the backslash (see above); a value
+    with bidi controls is isolated (:func:`isolate_bidi`).
     """
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
-    return html.escape(str(value), quote=True).translate(_JS_TEMPLATE_SAFE)
+    return html.escape(isolate_bidi(str(value)), quote=True).translate(_JS_TEMPLATE_SAFE)
 
 
 def md(value: object) -> str:
@@ -32,9 +46,10 @@ def md(value: object) -> str:
 
     Every markdown-special character is backslash-escaped (links, emphasis, headings, code,
     tables, LaTeX ``$``, directives ``:color[...]``); newlines become spaces so a label stays on
-    one line; HTML is shown as text (Streamlit never renders it without ``unsafe_allow_html``).
+    one line; HTML is shown as text (Streamlit never renders it without ``unsafe_allow_html``);
+    a value with bidi controls is isolated (:func:`isolate_bidi`).
     """
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
-    text = " ".join(str(value).splitlines())
+    text = isolate_bidi(" ".join(str(value).splitlines()))
     return _MD_SPECIAL.sub(r"\\\1", text)

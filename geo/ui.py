@@ -20,6 +20,7 @@ from geo import paths, perf
 from geo.dataset import Dataset, load_dataset
 from geo.errors import DataError
 from geo.i18n import DEFAULT_LANG, LANGS, t
+from geo.safe import md
 from geo.webassets import static_base_url
 
 MAP_HEIGHT = 560
@@ -121,7 +122,8 @@ def note_bad_param(name: str, value: str) -> None:
 def show_param_notes() -> None:
     """Show (once) the notes about ignored link parameters."""
     for name, value in st.session_state.pop(NOTES_KEY, []):
-        st.info(t("bad_param", current_lang(), name=name, value=value), icon="ℹ️")
+        # The value comes from the URL: shown literally, never as markdown.
+        st.info(t("bad_param", current_lang(), name=md(name), value=md(value)), icon="ℹ️")
 
 
 @dataclass(frozen=True)

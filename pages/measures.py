@@ -70,7 +70,7 @@ for rec in records.measure_records(ds, numbers):
     number = rec["number_zh"] if lang == "zh" else f"{rec['number']}."
     with st.expander(f"{number} {md(title)}", expanded=rec["number"] == opened):
         st.caption(f"{t('section', lang)} {rec['section']}: "
-                   f"{rec['section_title_en'] if lang == 'en' else rec['section_title']}")
+                   + md(rec["section_title_en"] if lang == "en" else rec["section_title"]))
         st.text(rec["text"])
         units_txt = "、".join(rec["units"]) if lang == "zh" else "; ".join(rec["units_en"])
         st.markdown(f"**{t('units', lang)}**")

@@ -4,13 +4,14 @@ import streamlit as st
 
 from geo import display, filters, maps, ui
 from geo.i18n import t, term
+from geo.safe import md
 
 ds = ui.dataset()
 lang = ui.current_lang()
 ui.show_param_notes()
 
 st.title(t("app_title", lang))
-st.caption(f"{t('app_subtitle', lang)} · {ds.meta['date']}")
+st.caption(f"{t('app_subtitle', lang)} · {md(ds.meta['date'])}")
 
 statuses = ds.projects["status"].value_counts()
 open_now = int(statuses.reindex(list(filters.OPEN_STATUSES)).fillna(0).sum())

@@ -52,7 +52,7 @@ path = region_view.region_path(ds, code)
 st.title(md(ds.region_name(code, lang)))
 with st.container(horizontal=True, vertical_alignment="center", gap="small"):
     for up in path[:-1]:
-        st.button(ds.region_name(up, lang), key=f"region_up_{up}", type="tertiary",
+        st.button(md(ds.region_name(up, lang)), key=f"region_up_{up}", type="tertiary",
                   on_click=go_to, args=(up,))
         st.markdown("›")
     st.markdown(f"**{md(ds.region_name(code, lang))}** · {region_view.level_name(ds, code, lang)}")
