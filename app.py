@@ -22,4 +22,4 @@ pages = [st.Page(p.path, title=t(p.title_key, lang), icon=p.icon, url_path=p.url
                  default=not p.url_path) for p in ui.PAGES if ui.page_exists(p)]
 page = st.navigation(pages)
 ui.mark_page(page.url_path)
-page.run()
+ui.run_page(page)

@@ -86,6 +86,14 @@ STRINGS: dict[str, tuple[str, str]] = {
                   "The link parameter {name}={value} is not valid and was ignored."),
     "data_error_title": ("数据文件有误,无法显示", "A data file is broken; the map cannot be shown"),
     "data_error_body": ("请联系数据维护人员。问题:", "Please tell the data maintainer. Problem:"),
+    "data_error_hint": ("数据维护人员可运行 `python -m geo validate` 列出全部问题;"
+                        "数据文件未被修改。",
+                        "The data maintainer can list every problem with "
+                        "`python -m geo validate`; no data file was changed."),
+    "page_error_title": ("本页出错", "This page ran into a problem"),
+    "page_error_body": ("已记录在服务器日志中。请刷新页面或换一个页面;如仍出错,请联系维护人员。",
+                        "It has been written to the server log. Reload the page or open another "
+                        "one; if it happens again, please tell the maintainer."),
     "click_to_filter": ("点击地图上的区域可按区域筛选",
                         "Click a region on the map to filter by it"),
     "clear_region": ("清除区域筛选", "Clear region filter"),

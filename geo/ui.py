@@ -6,6 +6,7 @@ shares and call the pure modules for everything else.
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -13,6 +14,7 @@ from pathlib import Path
 
 import folium
 import streamlit as st
+from streamlit.navigation.page import StreamlitPage
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit_folium import st_folium
 
@@ -23,6 +25,8 @@ from geo.i18n import DEFAULT_LANG, LANGS, t
 from geo.safe import md
 from geo.webassets import static_base_url
 
+_LOG = logging.getLogger(__name__)
+RAISE_PAGE_ERRORS_ENV = "PPRD_RAISE_PAGE_ERRORS"
 MAP_HEIGHT = 560
 NOTES_KEY = "_param_notes"
 FRAME_KEY = "lang"  # set by app.py on every run; absent when a page runs without the frame
@@ -82,7 +86,7 @@ def _data_stamp(root: Path) -> float:
     """Latest modification time under ``root``: a changed file reloads the cache."""
     try:
         return max(p.stat().st_mtime for p in root.rglob("*") if p.is_file())
-    except ValueError:
+    except (ValueError, OSError):  # no files, or one vanished or is unreadable: load says which
         return 0.0
 
 
@@ -90,18 +94,46 @@ def dataset() -> Dataset:
     """The joined dataset, loaded once per data directory and cached for every session.
 
     On a broken dataset this renders the one error page (what is wrong, in which file and row;
-    no traceback) and stops the script.
+    no traceback) and stops the script. The page names files relative to the data directory
+    (the server's paths are not for the page).
     """
     require_frame()
     root = paths.data_dir()
     try:
         return _cached_dataset(str(root), _data_stamp(root))
     except DataError as exc:
+        problem = str(exc)
+    except Exception as exc:  # not a known kind of bad data: still the one clear page
+        _LOG.exception("loading the dataset in %s failed", root)
+        problem = f"{type(exc).__name__}: {exc}"[:500]
+    show_data_error(problem.replace(f"{root}{os.sep}", "").replace(str(root), "data"))
+    st.stop()
+    raise AssertionError("unreachable: st.stop() raises")
+
+
+def show_data_error(problem: str) -> None:
+    """The error page for a broken dataset: one error box with the problem, shown literally."""
+    lang = current_lang()
+    st.error(f"**{t('data_error_title', lang)}**\n\n{t('data_error_body', lang)} {md(problem)}"
+             f"\n\n{t('data_error_hint', lang)}", icon=":material/error:")
+
+
+def run_page(page: StreamlitPage) -> None:
+    """Run the chosen page; a bug in it shows one clear message, the traceback goes to the log.
+
+    ``st.stop`` and ``st.rerun`` are not ``Exception`` subclasses and pass through. With
+    ``$PPRD_RAISE_PAGE_ERRORS=1`` (set by the test suite) the exception propagates instead, so
+    tests see it as Streamlit's exception element.
+    """
+    try:
+        page.run()
+    except Exception:
+        if os.environ.get(RAISE_PAGE_ERRORS_ENV) == "1":
+            raise
+        _LOG.exception("page %s failed", getattr(page, "url_path", page))
         lang = current_lang()
-        st.error(f"**{t('data_error_title', lang)}**\n\n{t('data_error_body', lang)}")
-        st.code(str(exc), language=None)
-        st.stop()
-        raise  # unreachable: st.stop() raises
+        st.error(f"**{t('page_error_title', lang)}**\n\n{t('page_error_body', lang)}",
+                 icon=":material/error:")
 
 
 def current_lang() -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
@@ -17,6 +18,10 @@ from browser_support import (
 )
 from playwright.sync_api import Browser, Page, sync_playwright
 from streamlit.runtime.pages_manager import PagesManager
+
+# A page's bug must reach the tests as an exception (AppTest's ``at.exception``, the browser's
+# error box), not as the friendly message ``geo.ui.run_page`` shows users instead.
+os.environ.setdefault("PPRD_RAISE_PAGE_ERRORS", "1")
 
 
 @pytest.fixture
