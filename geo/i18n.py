@@ -288,11 +288,15 @@ STRINGS: dict[str, tuple[str, str]] = {
     "deck_no_projects": ("本视图无项目。", "No projects in this view."),
     "deck_places_projects": ("涉及 {places} 处地点、{projects} 个项目",
                              "{places} place(s), {projects} project(s) named"),
-    "deck_continued": ("(续 {i}/{n})", "(cont. {i}/{n})"),
+    "deck_continued": ("({i}/{n})", "({i}/{n})"),
     "deck_more_measures": ("另 {n} 项措施见数据表", "{n} more measure(s) in the data table"),
     "field_project": ("项目", "Project"),
     "field_date": ("日期", "Date"),
     "csv_record": ("记录类型", "Record"),
+    "labels": ("地名标注", "Labels"),
+    "deck_more_sources": ("另 {n} 个项目的来源见数据导出(CSV/GeoJSON)的 status_source 列",
+                          "Sources of {n} more project(s): the status_source column of the "
+                          "data export (CSV/GeoJSON)"),
     # Projects page
     "region_crossed": ("经过区域", "Region crossed"),
     "open_only": ("只显示当年已开通的项目", "Open projects only"),

@@ -39,9 +39,9 @@ KIND_COLOURS = {
     "bonded_zone": "#7f7f7f",
     "free_trade_zone": "#393b79",
     "industrial_park": "#2ca02c",
-    "demonstration_zone": "#637939",
+    "demonstration_zone": "#e6ab02",  # mustard: told apart from cooperation_zone in print
     "cooperation_zone": "#8c6d31",
-    "eco_belt": "#31a354",
+    "eco_belt": "#01665e",  # dark teal: told apart from industrial_park green
     "info_pilot": "#6b6ecf",
     "trade_policy": "#843c39",
 }

@@ -119,3 +119,11 @@ def regions_geojson(regions: gpd.GeoDataFrame) -> str:
 def dumps(obj: Any) -> str:
     """JSON text, UTF-8 characters kept, for CLI output and downloads."""
     return json.dumps(obj, ensure_ascii=False, indent=1)
+
+
+CSV_ENCODING = "utf-8-sig"  # UTF-8 with a BOM: Excel then reads Chinese correctly
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """A table as CSV bytes, UTF-8 with a BOM (Excel opens Chinese), no index, ``\\n`` lines."""
+    return frame.to_csv(index=False, lineterminator="\n").encode(CSV_ENCODING)
