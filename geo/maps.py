@@ -363,35 +363,51 @@ def add_projects(m: folium.Map, projects: gpd.GeoDataFrame, lang: str, *,
     faded = set(not_yet)
     mapped = projects[projects.geometry.notna() & ~projects.geometry.is_empty]
     frame = _to_display(mapped, basemap)
-    group = folium.FeatureGroup(name=t("projects", lang))
-    for row in frame.to_dict("records"):
+    # One GeoJson layer for all projects (not one layer, popup and tooltip each): folium
+    # compiles a template per element, which made a page rerun several times slower.
+    features, styles = [], {}
+    order = {"fill": 0, "line": 1, "dotted": 1, "point": 2}  # areas under lines under sites
+    rows = sorted(frame.to_dict("records"),
+                  key=lambda r: (r["id"] == selected, order[project_shape(r)]))
+    for row in rows:
         colour = project_colour(row, colour_by)
-        geom = row["geometry"]
         shape = project_shape(row)
         dim = row["id"] in faded
         heavy = row["id"] == selected
         label = row["name_en"] if lang == "en" else (row.get("label_zh") or row["name_plan"])
-        if shape == "point":
-            # A MultiPoint (several host places) is drawn as one circle per place.
-            for part in getattr(geom, "geoms", [geom]):
-                folium.CircleMarker(
-                    location=[part.y, part.x], radius=9 if heavy else 6,
-                    color=HIGHLIGHT if heavy else "#222", weight=3 if heavy else 1, fill=True,
-                    fill_color=colour, fill_opacity=0.35 if dim else 0.95,
-                    opacity=0.5 if dim else 1,
-                    popup=folium.Popup(project_popup_html(row, lang), max_width=340),
-                    tooltip=folium.Tooltip(esc(label))).add_to(group)
-            continue
-        style = {"color": colour, "weight": 6 if heavy else (4 if shape != "fill" else 2),
-                 "opacity": 0.45 if dim else 0.95, "fillColor": colour,
-                 "fillOpacity": 0.25, "dashArray": "6 6" if dim else
-                 ("1 7" if shape == "dotted" else None)}
-        layer = folium.GeoJson(geom.__geo_interface__, style_function=lambda _f, s=style: s,
-                               highlight_function=lambda _f: {"weight": 7})
-        layer.add_child(folium.Popup(project_popup_html(row, lang), max_width=340))
-        layer.add_child(folium.Tooltip(esc(label)))
-        layer.add_to(group)
-    group.add_to(m)
+        if shape == "point":  # a MultiPoint (several host places): one circle per place
+            styles[row["id"]] = {"radius": 9 if heavy else 6, "color": HIGHLIGHT if heavy
+                                 else "#222", "weight": 3 if heavy else 1, "fillColor": colour,
+                                 "fillOpacity": 0.35 if dim else 0.95,
+                                 "opacity": 0.5 if dim else 1}
+        else:
+            styles[row["id"]] = {"color": colour,
+                                 "weight": 6 if heavy else (4 if shape != "fill" else 2),
+                                 "opacity": 0.45 if dim else 0.95, "fillColor": colour,
+                                 "fillOpacity": 0.25, "dashArray": "6 6" if dim else
+                                 ("1 7" if shape == "dotted" else None)}
+        # A MultiPoint goes as one feature per place (ids id#1, id#2 … after the first; folium
+        # needs unique ids): Leaflet draws a MultiPoint as a group of markers that carry no
+        # ``feature``, so their tooltip and popup would fail.
+        geom = row["geometry"]
+        parts = list(geom.geoms) if geom.geom_type == "MultiPoint" else [geom]
+        properties = {"tip": esc(label), "popup": project_popup_html(row, lang)}
+        for i, part in enumerate(parts):
+            fid = row["id"] if i == 0 else f"{row['id']}#{i}"
+            styles[fid] = styles[row["id"]]
+            features.append({"type": "Feature", "id": fid, "properties": properties,
+                             "geometry": part.__geo_interface__})
+    if features:
+        folium.GeoJson(
+            {"type": "FeatureCollection", "features": features}, name=t("projects", lang),
+            style_function=lambda f: styles[f["id"]],
+            highlight_function=lambda f: {"weight": 7} if "radius" not in styles[f["id"]]
+            else {"weight": 3},
+            marker=folium.CircleMarker(radius=6, fill=True),
+            tooltip=folium.GeoJsonTooltip(["tip"], labels=False, sticky=False),
+            popup=folium.GeoJsonPopup(["popup"], labels=False, max_width=340),
+            zoom_on_click=False,
+        ).add_to(m)
     return project_legend_items(frame, lang, colour_by)
 
 
