@@ -69,6 +69,16 @@ def region_filter_options(ds: Dataset) -> list[str]:
     return sorted(provinces | (crossed & set(ds.region_table.index)))
 
 
+def region_filter_labels(ds: Dataset, lang: str) -> dict[str, str]:
+    """adcode → ``江西省 › 赣州市`` for every :func:`region_filter_options` choice (cached)."""
+    key = ("project_view_region_labels", lang)
+    if key not in ds.cache:
+        from geo.region_view import region_path_label  # region_view imports this module
+
+        ds.cache[key] = {c: region_path_label(ds, c, lang) for c in region_filter_options(ds)}
+    return ds.cache[key]
+
+
 def measure_options(ds: Dataset) -> list[int]:
     """The measures that name at least one project (the measure filter's options)."""
     return sorted(set(int(n) for n in ds.measure_projects["measure"]))

@@ -140,9 +140,16 @@ def region_layers(ds: Dataset, adcode: str) -> RegionLayers:
                         selected=selected)
 
 
+LEGEND_ROOM = 0.35  # share of the region's width added on the east, where the legend sits
+
+
 def region_bounds(layers: RegionLayers) -> list[list[float]]:
-    """[[south, west], [north, east]] to fit the map to the region (WGS84)."""
-    return maps.fit_bounds(layers.focus if not layers.focus.empty else layers.clickable)
+    """[[south, west], [north, east]] to fit the map to the region (WGS84), with room on the
+    east for the legend so that it does not cover the region."""
+    (south, west), (north, east) = maps.fit_bounds(layers.focus if not layers.focus.empty
+                                                   else layers.clickable)
+    # and a little at the bottom, where the scale and the attribution line sit
+    return [[south - (north - south) * 0.04, west], [north, east + (east - west) * LEGEND_ROOM]]
 
 
 # --- Measures ------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from geo import display, filters, maps, project_view, region_view, ui
+from geo import display, filters, maps, project_view, ui
 from geo.i18n import t, term
 from geo.safe import md
 
@@ -12,6 +12,7 @@ ids = list(ds.projects["id"])
 kinds, statuses = project_view.kind_options(ds), project_view.status_options(ds)
 stages, measures = filters.stage_options(ds), project_view.measure_options(ds)
 regions = project_view.region_filter_options(ds)
+region_labels = project_view.region_filter_labels(ds, lang)
 years = project_view.year_range()
 PARAMS = [
     ui.Param("project", "projects_selected", ui.parse_choice(ids)),
@@ -54,7 +55,7 @@ with st.sidebar:
         format_func=lambda n: f"{project_view.measure_label(n, lang)} {ds.measure_title(n, lang)}")
     region = st.selectbox(t("region_crossed", lang), [None, *regions], key="projects_region",
                           format_func=lambda c: t("all", lang) if c is None
-                          else region_view.region_path_label(ds, c, lang))
+                          else region_labels[c])
     year = st.slider(t("year", lang), years[0], years[-1], key="projects_year",
                      help=t("year_help", lang))
     open_only = st.toggle(t("open_only", lang), key="projects_open_only")

@@ -40,8 +40,9 @@ with st.sidebar:
                 st.session_state[key] = None  # the level above changed
             options = [None, *options]
         label = t(f"level_{ds.region_table.at[options[-1], 'level']}", lang)
-        picked = st.selectbox(label, options, key=key, format_func=lambda c: t(
-            "whole_region", lang) if c is None else ds.region_name(c, lang))
+        picked = st.selectbox(label, options, key=key, placeholder=t("whole_region", lang),
+                              format_func=lambda c: t("whole_region", lang) if c is None
+                              else ds.region_name(c, lang))
         if picked is None:
             break
         code, options = picked, region_view.child_codes(ds, picked)
@@ -65,7 +66,8 @@ cols = st.columns(4)
 cols[0].metric(t("measures_touching_region", lang), len(region_view.touching_measures(links)))
 cols[1].metric(t("projects_touching_region", lang), len(crossing))
 cols[2].metric(t("units", lang), len(units))
-cols[3].metric(t("only_larger", lang), len(tables["larger"]))
+cols[3].metric(t("only_larger_short", lang), len(tables["larger"]),
+               help=t("only_larger", lang))
 
 layers = region_view.region_layers(ds, code)
 m = maps.build_regions_map(

@@ -6,6 +6,7 @@ an assertion on the real payload.
 """
 
 import json
+import re
 import time
 
 import pytest
@@ -27,6 +28,15 @@ def map_payload(at) -> str:
 
 def map_script(at) -> str:
     return json.loads(map_payload(at))["script"]
+
+
+def faded_ids(script: str) -> set[str]:
+    """Ids of the projects the map draws dashed or faded (read from the projects' styler)."""
+    faded = set()
+    for cases, style in re.findall(r'((?:case "[a-z0-9_]+": )+)\s*return (\{[^}]*\});', script):
+        if '"dashArray": "6 6"' in style or '"fillOpacity": 0.35' in style:
+            faded |= set(re.findall(r'case "([a-z0-9_]+)"', cases))
+    return faded
 
 
 def table(at, index=0):
@@ -66,8 +76,10 @@ def test_projects_default_view(lang):
     reason = unmapped.columns[-1]
     assert unmapped[reason].str.len().min() > 10
     script = map_script(at)
-    assert script.count("L.circleMarker(") >= 8  # sites, one circle per host place
-    assert "dashArray" in script  # not-yet-open projects dashed
+    assert script.count('"type": "Point"') + script.count('"type": "MultiPoint"') == 13
+    assert "pointToLayer" in script  # sites drawn as circles, one per host place
+    assert len(faded_ids(script)) == 20  # mapped projects not open by the end of this year
+    assert "ganshen_hsr" not in faded_ids(script)
 
 
 @pytest.mark.parametrize(("key", "value", "rows"), [
@@ -97,10 +109,11 @@ def test_region_filter_and_its_map_click_path():
 
 def test_year_slider_and_open_only():
     at = open_page(PROJECTS)
-    default_dashed = map_script(at).count('"dashArray": "6 6"')
     at.sidebar.slider(key="projects_year").set_value(2017).run()
     assert len(table(at)) == 38  # the year alone fades, it does not hide
-    assert map_script(at).count('"dashArray": "6 6"') > default_dashed
+    faded = faded_ids(map_script(at))
+    assert len(faded) == 27 and {"ganshen_hsr", "haoji_rail"} <= faded
+    assert "wujiu_pdl" not in faded  # opened 2017-09-21
     assert "2017" in captions(at)
     at.sidebar.toggle(key="projects_open_only").set_value(True).run()
     assert len(table(at)) == 7
