@@ -300,12 +300,15 @@ STRINGS: dict[str, tuple[str, str]] = {
     # Projects page
     "region_crossed": ("经过区域", "Region crossed"),
     "open_only": ("只显示当年已开通的项目", "Open projects only"),
-    "year_line": ("{year}年底的网络:虚线、半透明为当时尚未开通或运营的项目(规划、在建、现状不明)。",
-                  "The network at the end of {year}: dashed and faded = not yet open or "
-                  "operating then (planned, under construction or status unknown)."),
-    "year_line_open_only": ("{year}年底的网络:只显示当时已开通或运营的项目,其余已隐藏。",
-                            "The network at the end of {year}: only what was open or operating "
-                            "then; the rest is hidden."),
+    "year_line": ("{year}年底的网络:图上 {open} 个已开通或运营;虚线、半透明的 {not_yet} 个当时尚未"
+                  "开通或运营(规划、在建、现状不明)。",
+                  "The network at the end of {year}: {open} on the map open or operating; "
+                  "{not_yet} dashed and faded, not yet open or operating then (planned, under "
+                  "construction or status unknown)."),
+    "year_line_open_only": ("{year}年底的网络:只显示当时已开通或运营的 {open} 个,其余 {hidden} 个已"
+                            "隐藏。",
+                            "The network at the end of {year}: only the {open} open or operating "
+                            "then; {hidden} more hidden."),
     "projects_shown": ("显示 {shown} / 共 {total} 个项目(上图 {mapped},未上图 {unmapped})",
                        "Showing {shown} of {total} projects ({mapped} on the map, "
                        "{unmapped} not mapped)"),

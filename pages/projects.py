@@ -71,7 +71,13 @@ st.title(t("page_projects", lang))
 st.caption(t("projects_shown", lang, shown=len(shown), total=len(ds.projects),
              mapped=len(on_map), unmapped=len(shown) - len(on_map))
            + " · " + t("click_to_filter", lang))
-st.caption(t("year_line_open_only" if open_only else "year_line", lang, year=year))
+not_yet = filters.not_open_in(ds, year)
+faded = int(on_map["id"].isin(not_yet).sum())
+hidden = len(filters.filter_projects(ds, kinds=chosen_kinds, statuses=chosen_statuses,
+                                     stages=chosen_stages, measures=chosen_measures,
+                                     region=region)) - len(shown) if open_only else 0
+st.caption(t("year_line_open_only" if open_only else "year_line", lang, year=year,
+             open=len(on_map) - faded, not_yet=faded, hidden=hidden))
 names = project_view.project_names(ds, lang)
 selected = st.selectbox(t("pick_project", lang), [None, *ids], key="projects_selected",
                         format_func=lambda i: t("none_selected", lang) if i is None else names[i])
@@ -79,7 +85,7 @@ selected = st.selectbox(t("pick_project", lang), [None, *ids], key="projects_sel
 background = display.display_regions(ds, "province", display.PPRD + display.REACH)
 m = maps.build_regions_map(
     background, lang, selected=region, dashline=ds.dashline, projects=on_map,
-    colour_by=colour_by, not_yet=filters.not_open_in(ds, year), selected_project=selected,
+    colour_by=colour_by, not_yet=not_yet, selected_project=selected,
     bounds=maps.fit_bounds(background), static_url=ui.static_url(), legend_position="topleft")
 ui.map_widget(m, key="projects_map", height=620, on_click=select_region)
 

@@ -266,11 +266,22 @@ def test_add_projects_one_layer_escaped_selected_on_top():
     maps.add_projects(m, frame, "en", not_yet={"a_line"}, selected="b_site")
     layers = [c for c in m._children.values() if isinstance(c, folium.GeoJson)]
     assert len(layers) == 1
-    features = layers[0].data["features"]
+    layer = layers[0]
+    features = layer.data["features"]
     ids = [f["id"] for f in features]
     assert ids[-1] == "b_site"  # the selected one drawn last
     assert ids[0] == "e_zone"  # areas under lines and sites
-    assert len(features) == 5  # the one without geometry is not drawn (listed by the page)
+    # the one without geometry is not drawn (the page lists it); every host place is drawn
+    assert {i.split("#")[0] for i in ids} == {"a_line", "b_site", "c_sites", "d_freight",
+                                              "e_zone"}
+    places = sum(len(f["geometry"]["coordinates"]) if f["geometry"]["type"] == "MultiPoint"
+                 else 1 for f in features if "Point" in f["geometry"]["type"])
+    assert places == 3
+    styles = {f["id"]: layer.style_function(f) for f in features}
+    assert styles["a_line"]["dashArray"] == "6 6" and styles["a_line"]["opacity"] < 0.5
+    assert styles["d_freight"]["dashArray"] == "1 7"  # a service: dotted, not faded
+    assert styles["b_site"]["radius"] == 9  # the selected site drawn larger
+    assert styles["e_zone"]["dashArray"] is None
     html = m.get_root().render()
     # data text reaches the page only escaped (inside the GeoJSON, JSON-encoded on top)
     assert "<img" not in html and "\\u0026lt;img src=x" in html
