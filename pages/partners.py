@@ -1,0 +1,79 @@
+"""伙伴 Partners: Jiangxi ↔ each 9+2 member: the measures, corridors and projects linking them."""
+
+import streamlit as st
+
+from geo import display, maps, partners, ui
+from geo.i18n import t
+from geo.safe import md
+
+ds = ui.dataset()
+lang = ui.current_lang()
+options = partners.partner_options(ds)
+PARAMS = [ui.Param("partner", "partners_partner", ui.parse_choice(options))]
+ui.restore_params(PARAMS)
+ui.show_param_notes()
+
+
+def select_partner(code: str) -> None:
+    if code in options:  # a click on Jiangxi or outside the partners changes nothing
+        st.session_state["partners_partner"] = code
+
+
+with st.sidebar:
+    st.header(t("filters", lang))
+    partner = st.selectbox(t("partner", lang), [None, *options], key="partners_partner",
+                           format_func=lambda c: t("all", lang) if c is None
+                           else ds.region_name(c, lang))
+ui.sync_params(PARAMS)
+
+summary = partners.partner_summary(ds)
+st.title(t("page_partners", lang))
+st.caption(t("partners_intro", lang) + " · " + t("click_partner", lang))
+
+provinces = display.display_regions(ds, "province")
+shown = provinces[provinces["adcode"].isin(options)]
+around = provinces[~provinces["adcode"].isin([*options, partners.JIANGXI])]
+home = display.display_regions(ds, "province", (partners.JIANGXI,))
+focus = None if partner is None else maps.fit_bounds(
+    display.display_regions(ds, "province", (partners.JIANGXI, partner)))
+m = maps.build_partners_map(
+    shown, home, lang, counts=summary["links"].to_dict(), count_label=t("n_links", lang),
+    notes=[t("partner_links_note", lang)], selected=partner,
+    projects=partners.partner_projects(ds, partner,
+                                       ("corridor",) if partner is None else
+                                       ("corridor", "project")),
+    context=around, dashline=ds.dashline,
+    bounds=focus, static_url=ui.static_url())
+ui.map_widget(m, key="partners_map", on_click=select_partner)
+
+if partner is not None:
+    row = summary.loc[partner]
+    st.header(t("jx_and", lang, name=md(ds.region_name(partner, lang))))
+    cols = st.columns(4)
+    cols[0].metric(t("n_links", lang), int(row["links"]))
+    cols[1].metric(t("specific_measures", lang), int(row["specific_measures"]))
+    cols[2].metric(t("corridor_projects", lang), int(row["corridors"]))
+    cols[3].metric(t("other_projects", lang), int(row["other_projects"]))
+    st.subheader(t("projects", lang))
+    st.caption(t("partner_projects_note", lang))
+    projects = partners.partner_projects_table(ds, partner, lang)
+    if projects.empty:
+        st.text(t("none_found", lang))
+    else:
+        st.dataframe(projects, hide_index=True, width="stretch")
+    st.subheader(t("specific_measures", lang))
+    specific = partners.partner_measures_table(ds, partner, lang, "text")
+    if specific.empty:
+        st.text(t("none_found", lang))
+    else:
+        st.dataframe(specific, hide_index=True, width="stretch")
+    whole = partners.partner_measures_table(ds, partner, lang, "whole")
+    with st.expander(f"{t('whole_measures', lang)} ({len(whole)})"):
+        st.caption(t("whole_note", lang))
+        st.dataframe(whole, hide_index=True, width="stretch")
+
+st.header(t("partners", lang))
+st.dataframe(partners.partner_table(ds, lang), hide_index=True, width="stretch")
+st.subheader(t("link_strength", lang))
+st.bar_chart(partners.link_strength(ds, lang), horizontal=True, height=320, stack=True,
+             sort=False, color=list(partners.LINK_STRENGTH_COLOURS))

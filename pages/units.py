@@ -1,0 +1,60 @@
+"""单位 Units: which responsible unit leads which measures, and where they reach."""
+
+import streamlit as st
+
+from geo import display, filters, maps, ui, units
+from geo.i18n import t
+from geo.joins import LINK_KINDS
+from geo.safe import md
+
+ds = ui.dataset()
+lang = ui.current_lang()
+summary = units.unit_summary(ds)
+options = list(summary["name_zh"])
+PARAMS = [
+    ui.Param("unit", "units_unit", ui.parse_choice(options)),
+    ui.Param("links", "units_links", lambda raw: [ui.parse_choice(LINK_KINDS)(x)
+                                                  for x in raw.split(",")],
+             lambda v: None if v is None or list(v) == list(LINK_KINDS) else ",".join(v)),
+]
+ui.restore_params(PARAMS)
+ui.show_param_notes()
+
+with st.sidebar:
+    st.header(t("filters", lang))
+    unit = st.selectbox(t("pick_unit", lang), options, key="units_unit",
+                        format_func=lambda u: f"{ds.unit_name(u, lang)} "
+                                              f"({summary.at[u, 'n_measures']})")
+    kinds = st.multiselect(t("link_kinds", lang), LINK_KINDS, default=list(LINK_KINDS),
+                           key="units_links", format_func=lambda k: t(f"link_{k}", lang))
+ui.sync_params(PARAMS)
+
+st.title(t("page_units", lang))
+st.caption(t("units_intro", lang, n=len(summary), m=len(ds.plan.measures)))
+
+numbers = units.unit_measures(ds, unit)
+row = summary.loc[unit]
+st.header(md(ds.unit_name(unit, lang)))
+cols = st.columns(3)
+cols[0].metric(t("n_led", lang), int(row["n_measures"]))
+cols[1].metric(t("sections", lang), len(row["sections"]))
+cols[2].metric(t("own_city", lang), ds.region_name(row["adcode"], lang) if row["adcode"]
+               else "—")
+
+counts = filters.measure_counts(ds, "city", numbers, kinds)
+cities = display.display_regions(ds, "city", display.PPRD + display.REACH)
+# Taiwan (a map of China shows it) and Chongqing (else a hole amid the 9+2) as context
+around = display.display_regions(ds, "province", ("500000", "710000"))
+m = maps.build_regions_map(cities, lang, context=around, counts=counts.to_dict(),
+                           selected=row["adcode"] or None, dashline=ds.dashline,
+                           legend_title=t("unit_count_label", lang),
+                           count_label=t("measures", lang), static_url=ui.static_url())
+st.caption(t("units_map_caption", lang))
+ui.map_widget(m, key="units_map")
+
+st.subheader(t("unit_measures", lang, unit=md(ds.unit_name(unit, lang)), n=len(numbers)))
+st.dataframe(units.unit_measures_table(ds, unit, lang), hide_index=True, width="stretch")
+
+st.header(t("all_units", lang))
+table = units.unit_table(ds, lang)
+st.dataframe(table, hide_index=True, width="stretch", height=35 * (len(table) + 1) + 3)
