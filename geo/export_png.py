@@ -38,10 +38,12 @@ from pyproj import CRS, Geod, Transformer
 
 from geo import fonts, maps
 from geo.dataset import Dataset
+from geo.filters import PPRD_ADCODES
 from geo.i18n import t, term
 from geo.views import HAINAN, JIANGXI, View, ViewLayers, view_layers
 
 WGS84 = "EPSG:4326"
+NAMED_PROVINCES = (*PPRD_ADCODES, "710000")
 # name -> (width px, height px, dpi). "slide": 16:9 at 1920 px; "a4": A4 landscape at 300 dpi.
 SIZES = {"slide": (1920, 1080, 144), "a4": (3508, 2480, 300)}
 # The South China Sea box of the inset (west, south, east, north), degrees.
@@ -108,16 +110,6 @@ def _project_label(row: dict, lang: str) -> str:
     if lang == "en":
         return str(row["name_en"]).split(" (")[0]
     return str(row.get("label_zh") or row["name_plan"])
-
-
-def _project_shape(row: dict) -> str:
-    """``point``, ``fill``, ``dotted`` (freight services on existing lines) or ``line``."""
-    kind = row["geometry"].geom_type
-    if kind in ("Point", "MultiPoint"):
-        return "point"
-    if kind.endswith("Polygon"):
-        return "fill"
-    return "dotted" if row.get("kind") == "freight_route" else "line"
 
 
 class _Sizes:
@@ -209,7 +201,8 @@ def _draw_frame(gdf: gpd.GeoDataFrame, ax: Axes, **kwargs: object) -> None:
 
 
 def _legend_rows(layers: ViewLayers, lang: str, inset: bool, dash_in_main: bool,
-                 focus_name: str) -> list[tuple[str, list[tuple[object, str]]]]:
+                 focus_name: str, others_visible: bool
+                 ) -> list[tuple[str, list[tuple[object, str]]]]:
     """Legend sections: (title, [(handle, label)]), for every colour and symbol drawn."""
     sections: list[tuple[str, list[tuple[object, str]]]] = []
     present = {maps.count_colour(float(n)) for n in layers.counts}
@@ -226,7 +219,7 @@ def _legend_rows(layers: ViewLayers, lang: str, inset: bool, dash_in_main: bool,
             label = term(layers.view.colour_by, str(row[layers.view.colour_by]), lang)
             if label not in labels:
                 labels.append(label)
-            shapes.add(_project_shape(row))
+            shapes.add(maps.project_shape(row))
         rows: list[tuple[object, str]] = []
         for colour, (labels, shapes) in by_colour.items():
             rows.append((_legend_handle(colour, shapes), " / ".join(labels)))
@@ -239,7 +232,7 @@ def _legend_rows(layers: ViewLayers, lang: str, inset: bool, dash_in_main: bool,
                          else f"{t('projects', lang)}: {title}", rows))
     other: list[tuple[object, str]] = [
         (Line2D([], [], color=PROVINCE_EDGE, linewidth=1.2), t("province_border", lang))]
-    if layers.view.level == "county":
+    if others_visible:
         other.append((Patch(facecolor=CONTEXT_FILL, edgecolor=PROVINCE_EDGE, linewidth=0.6),
                       t("context_regions", lang)))
     if layers.focus:
@@ -258,7 +251,7 @@ def _legend_handle(colour: str, shapes: set[str]) -> object:
         return Line2D([], [], linestyle="none", marker="o", markersize=8,
                       markerfacecolor=colour, markeredgecolor="#222222")
     if shapes == {"fill"}:
-        return Patch(facecolor=colour, alpha=0.55, edgecolor=colour, linewidth=1.5)
+        return Patch(facecolor="none", hatch="///", edgecolor=colour, linewidth=1.5)
     style = (0, (1, 1.6)) if shapes == {"dotted"} else "-"
     marker = "o" if "point" in shapes else None
     return Line2D([], [], color=colour, linewidth=2.6, linestyle=style, marker=marker,
@@ -299,16 +292,26 @@ def _scale_bar(ax: Axes, crs: CRS, extent: Sequence[float], limits: Sequence[flo
 
 def _north_arrow(ax: Axes, crs: CRS, limits: Sequence[float], sizes: _Sizes,
                  font: FontProperties) -> Bbox:
-    """Draw a north arrow in the upper right, pointing to true north where it stands."""
+    """Draw a north arrow pointing to true north where it stands.
+
+    It stands in the upper right; on a map so wide that the meridians there lean more than
+    10° (a map of all China), it moves to the top of the central meridian, where north is up.
+    """
     x0, y0, x1, y1 = limits
-    ax_x, ax_y = 0.955, 0.865
-    x = x0 + (x1 - x0) * ax_x
-    y = y0 + (y1 - y0) * ax_y
     to_geo = Transformer.from_crs(crs, WGS84, always_xy=True)
     to_map = Transformer.from_crs(WGS84, crs, always_xy=True)
-    lon, lat = to_geo.transform(x, y)
-    nx, ny = to_map.transform(lon, lat + 0.2)
-    angle = math.atan2(nx - x, ny - y)  # radians clockwise from the map's up
+
+    def north_at(x: float, y: float) -> float:
+        lon, lat = to_geo.transform(x, y)
+        nx, ny = to_map.transform(lon, lat + 0.2)
+        return math.atan2(nx - x, ny - y)  # radians clockwise from the map's up
+
+    y = y0 + (y1 - y0) * 0.865
+    x = x0 + (x1 - x0) * 0.955
+    angle = north_at(x, y)
+    if abs(math.degrees(angle)) > 10:
+        x = 0.0  # the projection's central meridian (lon_0) is the map's vertical x = 0
+        angle = north_at(x, y)
     length = (y1 - y0) * 0.075
     dx, dy = length * math.sin(angle), length * math.cos(angle)
     arrow = FancyArrow(x - dx / 2, y - dy / 2, dx, dy, width=length * 0.12,
@@ -526,7 +529,11 @@ def render_map(ds: Dataset, view: View, lang: str = "zh", *, width: int = 1920,
         blocked.append(inset_ax.get_window_extent(renderer))
     unmapped = len(layers.selection.projects) - len(layers.projects)
     focus_name = ds.region_name(layers.focus, lang) if layers.focus else ""
-    sections = _legend_rows(layers, lang, inset, dash_in_main, focus_name)
+    # the grey of provinces without choropleth regions (a county map's neighbours)
+    drawn_provinces = set(c.regions["province_adcode"])
+    others_visible = layers.view.level == "county" and bool(
+        (~c.context["adcode"].isin(drawn_provinces)).any())
+    sections = _legend_rows(layers, lang, inset, dash_in_main, focus_name, others_visible)
     notes = [t("count_note", lang)]
     if not layers.projects.empty:
         notes.append(t("legend_location_note", lang))
@@ -621,13 +628,14 @@ def _draw_projects(ax: Axes, projects: gpd.GeoDataFrame, colour_by: str, sizes: 
         return
     rows = projects.to_dict("records")
     for row in rows:
-        if _project_shape(row) == "fill":
+        if maps.project_shape(row) == "fill":
             colour = maps.project_colour(row, colour_by)
-            gpd.GeoSeries([row["geometry"]]).plot(ax=ax, facecolor=colour, alpha=0.45,
-                                                  edgecolor=colour, linewidth=1.4 * sizes.k,
+            # hatched, not filled: a tint over the choropleth would read as another class
+            gpd.GeoSeries([row["geometry"]]).plot(ax=ax, facecolor="none", hatch="///",
+                                                  edgecolor=colour, linewidth=1.6 * sizes.k,
                                                   zorder=7)
     for row in rows:
-        shape = _project_shape(row)
+        shape = maps.project_shape(row)
         if shape not in ("line", "dotted"):
             continue
         colour = maps.project_colour(row, colour_by)
@@ -639,7 +647,7 @@ def _draw_projects(ax: Axes, projects: gpd.GeoDataFrame, colour_by: str, sizes: 
                     path_effects=[patheffects.Stroke(linewidth=sizes.line + 2.2 * sizes.k,
                                                      foreground="white"), patheffects.Normal()])
     for row in rows:
-        if _project_shape(row) != "point":
+        if maps.project_shape(row) != "point":
             continue
         colour = maps.project_colour(row, colour_by)
         for part in shapely.get_parts(row["geometry"]):
@@ -667,18 +675,23 @@ def _label_map(labeller: _Labeller, c: _Canvas, ds: Dataset, lang: str) -> None:
               | (frame["province_adcode"] == focus))
     frame = frame.assign(_focus=inside).sort_values(["_focus", "_count", "_area"],
                                                     ascending=False)
+    named: set[str] = set()
     for row in context.to_dict("records"):
         if row["adcode"] == home:
             continue
         geom = shapely.clip_by_rect(row["geometry"], x0, y0, x1, y1)
-        if geom.is_empty or geom.area * px_per_unit**2 < 4000:
+        # the 9+2 (and Taiwan, a province on every Chinese map) are named however small
+        small = geom.area * px_per_unit**2 < 4000
+        if geom.is_empty or (small and row["adcode"] not in NAMED_PROVINCES):
             continue
         step = labeller.units_per_point * sizes.province_label * 1.6
         for x, y in _anchors(geom, step):
             if labeller.place(x, y, _label_name(row, lang), ha="center", va="center",
                               fontproperties=bold, fontsize=sizes.province_label,
                               kind="province", color="#6b6b6b", zorder=20, path_effects=HALO):
+                named.add(row["adcode"])
                 break
+    frame = frame[~frame["adcode"].isin(named)]  # a province map: each name once
     # The regions inside the view's focus (a city's counties) before anything else.
     if layers.focus:
         for row in frame[frame["_focus"]].to_dict("records"):
@@ -740,7 +753,7 @@ def _marker_boxes(ax: Axes, projects: gpd.GeoDataFrame, sizes: _Sizes) -> list[B
     radius = sizes.marker / 2 * ax.figure.dpi / 72 + 1
     boxes = []
     for row in projects.to_dict("records") if not projects.empty else []:
-        if _project_shape(row) != "point":
+        if maps.project_shape(row) != "point":
             continue
         for part in shapely.get_parts(row["geometry"]):
             x, y = ax.transData.transform((part.x, part.y))

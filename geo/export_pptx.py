@@ -40,7 +40,14 @@ from geo import records
 from geo.dataset import Dataset
 from geo.export_png import render_map, status_as_of
 from geo.i18n import t, term
-from geo.views import View, section_heading, sections_with_content, view_selection, with_measures
+from geo.views import (
+    View,
+    section_heading,
+    sections_with_content,
+    view_layers,
+    view_selection,
+    with_measures,
+)
 
 FONT = "Microsoft YaHei"
 SLIDE_W, SLIDE_H = Inches(13.333), Inches(7.5)
@@ -204,6 +211,7 @@ def build_deck(ds: Dataset, view: View, lang: str = "zh",
     blank = prs.slide_layouts[6]
     projects = selection.projects
     table_pages = max(1, -(-len(projects) // TABLE_ROWS))
+    per_page = max(1, -(-len(projects) // table_pages))  # balanced: 7 + 7, not 13 + 1
     total = 2 + len(sections) + table_pages + 1
     rendered: dict[tuple[int, ...], bytes] = {}
 
@@ -213,6 +221,11 @@ def build_deck(ds: Dataset, view: View, lang: str = "zh",
             narrowed = with_measures(view, numbers, view.title_zh, view.title_en)
             if view.extent == "pprd":  # a section's map: zoomed to what the section touches
                 narrowed = replace(narrowed, extent="auto")
+            if not narrowed.region and narrowed.level != "province":
+                # a section naming whole provinces only (the 9+2, 我省) colours no city
+                counts = view_layers(ds, narrowed).counts
+                if (counts > 0).sum() < 3:
+                    narrowed = replace(narrowed, level="province")
             rendered[key] = render_map(ds, narrowed, lang, width=int(8.3 * MAP_DPI),
                                        height=int(5.6 * MAP_DPI), dpi=MAP_DPI, title=False,
                                        scale=0.78, today=today).png
@@ -263,7 +276,8 @@ def build_deck(ds: Dataset, view: View, lang: str = "zh",
         size = 15 if len(shown) <= 3 else 13
         for i, rec in enumerate(shown):
             title = rec["title_en"] if lang == "en" else rec["title"]
-            bullet(frame, f"{rec['number_zh']} {title}", size, bold=True, first=i == 0,
+            numbered = rec["number_zh"] if lang == "zh" else f"{rec['number']}."
+            bullet(frame, f"{numbered} {title}", size, bold=True, first=i == 0,
                     space_before=0 if i == 0 else 8)
             units = rec["units_en"] if lang == "en" else rec["units"]
             joiner = "; " if lang == "en" else "、"
@@ -289,7 +303,7 @@ def build_deck(ds: Dataset, view: View, lang: str = "zh",
         suffix = (" " + t("deck_continued", lang, i=page + 1, n=table_pages)
                   if table_pages > 1 else "")
         _slide_title(slide, t("deck_status", lang) + suffix, view.title(lang), lang)
-        rows = projects.iloc[page * TABLE_ROWS:(page + 1) * TABLE_ROWS]
+        rows = projects.iloc[page * per_page:(page + 1) * per_page]
         if rows.empty:
             frame = _text_box(slide, 0.45, 1.5, 12.4, 0.6)
             para(frame, t("deck_no_projects", lang), 16, first=True)
@@ -343,8 +357,9 @@ def _status_table(slide: Slide, rows: list[dict], lang: str) -> None:
     for j, header in enumerate(headers):
         _cell(table.cell(0, j), header, 13, bold=True, colour=WHITE, lang=lang)
     for i, row in enumerate(rows, start=1):
-        name = row["name_en"] if lang == "en" else (row.get("label_zh") or row["name_plan"])
-        values = [_short(str(name), 60 if lang == "en" else 30),
+        name = (str(row["name_en"]).split(" (")[0] if lang == "en"
+                else (row.get("label_zh") or row["name_plan"]))
+        values = [_short(str(name), 52 if lang == "en" else 30),
                   term("kind", str(row["kind"]), lang),
                   term("status", str(row["status"]), lang),
                   str(row["status_date"] or "—"),

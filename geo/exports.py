@@ -74,7 +74,8 @@ def data_table(ds: Dataset, view: View, lang: str = "zh") -> pd.DataFrame:
             "status": term("status", str(row["status"]), lang),
             "status_date": row["status_date"], "opened_date": row["opened_date"],
             "confidence": term("confidence", str(row["confidence"]), lang),
-            "measures": ";".join(f"({to_cn_numeral(n)})" for n in row["measures"]),
+            "measures": ";".join(str(n) if lang == "en" else f"({to_cn_numeral(n)})"
+                                 for n in row["measures"]),
             "precision": row["precision"], "status_source": row["status_source"]})
     return pd.DataFrame(rows, columns=CSV_COLUMNS)
 
@@ -103,7 +104,8 @@ def export_geojson(ds: Dataset, view: View, lang: str = "zh") -> bytes:
         features.append({**feature, "properties": props})
     for rec in records.measure_records(ds, selection.measures):
         props = {"feature_type": "measure",
-                 "label": f"{rec['number_zh']} {rec['title_en' if lang == 'en' else 'title']}",
+                 "label": (f"{rec['number']}. {rec['title_en']}" if lang == "en"
+                           else f"{rec['number_zh']} {rec['title']}"),
                  "number": rec["number"], "section": rec["section"], "title": rec["title"],
                  "title_en": rec["title_en"], "units": rec["units"],
                  "places": [p["name"] for p in rec["places"]], "projects": rec["projects"],

@@ -123,13 +123,13 @@ VIEWS: tuple[View, ...] = (
     View("transport", "交通互联:铁路、公路与航空通道", "Transport links: rail, road and air",
          measures=(7,), kinds=TRANSPORT_KINDS, level="city", colour_by="status",
          subtitle_zh="措施(七)建设综合立体交通运输体系;项目按现状着色",
-         subtitle_en="Measure (七), an integrated multi-modal transport system; "
+         subtitle_en="Measure 7, an integrated multi-modal transport system; "
                      "projects coloured by status"),
     View("energy", "能源通道:入赣油气与电力", "Energy corridors into Jiangxi",
          measures=(8,), kinds=ENERGY_KINDS, level="province", colour_by="status",
          extent="china",
          subtitle_zh="措施(八)畅通能源大通道;项目按现状着色",
-         subtitle_en="Measure (八), open energy corridors; projects coloured by status"),
+         subtitle_en="Measure 8, open energy corridors; projects coloured by status"),
     View("industry", "产业合作:园区与承接产业转移", "Industrial cooperation: parks and transfer",
          sections=(2,), level="city", colour_by="kind",
          subtitle_zh="第二部分 推动产业协同发展", subtitle_en="Section 2, coordinated industry"),
@@ -181,8 +181,7 @@ def view_from_filters(ds: Dataset, *, sections: Collection[int] = (),
         parts_en.append("; ".join(ds.section_title(s, "en") for s in sorted(sections)))
     if measures:
         parts_zh.append("措施" + "".join(f"({to_cn_numeral(n)})" for n in sorted(measures)))
-        parts_en.append("measures " + ", ".join(f"({to_cn_numeral(n)})"
-                                                for n in sorted(measures)))
+        parts_en.append("measures " + ", ".join(str(n) for n in sorted(measures)))
     if region:
         parts_zh.append(ds.region_name(region, "zh"))
         parts_en.append(ds.region_name(region, "en"))
