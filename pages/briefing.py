@@ -109,13 +109,14 @@ st.subheader(t("export", lang))
 spec = views.view_key(view)
 token = f"{ds.root}:{id(ds)}"
 ready = st.session_state.get("briefing_ready", set())
-columns = st.columns(len(exports.FORMATS))
+columns = [*st.columns(3), *st.columns(3)]
 for column, fmt in zip(columns, exports.FORMATS, strict=True):
     label = exports.format_label(fmt, lang)
     key = (spec, lang, fmt)
     if key not in ready:
-        column.button(t("export_prepare", lang, what=label), key=f"briefing_prepare_{fmt}",
-                      on_click=prepare, args=(key,), width="stretch")
+        column.button(label, key=f"briefing_prepare_{fmt}", on_click=prepare, args=(key,),
+                      icon=":material/build:", width="stretch",
+                      help=t("export_prepare", lang, what=label))
         continue
     try:
         with st.spinner(label):
@@ -123,6 +124,6 @@ for column, fmt in zip(columns, exports.FORMATS, strict=True):
     except MissingFontError as exc:
         column.error(f"{t('export_font_missing', lang)} {exc}")
         continue
-    column.download_button(t("export_download", lang, what=label), data, file_name=filename,
-                           mime=mime, key=f"briefing_download_{fmt}", on_click="ignore",
-                           type="primary", width="stretch")
+    column.download_button(label, data, file_name=filename, mime=mime,
+                           key=f"briefing_download_{fmt}", on_click="ignore", type="primary",
+                           icon=":material/download:", width="stretch")

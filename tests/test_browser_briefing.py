@@ -17,6 +17,8 @@ from geo.dataset import load_dataset
 from geo.export_html import export_html
 
 pytestmark = pytest.mark.browser
+NOT_RUNNING = """() => document.querySelector('[data-testid="stApp"]')
+    ?.getAttribute('data-test-script-state') === 'notRunning'"""
 ERROR_BOX = '[data-testid="stException"], [data-testid="stAlertContentError"]'
 
 
@@ -35,9 +37,15 @@ def test_briefing_presents_steps_and_downloads(page, app_url, request, tmp_path)
     page.get_by_role("button", name="下一页").click()
     page.get_by_role("heading", name="能源通道:入赣油气与电力").wait_for()
     page.wait_for_function("() => location.search.includes('view=energy')")
-    page.get_by_role("button", name="生成 数据表(CSV)").click()
+    # the buttons of the run still going are bound to the view before (transport)
+    page.wait_for_function(NOT_RUNNING)
+    page.get_by_role("button", name="数据表(CSV)").click()  # prepare
+    page.locator('[data-testid="stDownloadButton"]').first.wait_for()
+    page.wait_for_function(NOT_RUNNING)
+    download_button = page.locator('[data-testid="stDownloadButton"] button')
+    assert download_button.count() == 1, download_button.all_inner_texts()  # the CSV only
     with page.expect_download() as download:
-        page.get_by_role("button", name="下载 数据表(CSV)").click()
+        download_button.click()
     path = tmp_path / "data.csv"
     download.value.save_as(path)
     assert path.read_bytes().startswith(b"\xef\xbb\xbf")

@@ -348,7 +348,7 @@ def test_briefing_view_param_restores_and_exports():
     assert not at.get("download_button")
     at.button(key="briefing_prepare_csv").click().run()
     downloads = at.get("download_button")
-    assert [d.proto.label for d in downloads] == ["下载 数据表(CSV)"]
+    assert [d.proto.label for d in downloads] == ["数据表(CSV)"]
 
 
 @pytest.mark.usefixtures("apptest_navigation_mode")
