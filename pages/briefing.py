@@ -47,8 +47,11 @@ def step(delta: int) -> None:
     st.session_state["briefing_view"] = names[(index + delta) % len(names)]
 
 
-def prepare(key: tuple[str, str, str]) -> None:
-    st.session_state.setdefault("briefing_ready", set()).add(key)
+def prepare(fmt: str) -> None:
+    """Mark an export of the view now shown to be made (the view as of this click: a button
+    drawn by the run before a view change must not prepare the old view)."""
+    spec, spec_lang = st.session_state["briefing_spec"]
+    st.session_state.setdefault("briefing_ready", set()).add((spec, spec_lang, fmt))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -88,6 +91,8 @@ if name == views.CURRENT:
 else:
     view = views.get_view(name)
 layers = views.view_layers(ds, view)
+spec = views.view_key(view)
+st.session_state["briefing_spec"] = (spec, lang)  # before the slow map: see prepare()
 
 named = views.view_names()
 prev_col, counter_col, next_col = st.columns([2, 5, 2], vertical_alignment="center")
@@ -106,7 +111,6 @@ ui.map_widget(view_map(ds, view, lang, static_url=ui.static_url(), popups=False)
               key="briefing_map", height=700)
 
 st.subheader(t("export", lang))
-spec = views.view_key(view)
 token = f"{ds.root}:{id(ds)}"
 ready = st.session_state.get("briefing_ready", set())
 columns = [*st.columns(3), *st.columns(3)]
@@ -114,7 +118,7 @@ for column, fmt in zip(columns, exports.FORMATS, strict=True):
     label = exports.format_label(fmt, lang)
     key = (spec, lang, fmt)
     if key not in ready:
-        column.button(label, key=f"briefing_prepare_{fmt}", on_click=prepare, args=(key,),
+        column.button(label, key=f"briefing_prepare_{fmt}", on_click=prepare, args=(fmt,),
                       icon=":material/build:", width="stretch",
                       help=t("export_prepare", lang, what=label))
         continue

@@ -37,7 +37,7 @@ def test_briefing_presents_steps_and_downloads(page, app_url, request, tmp_path)
     page.get_by_role("button", name="下一页").click()
     page.get_by_role("heading", name="能源通道:入赣油气与电力").wait_for()
     page.wait_for_function("() => location.search.includes('view=energy')")
-    # the buttons of the run still going are bound to the view before (transport)
+    # let the run for the new view finish before preparing its export
     page.wait_for_function(NOT_RUNNING)
     page.get_by_role("button", name="数据表(CSV)").click()  # prepare
     page.locator('[data-testid="stDownloadButton"]').first.wait_for()
