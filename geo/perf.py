@@ -1,4 +1,4 @@
-"""What a map costs: the bytes each map sends to the browser, and three fixes to folium rendering.
+"""What a map costs: the bytes each map sends to the browser, and fixes to folium's rendering.
 
 Budget: a page's default view sends at most :data:`MAP_BUDGET_BYTES` of map JSON (the
 ``st_folium`` component's arguments: Leaflet script, HTML, header). :func:`map_payloads` reads
@@ -20,36 +20,66 @@ three pure-Python hot spots that every ``st_folium`` call hits, without changing
 
 All three are checked against the originals in ``tests/test_payload_budget.py`` (same script, same
 HTML, same bounds for every page's map).
+
+One more, which does change the bytes (not the values): :func:`install_compact_coordinates`
+makes folium write GeoJSON coordinates without the space ``json.dumps`` puts after each comma,
+about 10% of every map payload.
 """
 
 from __future__ import annotations
 
 import gzip
-from collections.abc import Iterator
+import json
+import re
+import uuid
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import folium.features
 import folium.map
+import folium.template
 import numpy as np
 from branca.element import Element, Figure, MacroElement
 
 __all__ = [
+    "FILTER_CHANGES",
+    "FOLIUM_JINJA_ENV",
     "MAP_BUDGET_BYTES",
+    "ORIGINAL_DUMPS_FUNCTION",
     "ORIGINAL_GEOJSON_BOUNDS",
     "ORIGINAL_MACRO_RENDER",
     "ORIGINAL_POPUP_RENDER",
     "MapPayload",
     "PayloadSize",
+    "compact_coordinates_installed",
+    "dumps_compact_coordinates",
     "geojson_bounds",
+    "install_compact_coordinates",
     "install_render_fixes",
     "map_payloads",
     "payload_size",
     "render_fixes_installed",
+    "uninstall_compact_coordinates",
+    "uninstall_render_fixes",
 ]
 
 MAP_BUDGET_BYTES = 300_000  # raw bytes of map JSON for a page's default view (300 KB)
 ST_FOLIUM_COMPONENT = "streamlit_folium.st_folium"
+
+# One filter change per page (URL path → widget key, new value): what the payload-budget test
+# and the benchmark exercise besides the default view. The overview has no filter of its own:
+# its input is the language switch. A new page must add its entry (the test fails until then).
+FILTER_CHANGES: dict[str, tuple[str, object]] = {
+    "": ("lang", "en"),
+    "measures": ("measures_level", "city"),
+    "projects": ("projects_colour", "status"),
+    "region": ("region_l1", "440000"),
+    "partners": ("partners_partner", "440000"),
+    "units": ("units_unit", "省商务厅"),
+    "briefing": ("briefing_view", "transport"),
+    "data": ("data_table", "projects"),
+}
 
 ORIGINAL_MACRO_RENDER = MacroElement.render
 ORIGINAL_GEOJSON_BOUNDS = folium.features.GeoJson._get_self_bounds
@@ -213,6 +243,64 @@ def install_render_fixes() -> None:
     MacroElement.render = _macro_render
     folium.map.Popup.render = _popup_render
     folium.features.GeoJson._get_self_bounds = _geojson_self_bounds
+
+
+_GEOMETRY_TYPES = frozenset({"Point", "MultiPoint", "LineString", "MultiLineString", "Polygon",
+                             "MultiPolygon"})
+# The Jinja environment every folium template shares (``|tojson`` reads its policies).
+FOLIUM_JINJA_ENV = folium.features.GeoJson._template.environment
+ORIGINAL_DUMPS_FUNCTION = FOLIUM_JINJA_ENV.policies.get("json.dumps_function")
+
+
+def _set_aside(obj: Any, found: list[Any], marker: str) -> Any:
+    """``obj`` with every GeoJSON geometry's coordinates replaced by a numbered marker."""
+    if isinstance(obj, dict):
+        if obj.get("type") in _GEOMETRY_TYPES and "coordinates" in obj:
+            found.append(obj["coordinates"])
+            return {**obj, "coordinates": f"{marker}{len(found) - 1}"}
+        return {key: _set_aside(value, found, marker) for key, value in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_set_aside(value, found, marker) for value in obj]
+    return obj
+
+
+def dumps_compact_coordinates(obj: Any, **kwargs: Any) -> str:
+    """``json.dumps(obj, **kwargs)``, but GeoJSON coordinates without spaces.
+
+    Coordinates are most of a map's bytes, and ``json.dumps`` puts a space after every comma:
+    ``[113.25, 23.12]`` becomes ``[113.25,23.12]`` (about 10% of a page's map payload). The
+    rest (properties, styles) keeps its usual form. Same JSON value.
+    """
+    found: list[Any] = []
+    marker = f"@coords-{uuid.uuid4().hex}-"
+    text = json.dumps(_set_aside(obj, found, marker), **kwargs)
+    if not found:
+        return text
+    return re.sub(f'"{re.escape(marker)}(\\d+)"',
+                  lambda m: json.dumps(found[int(m.group(1))], separators=(",", ":")), text)
+
+
+def install_compact_coordinates() -> None:
+    """Make folium's ``|tojson`` write GeoJSON coordinates without spaces (idempotent)."""
+    FOLIUM_JINJA_ENV.policies["json.dumps_function"] = dumps_compact_coordinates
+
+
+def uninstall_compact_coordinates() -> None:
+    """Back to ``json.dumps`` as configured by folium."""
+    FOLIUM_JINJA_ENV.policies["json.dumps_function"] = ORIGINAL_DUMPS_FUNCTION
+
+
+def compact_coordinates_installed() -> bool:
+    """Whether :func:`install_compact_coordinates` is in effect."""
+    dumps: Callable[..., str] | None = FOLIUM_JINJA_ENV.policies.get("json.dumps_function")
+    return dumps is dumps_compact_coordinates
+
+
+def uninstall_render_fixes() -> None:
+    """Put folium's and branca's own methods back (for comparisons and the naive baseline)."""
+    MacroElement.render = ORIGINAL_MACRO_RENDER
+    folium.map.Popup.render = ORIGINAL_POPUP_RENDER
+    folium.features.GeoJson._get_self_bounds = ORIGINAL_GEOJSON_BOUNDS
 
 
 def render_fixes_installed() -> bool:

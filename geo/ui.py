@@ -42,6 +42,8 @@ PagesManager.uses_pages_directory = False
 
 # Folium/branca hot spots that every st_folium call hits; output unchanged (see geo.perf).
 perf.install_render_fixes()
+# GeoJSON coordinates without spaces: ~10% fewer bytes per map, same values (see geo.perf).
+perf.install_compact_coordinates()
 
 
 def require_frame() -> None:
