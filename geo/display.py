@@ -28,6 +28,9 @@ PPRD = ("350000", "360000", "430000", "440000", "450000", "460000", "510000", "5
         "530000", "810000", "820000")
 # The provinces beyond the 9+2 that the plan's projects reach most (浙皖闽赣, 九景衢, 武九 …).
 REACH = ("330000", "340000", "420000")
+# What city-level maps draw: the 9+2, the provinces the projects reach, and 重庆 and 台湾 so the
+# view has no holes (both are single city-level units).
+MAP_AREA = PPRD + REACH + ("500000", "710000")
 JIANGXI = "360000"
 
 
@@ -88,14 +91,14 @@ def display_regions(ds: Dataset, level: str,
 def regions_for_level(ds: Dataset, level: str, focus: str | None = None) -> gpd.GeoDataFrame:
     """What a choropleth at ``level`` draws.
 
-    Provinces: all 34 (the projects reach far beyond the 9+2). Cities: those of the 9+2 and of
-    浙江, 安徽, 湖北. Counties: those of one province, the one containing ``focus`` (an adcode)
+    Provinces: all 34 (the projects reach far beyond the 9+2). Cities: those of
+    :data:`MAP_AREA`. Counties: those of one province, the one containing ``focus`` (an adcode)
     or Jiangxi.
     """
     if level == "province":
         return display_regions(ds, "province")
     if level == "city":
-        return display_regions(ds, "city", PPRD + REACH)
+        return display_regions(ds, "city", MAP_AREA)
     province = JIANGXI
     if focus and focus in ds.region_table.index:
         row = ds.region_table.loc[focus]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import math
 import os
@@ -51,6 +52,10 @@ def measure_records(ds: Dataset, numbers: Iterable[int] | None = None) -> list[d
     for m in ds.plan.measures:
         if wanted is not None and m.number not in wanted:
             continue
+        cached = ds.cache.get(("measure_record", m.number))
+        if cached is not None:  # built once per measure: pages list them on every rerun
+            records.append(copy.deepcopy(cached))
+            continue
         links = ds.region_links[ds.region_links["measure"] == m.number]
         records.append({
             "number": m.number,
@@ -69,6 +74,7 @@ def measure_records(ds: Dataset, numbers: Iterable[int] | None = None) -> list[d
             "regions": {kind: sorted(set(links.loc[links["link"] == kind, "adcode"]))
                         for kind in ("text", "unit", "project")},
         })
+        ds.cache[("measure_record", m.number)] = copy.deepcopy(records[-1])
     return records
 
 
@@ -136,7 +142,7 @@ DATA_TABLES = ("measures", "places", "projects", "waypoints", "units", "gazettee
 # What the maps draw at each level (see geo.display), offered as light downloads.
 DISPLAY_EXTENTS: dict[str, tuple[str, ...] | None] = {
     "province": None,
-    "city": display.PPRD + display.REACH,
+    "city": display.MAP_AREA,
     "county": (display.JIANGXI,),
 }
 

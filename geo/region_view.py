@@ -31,7 +31,7 @@ from geo.joins import LINK_KINDS
 from geo.project_view import measure_label, project_name
 
 DEFAULT_REGION = display.JIANGXI
-MAP_PROVINCES = display.PPRD + display.REACH
+MAP_PROVINCES = display.MAP_AREA
 HOW_ORDER = ("named", "group", "feature", "own_unit", "crosses", "inside", "larger")
 LINK_COLUMNS = ["measure", "link", "via", "how", "where"]
 
@@ -176,8 +176,17 @@ def measure_links(ds: Dataset, adcode: str) -> pd.DataFrame:
         Columns ``measure, link (text|unit|project), via`` (place name, unit name or project
         id), ``how`` (see the module docstring) and ``where``: the adcodes actually linked
         (the smaller regions for ``inside``, the larger one for ``larger``, else ``adcode``).
-        Sorted by measure, then link kind.
+        Sorted by measure, then link kind. Cached on the dataset per region (a copy is
+        returned).
     """
+    cached = ds.cache.get(("region_view", "measure_links", adcode))
+    if cached is None:
+        cached = _measure_links(ds, adcode)
+        ds.cache[("region_view", "measure_links", adcode)] = cached
+    return cached.copy()
+
+
+def _measure_links(ds: Dataset, adcode: str) -> pd.DataFrame:
     kinds = {p.name: p.kind for p in ds.gazetteer}
     inner = ds.region_links.merge(_descendants(ds, adcode), on="adcode", how="inner",
                                   validate="many_to_one")
@@ -239,8 +248,16 @@ def measure_link_tables(ds: Dataset, adcode: str, lang: str) -> dict[str, pd.Dat
     dict
         ``text``, ``unit``, ``project`` and ``larger`` (only through a larger region) → a
         DataFrame with headers in ``lang``: measure, title, via (what links it), precision.
-        Rows of one measure and one precision are merged, their vias joined.
+        Rows of one measure and one precision are merged, their vias joined. Cached on the
+        dataset per (region, language); copies are returned.
     """
+    key = ("region_view", "measure_link_tables", adcode, lang)
+    if key not in ds.cache:
+        ds.cache[key] = _measure_link_tables(ds, adcode, lang)
+    return {name: table.copy() for name, table in ds.cache[key].items()}
+
+
+def _measure_link_tables(ds: Dataset, adcode: str, lang: str) -> dict[str, pd.DataFrame]:
     links = measure_links(ds, adcode)
     columns = [t("measure", lang), t("title", lang), t("via", lang), t("precision", lang)]
     tables = {}

@@ -23,7 +23,7 @@ cols[1].metric(t("headline_projects", lang), len(ds.projects),
 cols[2].metric(t("headline_partners", lang), len(filters.PPRD_ADCODES) - 1)
 cols[3].metric(t("headline_unknown", lang), int(statuses.get("unknown", 0)))
 
-provinces = display.display_regions(ds, "province", display.PPRD)
+provinces = display.display_regions(ds, "province", (*display.PPRD, "710000"))  # + 台湾
 jx_cities = display.display_regions(ds, "city", (display.JIANGXI,))
 counts = filters.measure_counts(ds, "city", [m.number for m in ds.plan.measures])
 m = maps.build_regions_map(

@@ -82,7 +82,7 @@ names = project_view.project_names(ds, lang)
 selected = st.selectbox(t("pick_project", lang), [None, *ids], key="projects_selected",
                         format_func=lambda i: t("none_selected", lang) if i is None else names[i])
 
-background = display.display_regions(ds, "province", display.PPRD + display.REACH)
+background = display.display_regions(ds, "province", display.MAP_AREA)
 m = maps.build_regions_map(
     background, lang, selected=region, dashline=ds.dashline, projects=on_map,
     colour_by=colour_by, not_yet=not_yet, selected_project=selected,

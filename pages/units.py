@@ -42,7 +42,7 @@ cols[2].metric(t("own_city", lang), ds.region_name(row["adcode"], lang) if row["
                else "—")
 
 counts = filters.measure_counts(ds, "city", numbers, kinds)
-cities = display.display_regions(ds, "city", display.PPRD + display.REACH)
+cities = display.display_regions(ds, "city", display.MAP_AREA)
 # Taiwan (a map of China shows it) and Chongqing (else a hole amid the 9+2) as context
 around = display.display_regions(ds, "province", ("500000", "710000"))
 m = maps.build_regions_map(cities, lang, context=around, counts=counts.to_dict(),
