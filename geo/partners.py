@@ -149,6 +149,9 @@ def partner_summary(ds: Dataset) -> pd.DataFrame:
         (specific measures + corridors + other projects: what the map shades), and
         ``measures`` / ``projects`` (tuples: the specific measures; corridors then others).
     """
+    cached = ds.cache.get(("partners", "summary"))
+    if cached is not None:  # the page asks three times per rerun; the data never changes
+        return cached.copy()
     links = partner_links(ds)
     table = ds.region_table
     rows = []
@@ -165,7 +168,9 @@ def partner_summary(ds: Dataset) -> pd.DataFrame:
                      "corridors": len(corridors), "other_projects": len(others),
                      "links": len(specific) + len(corridors) + len(others),
                      "measures": tuple(specific), "projects": tuple(corridors + others)})
-    return pd.DataFrame(rows, columns=SUMMARY_COLUMNS).set_index("partner", drop=False)
+    summary = pd.DataFrame(rows, columns=SUMMARY_COLUMNS).set_index("partner", drop=False)
+    ds.cache[("partners", "summary")] = summary
+    return summary.copy()
 
 
 def partner_projects(ds: Dataset, partner: str | None = None,

@@ -208,6 +208,8 @@ def sync_params(params: Iterable[Param]) -> None:
     lang = current_lang()
     if lang != DEFAULT_LANG:
         wanted["lang"] = lang
+    if st.session_state.get(BASEMAP_KEY, "none") != "none":
+        wanted[BASEMAP_KEY] = st.session_state[BASEMAP_KEY]
     current = {k: st.query_params.get(k) for k in st.query_params}
     if current != wanted:
         st.query_params.from_dict(wanted)
@@ -257,6 +259,42 @@ def map_widget(m: folium.Map, key: str, height: int = MAP_HEIGHT,
     st_folium(m, key=key, height=height, use_container_width=True,
               returned_objects=["last_active_drawing"], return_on_hover=False,
               on_change=clicked if on_click else None)
+
+
+BASEMAP_KEY = "basemap"
+
+
+def basemap_selector() -> None:
+    """The shared basemap choice (sidebar, every page; URL parameter ``basemap``).
+
+    The default needs no tile server. Tianditu needs the user's key; without one the choice
+    falls back to no basemap with a clear message (see :func:`map_options`).
+    """
+    from geo.maps import BASEMAPS
+
+    lang = current_lang()
+    if BASEMAP_KEY not in st.session_state:
+        raw = st.query_params.get(BASEMAP_KEY, "none")
+        st.session_state[BASEMAP_KEY] = raw if raw in BASEMAPS else "none"
+        if raw not in BASEMAPS:
+            note_bad_param(BASEMAP_KEY, raw)
+    st.selectbox(t("basemap", lang), BASEMAPS, key=BASEMAP_KEY,
+                 format_func=lambda b: t(f"basemap_{b}", lang))
+
+
+def map_options() -> dict[str, object]:
+    """Keyword arguments every page map takes: basemap, Tianditu key, where Leaflet is served.
+
+    Tianditu without a key shows a message and falls back to no basemap.
+    """
+    basemap = st.session_state.get(BASEMAP_KEY, "none")
+    key = None
+    if basemap == "tianditu":
+        key = tianditu_key()
+        if key is None:
+            st.info(t("tianditu_no_key", current_lang()), icon="ℹ️")
+            basemap = "none"
+    return {"basemap": basemap, "tianditu_key": key, "static_url": static_url()}
 
 
 def static_url() -> str:

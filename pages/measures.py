@@ -61,7 +61,7 @@ st.caption(t("shown_of", lang, shown=len(numbers), total=len(ds.plan.measures)) 
 counts = filters.measure_counts(ds, level, numbers, kinds)
 shown = display.regions_for_level(ds, level, region)
 m = maps.build_regions_map(shown, lang, counts=counts.to_dict(), selected=region,
-                           dashline=ds.dashline, static_url=ui.static_url())
+                           dashline=ds.dashline, **ui.map_options())
 ui.map_widget(m, key="measures_map", on_click=select_region)
 
 opened = st.session_state.get("measures_open")

@@ -28,7 +28,7 @@ jx_cities = display.display_regions(ds, "city", (display.JIANGXI,))
 counts = filters.measure_counts(ds, "city", [m.number for m in ds.plan.measures])
 m = maps.build_regions_map(
     jx_cities, lang, context=provinces, counts=counts.to_dict(), dashline=ds.dashline,
-    bounds=maps.fit_bounds(provinces), static_url=ui.static_url())
+    bounds=maps.fit_bounds(provinces), **ui.map_options())
 
 
 def open_region(code: str) -> None:

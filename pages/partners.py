@@ -43,7 +43,7 @@ m = maps.build_partners_map(
                                        ("corridor",) if partner is None else
                                        ("corridor", "project")),
     context=around, dashline=ds.dashline,
-    bounds=focus, static_url=ui.static_url())
+    bounds=focus, **ui.map_options())
 ui.map_widget(m, key="partners_map", on_click=select_partner)
 
 if partner is not None:

@@ -86,7 +86,7 @@ background = display.display_regions(ds, "province", display.MAP_AREA)
 m = maps.build_regions_map(
     background, lang, selected=region, dashline=ds.dashline, projects=on_map,
     colour_by=colour_by, not_yet=not_yet, selected_project=selected,
-    bounds=maps.fit_bounds(background), static_url=ui.static_url(), legend_position="topleft")
+    bounds=maps.fit_bounds(background), **ui.map_options(), legend_position="topleft")
 ui.map_widget(m, key="projects_map", height=620, on_click=select_region)
 
 st.subheader(t("project_list", lang))

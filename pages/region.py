@@ -73,7 +73,7 @@ layers = region_view.region_layers(ds, code)
 m = maps.build_regions_map(
     layers.clickable, lang, context=layers.context, selected=layers.selected,
     dashline=ds.dashline, projects=crossing, bounds=region_view.region_bounds(layers),
-    static_url=ui.static_url())
+    **ui.map_options())
 ui.map_widget(m, key="region_map", on_click=go_to)
 st.caption(t("click_to_go", lang))
 

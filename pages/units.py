@@ -48,7 +48,7 @@ around = display.display_regions(ds, "province", ("500000", "710000"))
 m = maps.build_regions_map(cities, lang, context=around, counts=counts.to_dict(),
                            selected=row["adcode"] or None, dashline=ds.dashline,
                            legend_title=t("unit_count_label", lang),
-                           count_label=t("measures", lang), static_url=ui.static_url())
+                           count_label=t("measures", lang), **ui.map_options())
 st.caption(t("units_map_caption", lang))
 ui.map_widget(m, key="units_map")
 

@@ -74,3 +74,20 @@ def test_junk_parameters_are_ignored_with_a_note(name, value):
     at = open_page(MEASURES, {name: value})
     assert len(expander_titles(at)) == 28
     assert any(name in str(i.value) for i in at.info), [i.value for i in at.info]
+
+
+def test_tianditu_without_a_key_falls_back_with_a_message(monkeypatch):
+    monkeypatch.delenv("TIANDITU_KEY", raising=False)
+    at = open_page(MEASURES, {"basemap": "tianditu"})
+    assert at.sidebar.selectbox(key="basemap").value == "tianditu"
+    assert any("TIANDITU_KEY" in str(i.value) for i in at.info)
+    assert len(expander_titles(at)) == 28
+
+
+def test_basemap_choice_is_kept_in_the_link():
+    at = open_page(MEASURES)
+    at.sidebar.selectbox(key="basemap").set_value("gaode").run()
+    assert at.query_params["basemap"] == "gaode"
+    at = open_page(MEASURES, {"basemap": "mars"})
+    assert at.sidebar.selectbox(key="basemap").value == "none"
+    assert any("basemap" in str(i.value) for i in at.info)
