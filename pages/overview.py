@@ -17,7 +17,8 @@ statuses = ds.projects["status"].value_counts()
 open_now = int(statuses.reindex(list(filters.OPEN_STATUSES)).fillna(0).sum())
 cols = st.columns(4)
 cols[0].metric(t("headline_measures", lang), len(ds.plan.measures),
-               f"{len(ds.plan.sections)} {t('headline_sections', lang)}", delta_color="off", delta_arrow="off")
+               f"{len(ds.plan.sections)} {t('headline_sections', lang)}", delta_color="off",
+               delta_arrow="off")
 cols[1].metric(t("headline_projects", lang), len(ds.projects),
                f"{open_now} {t('open_by_now', lang)}", delta_color="off", delta_arrow="off")
 cols[2].metric(t("headline_partners", lang), len(filters.PPRD_ADCODES) - 1)
