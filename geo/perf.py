@@ -6,19 +6,20 @@ them from a Streamlit ``AppTest`` run, exactly as the server serialises them; th
 the budget and ``benchmarks/`` reports the same figure beside a naive build.
 
 The fixes (:func:`install_render_fixes`, called by :mod:`geo.ui` before any map is drawn) remove
-three pure-Python hot spots that every ``st_folium`` call hits, without changing what is sent:
+pure-Python hot spots that every ``st_folium`` call hits, without changing what is sent:
 
 * ``branca.element.MacroElement.render`` wraps each rendered macro in ``Element(text)``, which
   compiles the *output* as a new Jinja template. For a layer carrying 200 KB of GeoJSON that
   lexing costs tens of milliseconds, twice per ``st_folium`` call (it renders the figure, then
   the map again). The replacement adds the text as is. It is also safer: text that happens to
   contain ``{{ … }}`` (a place name, say) is no longer evaluated as a Jinja expression.
-  ``folium.Popup.render`` does the same with each popup.
+  ``folium.Popup.render`` does the same with each popup, and ``GeoJsonDetail.render``
+  (tooltips, popups of a GeoJson layer) also compiles a constant style template every time.
 * ``folium.GeoJson._get_self_bounds`` walks every coordinate in Python (``st_folium`` asks for
   the map's bounds on every call, even when they are not returned). The replacement takes the
   same minimum and maximum with numpy.
 
-All three are checked against the originals in ``tests/test_payload_budget.py`` (same script, same
+All are checked against the originals in ``tests/test_payload_budget.py`` (same script, same
 HTML, same bounds for every page's map).
 
 One more, which does change the bytes (not the values): :func:`install_compact_coordinates`
@@ -46,6 +47,7 @@ __all__ = [
     "FILTER_CHANGES",
     "FOLIUM_JINJA_ENV",
     "MAP_BUDGET_BYTES",
+    "ORIGINAL_DETAIL_RENDER",
     "ORIGINAL_DUMPS_FUNCTION",
     "ORIGINAL_GEOJSON_BOUNDS",
     "ORIGINAL_MACRO_RENDER",
@@ -84,6 +86,7 @@ FILTER_CHANGES: dict[str, tuple[str, object]] = {
 ORIGINAL_MACRO_RENDER = MacroElement.render
 ORIGINAL_GEOJSON_BOUNDS = folium.features.GeoJson._get_self_bounds
 ORIGINAL_POPUP_RENDER = folium.map.Popup.render
+ORIGINAL_DETAIL_RENDER = folium.features.GeoJsonDetail.render
 
 
 @dataclass(frozen=True)
@@ -190,6 +193,51 @@ def _popup_render(self: folium.map.Popup, **kwargs: object) -> None:
     figure.script.add_child(_RenderedText(text), name=self.get_name())
 
 
+# GeoJsonDetail.render (folium 0.20) compiles this constant template on every call.
+_DETAIL_STYLE = folium.template.Template("""
+                    <style>
+                        .{{ this.class_name }} {
+                            {{ this.style }}
+                        }
+                       .{{ this.class_name }} table{
+                            margin: auto;
+                        }
+                        .{{ this.class_name }} tr{
+                            text-align: left;
+                        }
+                        .{{ this.class_name }} th{
+                            padding: 2px; padding-right: 8px;
+                        }
+                    </style>
+            """)
+
+
+def _detail_render(self: folium.features.GeoJsonDetail, **kwargs: object) -> None:
+    """``GeoJsonDetail.render`` (tooltips and popups of a GeoJson layer, folium 0.20) with its
+    style template compiled once and its output not re-compiled."""
+    figure = self.get_root()
+    if isinstance(self._parent, folium.GeoJson):
+        features = self._parent.data["features"]
+        keys = tuple(features[0]["properties"].keys() if features else [])
+        self.warn_for_geometry_collections()
+    elif isinstance(self._parent, folium.TopoJson):
+        obj_name = self._parent.object_path.split(".")[-1]
+        keys = tuple(
+            self._parent.data["objects"][obj_name]["geometries"][0]["properties"].keys())
+    else:
+        raise TypeError(f"You cannot add a {self._name} to anything other than a "
+                        "GeoJson or TopoJson object.")
+    keys = tuple(x for x in keys if x not in ("style", "highlight"))
+    for value in self.fields:
+        if value not in keys:
+            raise AssertionError(
+                f"The field {value} is not available in the data. Choose from: {keys}.")
+    figure.header.add_child(
+        _RenderedText(_as_jinja_would(_DETAIL_STYLE.render(this=self))),
+        name=self.get_name() + "tablestyle")
+    MacroElement.render(self, **kwargs)
+
+
 def _position_lists(coords: Any) -> Iterator[Any]:
     """The innermost lists of positions of a GeoJSON ``coordinates`` value."""
     if not coords:
@@ -242,6 +290,7 @@ def install_render_fixes() -> None:
     """Replace the folium/branca hot spots described in the module docstring (idempotent)."""
     MacroElement.render = _macro_render
     folium.map.Popup.render = _popup_render
+    folium.features.GeoJsonDetail.render = _detail_render
     folium.features.GeoJson._get_self_bounds = _geojson_self_bounds
 
 
@@ -264,6 +313,10 @@ def _set_aside(obj: Any, found: list[Any], marker: str) -> Any:
     return obj
 
 
+_MARKER = f"@coords-{uuid.uuid4().hex}-"  # cannot occur in data by chance
+_MARKER_RE = re.compile(f'"{re.escape(_MARKER)}(\\d+)"')
+
+
 def dumps_compact_coordinates(obj: Any, **kwargs: Any) -> str:
     """``json.dumps(obj, **kwargs)``, but GeoJSON coordinates without spaces.
 
@@ -271,13 +324,14 @@ def dumps_compact_coordinates(obj: Any, **kwargs: Any) -> str:
     ``[113.25, 23.12]`` becomes ``[113.25,23.12]`` (about 10% of a page's map payload). The
     rest (properties, styles) keeps its usual form. Same JSON value.
     """
+    if not isinstance(obj, (dict, list, tuple)):  # most |tojson calls: ids, names, numbers
+        return json.dumps(obj, **kwargs)
     found: list[Any] = []
-    marker = f"@coords-{uuid.uuid4().hex}-"
-    text = json.dumps(_set_aside(obj, found, marker), **kwargs)
+    text = json.dumps(_set_aside(obj, found, _MARKER), **kwargs)
     if not found:
         return text
-    return re.sub(f'"{re.escape(marker)}(\\d+)"',
-                  lambda m: json.dumps(found[int(m.group(1))], separators=(",", ":")), text)
+    return _MARKER_RE.sub(
+        lambda m: json.dumps(found[int(m.group(1))], separators=(",", ":")), text)
 
 
 def install_compact_coordinates() -> None:
@@ -300,10 +354,12 @@ def uninstall_render_fixes() -> None:
     """Put folium's and branca's own methods back (for comparisons and the naive baseline)."""
     MacroElement.render = ORIGINAL_MACRO_RENDER
     folium.map.Popup.render = ORIGINAL_POPUP_RENDER
+    folium.features.GeoJsonDetail.render = ORIGINAL_DETAIL_RENDER
     folium.features.GeoJson._get_self_bounds = ORIGINAL_GEOJSON_BOUNDS
 
 
 def render_fixes_installed() -> bool:
     """Whether :func:`install_render_fixes` is in effect."""
     return (MacroElement.render is _macro_render and folium.map.Popup.render is _popup_render
+            and folium.features.GeoJsonDetail.render is _detail_render
             and folium.features.GeoJson._get_self_bounds is _geojson_self_bounds)

@@ -92,6 +92,8 @@ def test_render_fixes_change_nothing_sent(page, monkeypatch):
     fast = [p.json_args for p in _maps(open_page(page.path))]
     monkeypatch.setattr(MacroElement, "render", perf.ORIGINAL_MACRO_RENDER)
     monkeypatch.setattr(perf.folium.map.Popup, "render", perf.ORIGINAL_POPUP_RENDER)
+    monkeypatch.setattr(perf.folium.features.GeoJsonDetail, "render",
+                        perf.ORIGINAL_DETAIL_RENDER)
     monkeypatch.setattr(perf.folium.features.GeoJson, "_get_self_bounds",
                         perf.ORIGINAL_GEOJSON_BOUNDS)
     assert not perf.render_fixes_installed()
