@@ -9,7 +9,6 @@ shifted to GCJ-02 here.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -22,6 +21,7 @@ from folium.template import Template
 
 from geo.crs import geometry_wgs84_to_gcj02
 from geo.i18n import t, term
+from geo.perf import frame_geojson
 from geo.safe import esc
 from geo.webassets import DEFAULT_STATIC_BASE_URL, localise_map_assets
 
@@ -283,7 +283,7 @@ def add_regions(m: folium.Map, regions: gpd.GeoDataFrame, name: str, lang: str, 
                 else 0.6, "opacity": 1}
 
     folium.GeoJson(
-        json.loads(data.to_json(drop_id=True)), name=name, style_function=style,
+        frame_geojson(data), name=name, style_function=style,
         highlight_function=lambda _f: {"weight": 3, "color": HIGHLIGHT},
         tooltip=folium.GeoJsonTooltip(["tip"], labels=False, sticky=False) if show_names
         else None,
@@ -297,7 +297,7 @@ def add_dashline(m: folium.Map, dashline: gpd.GeoDataFrame, lang: str,
     if dashline.empty:
         return
     frame = _to_display(dashline, basemap)
-    folium.GeoJson(json.loads(frame[["geometry"]].to_json(drop_id=True)),
+    folium.GeoJson(frame_geojson(frame[["geometry"]]),
                    name=t("dashline", lang), show=show,
                    style_function=lambda _f: {"color": "#3a6fb0", "weight": 1.6},
                    interactive=False).add_to(m)
@@ -523,7 +523,7 @@ def build_regions_map(regions: gpd.GeoDataFrame, lang: str, *,
     m = new_map(view, lang, basemap, tianditu_key)
     if context is not None and not context.empty:
         frame = _to_display(context, basemap)
-        folium.GeoJson(json.loads(frame[["geometry"]].to_json(drop_id=True)),
+        folium.GeoJson(frame_geojson(frame[["geometry"]]),
                        name=t("regions", lang), interactive=False,
                        style_function=lambda _f: {"color": "#999", "weight": 0.8,
                                                   "fillColor": "#eeeeee",
@@ -606,7 +606,7 @@ def build_partners_map(partners: gpd.GeoDataFrame, home: gpd.GeoDataFrame, lang:
     m = new_map(view, lang, basemap, tianditu_key)
     if context is not None and not context.empty:
         frame = _to_display(clip_to_view(context, view), basemap)
-        folium.GeoJson(json.loads(frame[["geometry"]].to_json(drop_id=True)),
+        folium.GeoJson(frame_geojson(frame[["geometry"]]),
                        name=t("regions", lang), interactive=False,
                        style_function=lambda _f: {"color": "#999", "weight": 0.8,
                                                   "fillColor": "#eeeeee",
@@ -621,7 +621,7 @@ def build_partners_map(partners: gpd.GeoDataFrame, home: gpd.GeoDataFrame, lang:
          "tip": [f"<b>{esc(n)}</b>" for n in home_frame[name_col]]},
         geometry=home_frame.geometry.to_numpy(), crs=home_frame.crs)
     # Leaflet's layer control sets layer names as HTML: a name from the data is escaped.
-    folium.GeoJson(json.loads(home_data.to_json(drop_id=True)), name=esc(home_label),
+    folium.GeoJson(frame_geojson(home_data), name=esc(home_label),
                    style_function=lambda _f: {"color": HOME_OUTLINE, "weight": 2,
                                               "fillColor": HOME_FILL, "fillOpacity": 0.9},
                    tooltip=folium.GeoJsonTooltip(["tip"], labels=False, sticky=False),
@@ -630,7 +630,7 @@ def build_partners_map(partners: gpd.GeoDataFrame, home: gpd.GeoDataFrame, lang:
         lines = _to_display(projects[projects.geom_type.isin(["LineString",
                                                               "MultiLineString"])], basemap)
         if not lines.empty:  # a white casing keeps the lines legible on the darkest classes
-            folium.GeoJson(json.loads(lines[["geometry"]].to_json(drop_id=True)),
+            folium.GeoJson(frame_geojson(lines[["geometry"]]),
                            name=t("projects", lang), interactive=False, control=False,
                            style_function=lambda _f: {"color": "#ffffff", "weight": 7,
                                                       "opacity": 0.85}).add_to(m)

@@ -32,7 +32,9 @@ from __future__ import annotations
 import gzip
 import json
 import re
+import threading
 import uuid
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -40,12 +42,15 @@ from typing import Any
 import folium.features
 import folium.map
 import folium.template
+import geopandas as gpd
 import numpy as np
+import shapely
 from branca.element import Element, Figure, MacroElement
 
 __all__ = [
     "FILTER_CHANGES",
     "FOLIUM_JINJA_ENV",
+    "GEOMETRY_CACHE_SIZE",
     "MAP_BUDGET_BYTES",
     "ORIGINAL_DETAIL_RENDER",
     "ORIGINAL_DUMPS_FUNCTION",
@@ -56,6 +61,7 @@ __all__ = [
     "PayloadSize",
     "compact_coordinates_installed",
     "dumps_compact_coordinates",
+    "frame_geojson",
     "geojson_bounds",
     "install_compact_coordinates",
     "install_render_fixes",
@@ -301,6 +307,10 @@ FOLIUM_JINJA_ENV = folium.features.GeoJson._template.environment
 ORIGINAL_DUMPS_FUNCTION = FOLIUM_JINJA_ENV.policies.get("json.dumps_function")
 
 
+_MARKER = f"@coords-{uuid.uuid4().hex}-"  # cannot occur in data by chance
+_MARKER_RE = re.compile(f'"{re.escape(_MARKER)}(\\d+)"')
+
+
 def _set_aside(obj: Any, found: list[Any], marker: str) -> Any:
     """``obj`` with every GeoJSON geometry's coordinates replaced by a numbered marker."""
     if isinstance(obj, dict):
@@ -313,16 +323,13 @@ def _set_aside(obj: Any, found: list[Any], marker: str) -> Any:
     return obj
 
 
-_MARKER = f"@coords-{uuid.uuid4().hex}-"  # cannot occur in data by chance
-_MARKER_RE = re.compile(f'"{re.escape(_MARKER)}(\\d+)"')
-
-
 def dumps_compact_coordinates(obj: Any, **kwargs: Any) -> str:
     """``json.dumps(obj, **kwargs)``, but GeoJSON coordinates without spaces.
 
     Coordinates are most of a map's bytes, and ``json.dumps`` puts a space after every comma:
     ``[113.25, 23.12]`` becomes ``[113.25,23.12]`` (about 10% of a page's map payload). The
-    rest (properties, styles) keeps its usual form. Same JSON value.
+    rest (properties, styles) keeps its usual form. Same JSON value. Geometries made by
+    :func:`frame_geojson` are written once and reused from its cache.
     """
     if not isinstance(obj, (dict, list, tuple)):  # most |tojson calls: ids, names, numbers
         return json.dumps(obj, **kwargs)
@@ -330,8 +337,83 @@ def dumps_compact_coordinates(obj: Any, **kwargs: Any) -> str:
     text = json.dumps(_set_aside(obj, found, _MARKER), **kwargs)
     if not found:
         return text
-    return _MARKER_RE.sub(
-        lambda m: json.dumps(found[int(m.group(1))], separators=(",", ":")), text)
+    return _MARKER_RE.sub(lambda m: _coordinates_text(found[int(m.group(1))]), text)
+
+
+# --- GeoJSON of a frame, each geometry converted once ----------------------------------------
+
+class _CachedGeometry:
+    """A geometry (kept alive, so its id stays its own), its GeoJSON and compact text."""
+
+    __slots__ = ("geojson", "geometry", "text")
+
+    def __init__(self, geometry: shapely.Geometry, geojson: dict) -> None:
+        self.geometry = geometry
+        self.geojson = geojson
+        self.text: str | None = None
+
+
+GEOMETRY_CACHE_SIZE = 12_000  # geometries; all display levels of every page fit (~3,500)
+_by_geometry: OrderedDict[int, _CachedGeometry] = OrderedDict()
+_by_coordinates: dict[int, _CachedGeometry] = {}
+_cache_lock = threading.Lock()
+
+
+def _geometry_geojson(geometry: shapely.Geometry) -> dict:
+    """The geometry as GeoJSON (lists, as ``json.loads`` gives them), converted once."""
+    with _cache_lock:
+        entry = _by_geometry.get(id(geometry))
+        if entry is not None and entry.geometry is geometry:
+            _by_geometry.move_to_end(id(geometry))
+            return entry.geojson
+    geojson = json.loads(json.dumps(shapely.geometry.mapping(geometry)))
+    entry = _CachedGeometry(geometry, geojson)
+    with _cache_lock:
+        _by_geometry[id(geometry)] = entry
+        _by_coordinates[id(geojson["coordinates"])] = entry
+        while len(_by_geometry) > GEOMETRY_CACHE_SIZE:
+            _, old = _by_geometry.popitem(last=False)
+            _by_coordinates.pop(id(old.geojson["coordinates"]), None)
+    return geojson
+
+
+def _coordinates_text(coordinates: Any) -> str:
+    with _cache_lock:
+        entry = _by_coordinates.get(id(coordinates))
+        if entry is not None and entry.geojson["coordinates"] is coordinates:
+            if entry.text is None:
+                entry.text = json.dumps(coordinates, separators=(",", ":"))
+            return entry.text
+    return json.dumps(coordinates, separators=(",", ":"))
+
+
+def frame_geojson(frame: gpd.GeoDataFrame) -> dict:
+    """``json.loads(frame.to_json(drop_id=True))``, with each geometry converted only once.
+
+    Pages redraw the same display geometry on every rerun; converting it to GeoJSON (and
+    writing it out again for the browser) was a third of a rerun. Geometries are cached by
+    identity (:data:`GEOMETRY_CACHE_SIZE`, least recently used dropped); properties are
+    converted by geopandas each time, exactly as ``to_json`` does.
+
+    Parameters
+    ----------
+    frame : GeoDataFrame
+        EPSG:4326. Not modified.
+
+    Returns
+    -------
+    dict
+        A FeatureCollection. Its geometry dicts are shared between calls: do not modify them.
+    """
+    name = frame.geometry.name
+    blank = gpd.GeoDataFrame(frame.drop(columns=name),
+                             geometry=gpd.GeoSeries([None] * len(frame), index=frame.index),
+                             crs=frame.crs)
+    collection = json.loads(blank.to_json(drop_id=True))
+    for feature, geometry in zip(collection["features"], frame.geometry, strict=True):
+        if geometry is not None and not geometry.is_empty:
+            feature["geometry"] = _geometry_geojson(geometry)
+    return collection
 
 
 def install_compact_coordinates() -> None:

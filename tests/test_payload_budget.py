@@ -161,6 +161,42 @@ def test_compact_coordinates_same_values_fewer_bytes():
     assert json.loads(plain) == data and len(text) == len(plain) - 9
 
 
+def test_frame_geojson_is_to_json_with_cached_geometry(monkeypatch):
+    import geopandas as gpd
+    from shapely.geometry import LineString, Point, box
+
+    frame = gpd.GeoDataFrame(
+        {"adcode": ["1", "2", "3", "4"], "tip": ["<b>a</b>", None, "c", "d"],
+         "n": [1.5, float("nan"), 3.0, 4.0], "ids": [("x", "y"), (), ("z",), ()]},
+        geometry=[box(113.25, 23.5, 114.0, 24.125), LineString([(110.1, 20.2), (111.3, 21.4)]),
+                  None, Point(115.0, 27.0).buffer(0.5).difference(Point(115.0, 27.0))],
+        crs="EPSG:4326")
+    expected = json.loads(frame.to_json(drop_id=True))
+    assert perf.frame_geojson(frame) == expected
+    again = perf.frame_geojson(frame)
+    assert again == expected
+    assert again["features"][0]["geometry"] is perf.frame_geojson(frame)["features"][0]["geometry"]
+    monkeypatch.setattr(perf, "GEOMETRY_CACHE_SIZE", 2)
+    many = gpd.GeoDataFrame(geometry=[box(i, i, i + 1, i + 1) for i in range(5)], crs="EPSG:4326")
+    assert perf.frame_geojson(many) == json.loads(many.to_json(drop_id=True))
+    assert len(perf._by_geometry) <= 2 and len(perf._by_coordinates) <= 2
+
+
+@pytest.fixture(scope="module")
+def dataset():
+    from geo.dataset import load_dataset
+
+    return load_dataset()
+
+
+@pytest.mark.parametrize("level", ["province", "city", "county"])
+def test_frame_geojson_on_the_display_geometry(dataset, level):
+    from geo import display
+
+    frame = display.regions_for_level(dataset, level)
+    assert perf.frame_geojson(frame) == json.loads(frame.to_json(drop_id=True))
+
+
 def test_payload_size_counts_utf8_and_gzip():
     size = perf.payload_size("江西" * 1000)
     assert size.raw == 6000
