@@ -25,7 +25,8 @@ from geo.safe import md
 
 PAGES = [p for p in ui.PAGES if ui.page_exists(p)]
 PARAM_RE = re.compile(r"""Param\(\s*["']([^"']+)["']\s*,\s*["']([^"']+)["']""")
-APP_PARAMS = {"lang": "lang"}  # app.py's own parameter, on every page
+# The frame's own parameters, on every page: the language and the shared basemap choice.
+APP_PARAMS = {"lang": "lang", "basemap": ui.BASEMAP_KEY}
 FREE_TEXT = {"q"}  # parameters that take any text (cut to a length), never rejected
 # Characters no valid value holds (adcodes, ids, numbers, unit and view names, choices).
 JUNK = ("\x00", "\x1b", "\x7f", "<", ">", '"', "'", "`", "\\", "\u202e", "\u200b", "\ufffd",
@@ -110,6 +111,6 @@ def test_random_link_parameters_do_no_harm(spec: ui.PageSpec, apptest_navigation
 def test_parameter_discovery_reads_every_page() -> None:
     found = {p.url_path: set(page_params(p)) for p in PAGES}
     assert {"level", "section", "unit", "region", "q", "measure", "lang"} <= found["measures"]
-    assert all("lang" in names for names in found.values())
+    assert all({"lang", "basemap"} <= names for names in found.values())
     if "projects" in found:
         assert {"project", "kind", "status", "year", "open", "colour"} <= found["projects"]
