@@ -237,7 +237,7 @@ def test_projects_geojson_bytes(ds):
 def test_boundary_downloads(ds):
     light = json.loads(records.display_boundaries_bytes(ds, "city"))
     provinces = {f["properties"]["province_adcode"] for f in light["features"]}
-    assert provinces == set(display.PPRD + display.REACH)
+    assert provinces == set(display.MAP_AREA)
     name, size, read = records.boundary_file(ds, "county")
     assert name == "counties.geojson" and size > 5_000_000
     assert len(records.display_boundaries_bytes(ds, "county")) < size / 10
