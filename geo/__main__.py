@@ -154,14 +154,14 @@ def main(argv: list[str] | None = None) -> int:
         ds = load_dataset(root)
         if args.command == "measures":
             text = (records.dumps(records.measure_records(ds)) if args.format == "json"
-                    else records.measures_table(ds).to_csv(index=False))
+                    else records.csv_safe(records.measures_table(ds)).to_csv(index=False))
         elif args.command == "projects":
             text = (records.dumps(records.project_features(ds)) if args.format == "geojson"
-                    else records.projects_table(ds).to_csv(index=False))
+                    else records.csv_safe(records.projects_table(ds)).to_csv(index=False))
         else:
             frame = ds.regions[args.level]
             text = (records.regions_geojson(frame) if args.format == "geojson"
-                    else frame.drop(columns="geometry").to_csv(index=False))
+                    else records.csv_safe(frame.drop(columns="geometry")).to_csv(index=False))
         _write(text, args.out)
         return 0
     except DataError as exc:

@@ -17,15 +17,17 @@ and nothing is drawn.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 import geopandas as gpd
 import numpy as np
 import shapely
-from matplotlib import font_manager, patheffects
+from matplotlib import font_manager, patheffects, rc_context
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
@@ -457,6 +459,21 @@ def _canvas(ds: Dataset, view: View, lang: str, width: int, height: int, dpi: in
                    margins=(left, bottom, top, right, right_panel))
 
 
+_F = TypeVar("_F", bound=Callable[..., object])
+
+
+def _literal_text(func: _F) -> _F:
+    """Run ``func`` with Matplotlib's mathtext off: it reads ``$...$`` in any text as TeX, so a
+    ``$`` in a name would be drawn as math or stop the export with a parse error."""
+    @functools.wraps(func)
+    def literal(*args: object, **kwargs: object) -> object:
+        with rc_context({"text.parse_math": False}):
+            return func(*args, **kwargs)
+
+    return literal  # type: ignore[return-value]
+
+
+@_literal_text
 def render_map(ds: Dataset, view: View, lang: str = "zh", *, width: int = 1920,
                height: int = 1080, dpi: int = 144, title: bool = True,
                legend: str = "right", labels: bool = True, scale: float | None = None,
@@ -588,6 +605,7 @@ def _drawn_texts(fig: Figure) -> tuple[list[str], list[str], set[tuple[str, int]
     return texts, bold_texts, files
 
 
+@_literal_text
 def map_labels(ds: Dataset, view: View, lang: str = "zh", width: int = 1400,
                height: int = 700) -> list[tuple[float, float, str, str, str]]:
     """The labels a map of ``width`` × ``height`` screen pixels can carry without collisions.

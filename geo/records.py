@@ -147,9 +147,29 @@ DISPLAY_EXTENTS: dict[str, tuple[str, ...] | None] = {
 }
 
 
+# A text cell starting with one of these is a formula to Excel and LibreOffice ("CSV
+# injection": =HYPERLINK(...), @SUM(...), +cmd|...). Such cells get a leading apostrophe, the
+# spreadsheet convention for "this is text", which both programs show as the text itself.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``frame`` whose text cells cannot run as spreadsheet formulas (see above).
+
+    Only ``str`` values starting with :data:`FORMULA_START` change (a ``'`` is put in front);
+    numbers, including negative ones, never do. Reading back, drop one leading ``'`` from a
+    cell whose next character is in :data:`FORMULA_START`.
+    """
+    def defuse(value: object) -> object:
+        return "'" + value if isinstance(value, str) and value.startswith(FORMULA_START) else value
+
+    return frame.map(defuse)
+
+
 def csv_bytes(frame: pd.DataFrame) -> bytes:
-    """A table as CSV bytes, UTF-8 with a BOM (Excel opens Chinese), no index, ``\\n`` lines."""
-    return frame.to_csv(index=False, lineterminator="\n").encode(CSV_ENCODING)
+    """A table as CSV bytes, UTF-8 with a BOM (Excel opens Chinese), no index, ``\\n`` lines,
+    text cells safe from formula injection (:func:`csv_safe`)."""
+    return csv_safe(frame).to_csv(index=False, lineterminator="\n").encode(CSV_ENCODING)
 
 
 def places_table(ds: Dataset) -> pd.DataFrame:

@@ -49,6 +49,11 @@ PAYLOADS: tuple[str, ...] = (
     "<style>*{display:none}</style>",
     "<iframe src=javascript:alert(1)></iframe>",
     "<b onmouseover=alert(1)>hover</b>",
+    '=HYPERLINK("http://example.invalid","x")',
+    "@SUM(1+1)",
+    "+1+1",
+    "-1+1",
+    "ctl\x0b\x07char",
 )
 # The payloads a browser test looks for as literal text (short, distinctive, no odd Unicode).
 VISIBLE_MARKERS = (
@@ -61,14 +66,26 @@ VISIBLE_MARKERS = (
     "$\\LaTeX$",
     "{{7*7}}",
     "<b onmouseover=alert(1)>hover</b>",
+    '=HYPERLINK("http://example.invalid","x")',
+    "@SUM(1+1)",
+    "+1+1",
+    "-1+1",
+    "ctl\x0b\x07char",
 )
 
 # Payloads that may go into the plan text and a unit's name: no character the plan parser
 # reads as structure (。 ends a title; 、,; and 和 split units; a line break ends a paragraph).
 _PLAN_UNSAFE = set("。、,,;;和\n\r")
-PLAN_PAYLOADS = tuple(p for p in PAYLOADS if not (_PLAN_UNSAFE & set(p)) and p != LONG)
-# ';' separates the entries of a list cell (plan_stage, plan_quote, area_adcodes).
-LIST_PAYLOADS = tuple(p for p in PAYLOADS if ";" not in p)
+
+
+def plan_payloads(payloads: tuple[str, ...] = PAYLOADS) -> tuple[str, ...]:
+    return tuple(p for p in payloads if not (_PLAN_UNSAFE & set(p)) and p != LONG)
+
+
+def list_payloads(payloads: tuple[str, ...] = PAYLOADS) -> tuple[str, ...]:
+    """Without ';', which separates the entries of a list cell (plan_stage, plan_quote)."""
+    return tuple(p for p in payloads if ";" not in p)
+
 
 # Boundaries renamed (adcode → level file): Jiangxi and Guangdong, two Jiangxi cities, a county.
 HOSTILE_REGIONS = {
@@ -109,8 +126,8 @@ def _rewrite_csv(path: Path, rewrite: Callable[[int, dict[str, str]], dict[str, 
     path.write_text(out.getvalue(), encoding="utf-8")
 
 
-def _rewrite_fields(fields: tuple[str, ...], pool: tuple[str, ...] = PAYLOADS,
-                    keep_empty: bool = True) -> Callable[[int, dict[str, str]], dict[str, str]]:
+def _rewrite_fields(fields: tuple[str, ...], pool: tuple[str, ...], keep_empty: bool = True
+                    ) -> Callable[[int, dict[str, str]], dict[str, str]]:
     def rewrite(i: int, row: dict[str, str]) -> dict[str, str]:
         for j, col in enumerate(fields):
             if keep_empty and not row[col]:
@@ -121,13 +138,13 @@ def _rewrite_fields(fields: tuple[str, ...], pool: tuple[str, ...] = PAYLOADS,
     return rewrite
 
 
-def _hostile_plan(root: Path) -> dict[str, str]:
+def _hostile_plan(root: Path, payloads: tuple[str, ...]) -> dict[str, str]:
     """Payloads into section headings, measure titles and bodies and unit names; returns the
     old → new title map for ``plan_en.csv``."""
     from geo.plan import MEASURE_RE, SECTION_RE, cn_numeral
 
     plan_path = root / "plan" / "jiangxi_pprd_plan_2016.txt"
-    pool = _payloads(PLAN_PAYLOADS, 0)
+    pool = _payloads(plan_payloads(payloads), 0)
     renamed: dict[str, str] = {}
     lines = plan_path.read_text(encoding="utf-8").splitlines()
     for k, line in enumerate(lines):
@@ -143,7 +160,7 @@ def _hostile_plan(root: Path) -> dict[str, str]:
             clause = rest.rfind("(责任单位")
             rest = f"{rest[:clause]}{next(pool)}。{next(pool)}。 {rest[clause:]}"
             lines[k] = line[: m.start(2)] + f"{new}。{rest}"
-    units = dict(zip(HOSTILE_UNITS, _payloads(PLAN_PAYLOADS, 5), strict=False))
+    units = dict(zip(HOSTILE_UNITS, _payloads(plan_payloads(payloads), 5), strict=False))
     for k, line in enumerate(lines):
         # Only inside 责任单位 clauses: a unit may be written in a measure's text too.
         clause = line.rfind("(责任单位")
@@ -159,9 +176,9 @@ def _hostile_plan(root: Path) -> dict[str, str]:
     return renamed
 
 
-def _hostile_boundaries(root: Path) -> None:
+def _hostile_boundaries(root: Path, payloads: tuple[str, ...]) -> None:
     files = {"province": "provinces", "city": "cities", "county": "counties"}
-    pool = _payloads(PAYLOADS, 0)
+    pool = _payloads(payloads, 0)
     for level, name in files.items():
         codes = {c for c, lv in HOSTILE_REGIONS.items() if lv == level}
         path = root / "boundaries" / f"{name}.geojson"
@@ -175,7 +192,8 @@ def _hostile_boundaries(root: Path) -> None:
         path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
 
 
-def make_hostile_copy(dest: Path, source: Path = DATA_DIR) -> Path:
+def make_hostile_copy(dest: Path, source: Path = DATA_DIR,
+                      payloads: tuple[str, ...] = PAYLOADS) -> Path:
     """Copy the dataset in ``source`` to ``dest`` and fill its text fields with payloads.
 
     Parameters
@@ -184,6 +202,8 @@ def make_hostile_copy(dest: Path, source: Path = DATA_DIR) -> Path:
         A directory that does not exist yet (created).
     source : Path
         The dataset to copy (default: the repo's ``data/``; it is only read).
+    payloads : tuple of str
+        The strings written into the text fields (default :data:`PAYLOADS`).
 
     Returns
     -------
@@ -191,11 +211,11 @@ def make_hostile_copy(dest: Path, source: Path = DATA_DIR) -> Path:
         ``dest``, a valid dataset (``python -m geo validate --data-dir dest`` passes).
     """
     shutil.copytree(source, dest)
-    renamed = _hostile_plan(dest)
+    renamed = _hostile_plan(dest, payloads)
 
     def units_row(i: int, row: dict[str, str]) -> dict[str, str]:
         row["name_zh"] = renamed.get(row["name_zh"], row["name_zh"])
-        row["name_en"] = _mix(row["name_en"], PAYLOADS[i % len(PAYLOADS)], i)
+        row["name_en"] = _mix(row["name_en"], payloads[i % len(payloads)], i)
         return row
 
     _rewrite_csv(dest / "units.csv", units_row)
@@ -203,21 +223,22 @@ def make_hostile_copy(dest: Path, source: Path = DATA_DIR) -> Path:
     def plan_en_row(i: int, row: dict[str, str]) -> dict[str, str]:
         if row["title_zh"] in renamed:
             row["title_zh"] = renamed[row["title_zh"]]
-        row["title_en"] = _mix(row["title_en"], PAYLOADS[(i + 7) % len(PAYLOADS)], i)
+        row["title_en"] = _mix(row["title_en"], payloads[(i + 7) % len(payloads)], i)
         return row
 
     _rewrite_csv(dest / "plan" / "plan_en.csv", plan_en_row)
     _rewrite_csv(dest / "gazetteer.csv",
-                 _rewrite_fields(("name_en", "precision", "source")))
+                 _rewrite_fields(("name_en", "precision", "source"), payloads))
     project_text = _rewrite_fields(
         ("label_zh", "name_zh", "name_en", "type_detail", "status_detail", "status_source",
-         "status_note", "precision", "unmapped_reason", "length_note", "length_source"))
+         "status_note", "precision", "unmapped_reason", "length_note", "length_source"),
+        payloads)
 
     def projects_row(i: int, row: dict[str, str]) -> dict[str, str]:
         row = project_text(i, row)
         stages = [s for s in row["plan_stage"].split(";") if s.strip()]
         quotes = [q for q in row["plan_quote"].split(";") if q.strip()]
-        pool = LIST_PAYLOADS
+        pool = list_payloads(payloads)
         row["plan_stage"] = ";".join(_mix(s.strip(), pool[(i + k) % len(pool)], i + k)
                                      for k, s in enumerate(stages))
         row["plan_quote"] = ";".join(f"{q.strip()} {pool[(i + k + 2) % len(pool)]}"
@@ -226,13 +247,14 @@ def make_hostile_copy(dest: Path, source: Path = DATA_DIR) -> Path:
 
     _rewrite_csv(dest / "projects.csv", projects_row)
     _rewrite_csv(dest / "waypoints.csv",
-                 _rewrite_fields(("name", "located_in", "coord_basis", "coord_source", "note")))
+                 _rewrite_fields(("name", "located_in", "coord_basis", "coord_source", "note"),
+                                 payloads))
     meta_path = dest / "plan" / "plan_meta.json"
     meta = json.loads(meta_path.read_text(encoding="utf-8"))
     for k, key in enumerate(("title_zh", "title_en", "implements", "note")):
-        meta[key] = _mix(meta[key], PAYLOADS[k], k)
+        meta[key] = _mix(meta[key], payloads[k % len(payloads)], k)
     meta_path.write_text(json.dumps(meta, ensure_ascii=False, indent=2), encoding="utf-8")
-    _hostile_boundaries(dest)
+    _hostile_boundaries(dest, payloads)
     return dest
 
 
