@@ -10,6 +10,10 @@ from __future__ import annotations
 import html
 import math
 import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 # folium puts tooltip and popup HTML inside a JavaScript template literal, where ``${...}``
 # would run and a stray backslash escape is a syntax error that blanks the map.
@@ -53,3 +57,34 @@ def md(value: object) -> str:
         return ""
     text = isolate_bidi(" ".join(str(value).splitlines()))
     return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+# A web address in a table cell: kept as a link. Only http(s), no spaces, quotes or angle
+# brackets, trailing punctuation left outside.
+_URL = re.compile(r"https?://[^\s<>\"'`]+[^\s<>\"'`.,;:!?)\]]")
+
+
+def md_cell(value: object) -> str:
+    """Escape a data value for a markdown table cell, keeping its http(s) addresses as links.
+
+    The text around the addresses goes through :func:`md`; each address becomes a markdown
+    autolink (``<https://...>``), which can only ever be an http(s) link.
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    text, parts, start = str(value), [], 0
+    for match in _URL.finditer(text):
+        parts += [md(text[start:match.start()]), f"<{match.group(0)}>"]
+        start = match.end()
+    return "".join([*parts, md(text[start:])])
+
+
+def md_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``frame`` for ``st.table``, which renders text cells and the index as
+    markdown: every text cell and index label through :func:`md_cell`."""
+    def cell(value: object) -> object:
+        return md_cell(value) if isinstance(value, str) else value
+
+    safe = frame.map(cell)
+    safe.index = safe.index.map(cell)
+    return safe

@@ -4,7 +4,7 @@ import streamlit as st
 
 from geo import display, filters, maps, project_view, ui
 from geo.i18n import t, term
-from geo.safe import md
+from geo.safe import md, md_table
 
 ds = ui.dataset()
 lang = ui.current_lang()
@@ -102,14 +102,14 @@ if selected:
     st.subheader(md(detail["name"]))
     if selected not in set(shown["id"]):
         st.caption(t("selected_filtered_out", lang))
-    st.table(detail["fields"].set_index(t("field", lang)))
+    st.table(md_table(detail["fields"].set_index(t("field", lang))))
     st.markdown(f"**{t('waypoints', lang)}**")
     if len(detail["waypoints"]):
         st.dataframe(detail["waypoints"], hide_index=True, width="stretch")
     else:
         st.caption(t("no_waypoints", lang))
     st.markdown(f"**{t('measures_naming', lang)}**")
-    st.table(detail["measures"].set_index(t("measure", lang)))
+    st.table(md_table(detail["measures"].set_index(t("measure", lang))))
     st.markdown(f"**{t('regions_crossed', lang)}**")
     for level, crossed in detail["regions"].items():
         joined = ("、" if lang == "zh" else ", ").join(crossed) or "—"

@@ -38,7 +38,7 @@ st.header(md(ds.unit_name(unit, lang)))
 cols = st.columns(3)
 cols[0].metric(t("n_led", lang), int(row["n_measures"]))
 cols[1].metric(t("sections", lang), len(row["sections"]))
-cols[2].metric(t("own_city", lang), ds.region_name(row["adcode"], lang) if row["adcode"]
+cols[2].metric(t("own_city", lang), md(ds.region_name(row["adcode"], lang)) if row["adcode"]
                else "—")
 
 counts = filters.measure_counts(ds, "city", numbers, kinds)

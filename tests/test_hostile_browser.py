@@ -55,6 +55,16 @@ INJECTED_JS = r"""
   for (const el of root.querySelectorAll('strong, b, em')) {
     if (el.textContent.trim() === 'bold') found.push('markdown bold: ' + el.outerHTML);
   }
+  for (const el of root.querySelectorAll('code')) {  // st.code blocks (pre) show text as is
+    if (el.textContent.includes('alert(1)') && !el.closest('pre')) {
+      const where = el.closest('[data-testid]');
+      found.push('markdown code in ' + (where && where.getAttribute('data-testid')) + ': '
+                 + el.outerHTML.slice(0, 200));
+    }
+  }
+  for (const el of root.querySelectorAll('a')) {
+    if (el.textContent.trim() === 'click') found.push('markdown link: ' + el.outerHTML);
+  }
   for (const el of root.querySelectorAll('h1, h2, h3, h4, h5, h6')) {
     if (/^heading\b/.test(el.textContent.trim())) found.push('markdown heading: ' + el.outerHTML);
   }
@@ -165,14 +175,18 @@ def hostile_unit(ds: Dataset) -> str:
     return next(u for u in ds.units["name_zh"] if u.startswith(HOSTILE_UNITS[0]))
 
 
-def page_query(page: ui.PageSpec, ds: Dataset) -> dict[str, str]:
+# A city government whose city has a hostile name (shown as a metric on the units page).
+CITY_UNIT = "南昌市政府"
+
+
+def page_query(page: ui.PageSpec, ds: Dataset, lang: str) -> dict[str, str]:
     """Deep-link parameters that open each known page's detail on hostile records."""
     return {
         "measures": {"measure": str(HOSTILE_MEASURES[1])},
         "projects": {"project": "ganshen_hsr"},
         "region": {"region": "360700"},
         "partners": {"partner": "440000"},
-        "units": {"unit": hostile_unit(ds)},
+        "units": {"unit": hostile_unit(ds) if lang == "zh" else CITY_UNIT},
     }.get(page.url_path, {})
 
 
@@ -190,7 +204,7 @@ def expected_literals(page: ui.PageSpec, ds: Dataset, lang: str) -> list[str]:
                      project["status_source"], project["precision"]],
         "region": [region("360700"), region("360000")],
         "partners": [region("440000"), region("360000")],
-        "units": [ds.unit_name(hostile_unit(ds), lang)],
+        "units": [ds.unit_name(hostile_unit(ds), lang)] if not en else [region("360100")],
         "data": [ds.meta["title_en"] if en else ds.meta["title_zh"]],
     }.get(page.url_path, [])
 
@@ -253,7 +267,7 @@ def test_hostile_text_is_shown_literally_and_never_runs(page: Page, hostile_url:
     errors = collect_console_errors(page)
     requests = record_requests(page, hostile_url)
     expects_map = "map_widget(" in (REPO_DIR / spec.path).read_text(encoding="utf-8")
-    url = url_for(hostile_url, spec, page_query(spec, hostile_ds), lang)
+    url = url_for(hostile_url, spec, page_query(spec, hostile_ds, lang), lang)
     dialogs, injected, text, maps = visit(page, url, expects_map)
     save_screenshot(page, request.node.name)
 
