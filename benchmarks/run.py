@@ -119,9 +119,29 @@ def browser_phase(apps: dict[str, dict[str, Any]], pages: list[scenarios.Page], 
                     app_results["memory"] = {"error": f"{type(exc).__name__}: {exc}"[:400]}
                 results[app] = app_results
                 print(f"browser phase {app}: {time.perf_counter() - started:.0f} s", flush=True)
+            results["floor"] = floor_phase(browser, samples)
         finally:
             browser.close()
     return results
+
+
+def floor_phase(browser: Any, samples: int) -> dict[str, Any]:
+    """The same browser figures for ``floor_app.py``: one tiny map, nothing else."""
+    from benchmarks import browser_bench as bb
+
+    page, labels = scenarios.FLOOR_PAGE, scenarios.FLOOR_LABELS
+    result: dict[str, Any] = {}
+    try:
+        with bb.running(scenarios.FLOOR_APP, name="warm-floor") as server:
+            bb.wait_healthy(server)
+            bb.warm_up(browser, server.url, "floor", page, labels)
+            result["page"] = bb.measure_page(browser, server.url, "floor", page, labels, True,
+                                             samples)
+        result["cold_start"] = bb.cold_start(browser, scenarios.FLOOR_APP, "floor", page)
+    except Exception as exc:
+        result["error"] = f"{type(exc).__name__}: {exc}"[:400]
+    print("browser phase floor done", flush=True)
+    return result
 
 
 def exports_phase() -> dict[str, Any]:

@@ -9,6 +9,7 @@ from pathlib import Path
 REPO_DIR = Path(__file__).resolve().parent.parent
 OUR_APP = REPO_DIR / "app.py"
 NAIVE_APP = REPO_DIR / "benchmarks" / "naive_app.py"
+FLOOR_APP = REPO_DIR / "benchmarks" / "floor_app.py"
 RESULTS_DIR = REPO_DIR / "benchmarks" / "results"
 NAIVE_PAGES = ("overview", "measures", "projects", "region", "partners", "units", "briefing",
                "data")
@@ -43,8 +44,16 @@ def pages() -> list[Page]:
             for p in ui.PAGES if ui.page_exists(p)]
 
 
+# The floor app's one page (benchmarks/floor_app.py) and its filter.
+FLOOR_PAGE = Page("benchmarks/floor_app.py", "", ("floor_square", "north"))
+FLOOR_LABELS = ("south", "north")
+
+
 def url(base: str, app: str, page: Page) -> str:
-    """The page's address in our app (``/measures``) or the naive one (``/?page=measures``)."""
+    """The page's address in our app (``/measures``), the naive one (``/?page=measures``) or
+    the floor app (``/``)."""
     if app == "ours":
         return f"{base}/{page.url_path}"
+    if app == "floor":
+        return f"{base}/"
     return f"{base}/?page={page.naive_page}"
