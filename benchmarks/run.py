@@ -393,6 +393,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--report-only", action="store_true",
                         help="print the tables of the last run again")
     args = parser.parse_args(argv)
+    # Every process started from here (AppTest runs, streamlit servers, the export CLI) imports
+    # the geo of this checkout, whatever copy of the package is installed.
+    os.environ["PYTHONPATH"] = os.pathsep.join(
+        p for p in (str(scenarios.REPO_DIR), os.environ.get("PYTHONPATH", "")) if p)
     scenarios.RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     latest = scenarios.RESULTS_DIR / "latest.json"
     if args.report_only:
