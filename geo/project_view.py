@@ -7,7 +7,7 @@ column headers in the chosen language, ready for ``st.dataframe`` (which never r
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Mapping
 from datetime import date
 
 import geopandas as gpd
@@ -92,37 +92,6 @@ def kind_options(ds: Dataset) -> list[str]:
 def status_options(ds: Dataset) -> list[str]:
     """Project statuses in the catalogue, most frequent first."""
     return ds.projects["status"].value_counts().index.tolist()
-
-
-def list_parser(options: Iterable[object],
-                cast: Callable[[str], object] = str) -> Callable[[str], list[object]]:
-    """A deep-link parser for a comma-separated list, each item one of ``options``.
-
-    The returned function raises ``ValueError`` on any unknown item (the whole value is then
-    ignored with a note, see :func:`geo.ui.restore_params`).
-    """
-    allowed = list(options)
-
-    def parse(raw: str) -> list[object]:
-        items = [cast(x.strip()) for x in raw.split(",") if x.strip()]
-        if not items or any(x not in allowed for x in items):
-            raise ValueError(raw)
-        return list(dict.fromkeys(items))
-
-    return parse
-
-
-def dump_list(value: object) -> str | None:
-    """The URL text of a list-valued widget (``None`` when empty)."""
-    return ",".join(str(v) for v in value) if value else None  # type: ignore[union-attr]
-
-
-def parse_flag(raw: str) -> bool:
-    """A deep-link on/off flag: ``1``/``true`` or ``0``/``false``; anything else raises."""
-    value = raw.strip().lower()
-    if value not in ("1", "0", "true", "false"):
-        raise ValueError(raw)
-    return value in ("1", "true")
 
 
 def is_mapped(frame: gpd.GeoDataFrame) -> pd.Series:

@@ -240,6 +240,37 @@ def parse_int_in(options: Iterable[int]) -> Callable[[str], int]:
     return parse
 
 
+def parse_list(options: Iterable[object],
+                cast: Callable[[str], object] = str) -> Callable[[str], list[object]]:
+    """A deep-link parser for a comma-separated list, each item one of ``options``.
+
+    The returned function raises ``ValueError`` on any unknown item (the whole value is then
+    ignored with a note, see :func:`geo.ui.restore_params`).
+    """
+    allowed = list(options)
+
+    def parse(raw: str) -> list[object]:
+        items = [cast(x.strip()) for x in raw.split(",") if x.strip()]
+        if not items or any(x not in allowed for x in items):
+            raise ValueError(raw)
+        return list(dict.fromkeys(items))
+
+    return parse
+
+
+def dump_list(value: object) -> str | None:
+    """The URL text of a list-valued widget (``None`` when empty)."""
+    return ",".join(str(v) for v in value) if value else None  # type: ignore[union-attr]
+
+
+def parse_flag(raw: str) -> bool:
+    """A deep-link on/off flag: ``1``/``true`` or ``0``/``false``; anything else raises."""
+    value = raw.strip().lower()
+    if value not in ("1", "0", "true", "false"):
+        raise ValueError(raw)
+    return value in ("1", "true")
+
+
 def map_widget(m: folium.Map, key: str, height: int = MAP_HEIGHT,
                on_click: Callable[[str], None] | None = None) -> None:
     """Render the map; call ``on_click(adcode)`` when the user clicks a region.

@@ -16,12 +16,8 @@ sections = [s.number for s in ds.plan.sections if any(m.section == s.number
 kinds = sorted(set(ds.projects["kind"]))
 PARAMS = [
     ui.Param("view", "briefing_view", ui.parse_choice(NAMES)),
-    ui.Param("section", "briefing_sections",
-             lambda raw: [ui.parse_int_in(sections)(x) for x in raw.split(",")],
-             lambda v: ",".join(map(str, v)) or None),
-    ui.Param("kind", "briefing_kinds", lambda raw: [ui.parse_choice(kinds)(x)
-                                                    for x in raw.split(",")],
-             lambda v: ",".join(v) or None),
+    ui.Param("section", "briefing_sections", ui.parse_list(sections, int), ui.dump_list),
+    ui.Param("kind", "briefing_kinds", ui.parse_list(kinds), ui.dump_list),
     ui.Param("region", "briefing_region", ui.parse_choice(list(ds.region_table.index))),
     ui.Param("level", "briefing_level", ui.parse_choice(views.LEVELS),
              lambda v: None if v in (None, "city") else str(v)),
@@ -102,7 +98,7 @@ next_col.button(t("briefing_next", lang), key="briefing_next", on_click=step, ar
                 icon=":material/chevron_right:", width="stretch")
 if name in named:
     counter_col.caption(t("briefing_page", lang, i=named.index(name) + 1, n=len(named)))
-st.title(view.title(lang))
+st.title(md(view.title(lang)))  # "the view I have now" names sections and regions
 st.caption(" · ".join(md(part) for part in (
     view.subtitle(lang), t("briefing_selection", lang, m=len(layers.selection.measures),
                            p=len(layers.selection.projects), mapped=len(layers.projects)))

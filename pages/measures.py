@@ -14,12 +14,8 @@ sections = [s.number for s in ds.plan.sections if any(m.section == s.number
 units = list(ds.units["name_zh"])
 PARAMS = [
     ui.Param("level", "measures_level", ui.parse_choice(LEVELS)),
-    ui.Param("section", "measures_sections",
-             lambda raw: [ui.parse_int_in(sections)(x) for x in raw.split(",")],
-             lambda v: ",".join(map(str, v)) or None),
-    ui.Param("unit", "measures_units", lambda raw: [ui.parse_choice(units)(x)
-                                                    for x in raw.split(",")],
-             lambda v: ",".join(v) or None),
+    ui.Param("section", "measures_sections", ui.parse_list(sections, int), ui.dump_list),
+    ui.Param("unit", "measures_units", ui.parse_list(units), ui.dump_list),
     ui.Param("region", "measures_region", ui.parse_choice(list(ds.region_table.index))),
     ui.Param("q", "measures_query", lambda raw: raw[:100]),
     ui.Param("measure", "measures_open", ui.parse_int_in(range(1, len(ds.plan.measures) + 1))),

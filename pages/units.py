@@ -13,9 +13,8 @@ summary = units.unit_summary(ds)
 options = list(summary["name_zh"])
 PARAMS = [
     ui.Param("unit", "units_unit", ui.parse_choice(options)),
-    ui.Param("links", "units_links", lambda raw: [ui.parse_choice(LINK_KINDS)(x)
-                                                  for x in raw.split(",")],
-             lambda v: None if v is None or list(v) == list(LINK_KINDS) else ",".join(v)),
+    ui.Param("links", "units_links", ui.parse_list(LINK_KINDS),
+             lambda v: None if v is None or list(v) == list(LINK_KINDS) else ui.dump_list(v)),
 ]
 ui.restore_params(PARAMS)
 ui.show_param_notes()

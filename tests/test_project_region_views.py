@@ -10,7 +10,7 @@ import geopandas as gpd
 import pytest
 from shapely.geometry import LineString, MultiPoint, Point, box
 
-from geo import filters, maps, project_view, region_view
+from geo import filters, maps, project_view, region_view, ui
 from geo.dataset import load_dataset
 
 
@@ -28,28 +28,28 @@ def test_year_range_runs_from_the_plan_to_this_year():
 
 
 def test_list_parser_accepts_known_items_only():
-    parse = project_view.list_parser(["open", "planned"])
+    parse = ui.parse_list(["open", "planned"])
     assert parse("open,planned,open") == ["open", "planned"]
     assert parse(" planned ") == ["planned"]
     for junk in ("open,spaceship", "", ",", "<b>open</b>"):
         with pytest.raises(ValueError):
             parse(junk)
-    numbers = project_view.list_parser([7, 16], int)
+    numbers = ui.parse_list([7, 16], int)
     assert numbers("16,7") == [16, 7]
     with pytest.raises(ValueError):
         numbers("seven")
-    assert project_view.dump_list([7, 16]) == "7,16" and project_view.dump_list([]) is None
+    assert ui.dump_list([7, 16]) == "7,16" and ui.dump_list([]) is None
 
 
 @pytest.mark.parametrize(("raw", "value"), [("1", True), ("true", True), ("0", False),
                                             ("FALSE", False)])
 def test_parse_flag(raw, value):
-    assert project_view.parse_flag(raw) is value
+    assert ui.parse_flag(raw) is value
 
 
 def test_parse_flag_rejects_junk():
     with pytest.raises(ValueError):
-        project_view.parse_flag("maybe")
+        ui.parse_flag("maybe")
 
 
 def test_region_filter_options_are_provinces_and_what_projects_cross(ds):
