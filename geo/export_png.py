@@ -427,7 +427,9 @@ class _Canvas:
 def _canvas(ds: Dataset, view: View, lang: str, width: int, height: int, dpi: int,
             title: bool, legend: str, scale: float | None) -> _Canvas:
     layers = view_layers(ds, view)
-    font_choice = fonts.find_cjk_font(view.title(lang) + view.subtitle(lang))
+    # The title's characters must be covered only where the title is drawn (not on deck slides,
+    # nor for the web map's label layout, whose text the browser draws).
+    font_choice = fonts.find_cjk_font(view.title(lang) + view.subtitle(lang) if title else "")
     regular = FontProperties(family=font_choice.family)
     bold = FontProperties(family=font_choice.family, weight="bold")
     fig = Figure(figsize=(width / dpi, height / dpi), dpi=dpi, facecolor="white")

@@ -187,7 +187,16 @@ def page_query(page: ui.PageSpec, ds: Dataset, lang: str) -> dict[str, str]:
         "region": {"region": "360700"},
         "partners": {"partner": "440000"},
         "units": {"unit": hostile_unit(ds) if lang == "zh" else CITY_UNIT},
+        "briefing": BRIEFING_QUERY,
     }.get(page.url_path, {})
+
+
+# "The view I have now" on the briefing page: its title names hostile sections and a region.
+BRIEFING_QUERY = {"view": "current", "section": "2,4", "region": "360700"}
+
+
+def current_view(ds: Dataset) -> views.View:
+    return views.view_from_filters(ds, sections=[2, 4], region="360700")
 
 
 def expected_literals(page: ui.PageSpec, ds: Dataset, lang: str) -> list[str]:
@@ -206,6 +215,7 @@ def expected_literals(page: ui.PageSpec, ds: Dataset, lang: str) -> list[str]:
         "partners": [region("440000"), region("360000")],
         "units": [ds.unit_name(hostile_unit(ds), lang)] if not en else [region("360100")],
         "data": [ds.meta["title_en"] if en else ds.meta["title_zh"]],
+        "briefing": [current_view(ds).title(lang)],
     }.get(page.url_path, [])
 
 
@@ -226,6 +236,8 @@ def visit(page: Page, url: str, expects_map: bool) -> tuple[list[str], list[str]
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     page.goto(url)
     wait_for_app_idle(page)
+    boxes = page.locator(ERROR_BOX)
+    assert boxes.count() == 0, f"error on {url}: {boxes.all_inner_texts()}"
     if expects_map:
         wait_for_map(page)
         # A real hover and click on a few features, then every tooltip and popup by script.
@@ -364,6 +376,29 @@ def test_html_export_runs_no_script_from_file(browser: Browser, hostile_dir: Pat
                                .set_index("id").loc[list(drawn["id"]), "title"])]
     assert labels, "the view has no hostile project name to look for"
     assert [label[:60] for label in labels if norm(label) not in shown] == []
+
+
+def test_html_export_of_the_current_view_runs_no_script(browser: Browser, hostile_ds: Dataset,
+                                                        tmp_path: Path) -> None:
+    """The one view whose title is made of data (sections, region) as an offline HTML file."""
+    view = current_view(hostile_ds)
+    out = tmp_path / "current.html"
+    out.write_bytes(exports.export_view(hostile_ds, view, "html", "zh").data)
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        dialogs: list[str] = []
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        page.goto(out.as_uri())
+        page.locator("path.leaflet-interactive").first.wait_for()
+        page.wait_for_timeout(300)  # let an injected <img onerror> fire, if there were one
+        found, text = inspect_frame(page.main_frame)
+        title = page.title()
+    finally:
+        context.close()
+    assert dialogs == [] and found == []
+    assert norm(view.title("zh")) in norm(text)
+    assert title == view.title("zh")  # the document title, escaped, reads as written
 
 
 def pptx_text(path: Path) -> str:
