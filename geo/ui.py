@@ -102,6 +102,8 @@ def dataset() -> Dataset:
     require_frame()
     root = paths.data_dir()
     try:
+        if not root.is_dir():  # named by its setting: the server's paths are not for the page
+            raise DataError(f"data directory not found (check ${paths.DATA_DIR_ENV})")
         return _cached_dataset(str(root), _data_stamp(root))
     except DataError as exc:
         problem = str(exc)

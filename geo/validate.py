@@ -45,6 +45,8 @@ def validate(root: Path | None = None) -> tuple[list[str], list[str]]:
         in the text that look like places but are not in the gazetteer, unlocated waypoints).
     """
     root = root or paths.data_dir()
+    if not root.is_dir():  # one clear line rather than every file "not found"
+        return [f"{root}: data directory not found (see --data-dir or ${paths.DATA_DIR_ENV})"], []
     problems: list[str] = []
     notes: list[str] = []
     _attempt(problems, _read_meta, root)

@@ -156,6 +156,19 @@ def test_a_page_bug_shows_a_clear_message_not_a_traceback(monkeypatch) -> None:
     assert AppTest.from_function(app).run().exception  # the test suite sees the bug
 
 
+def test_a_missing_data_directory_is_named_once(tmp_path, capsys, monkeypatch,
+                                               apptest_navigation_mode) -> None:
+    missing = tmp_path / "no-such-dir"
+    assert main(["--data-dir", str(missing), "validate"]) == 1
+    err = capsys.readouterr().err
+    assert problem_lines(err, tmp_path) == [
+        "no-such-dir: data directory not found (see --data-dir or $PPRD_DATA_DIR)"]
+    monkeypatch.setenv("PPRD_DATA_DIR", str(missing))
+    message = error_page(open_page()).replace("\\", "")
+    assert "data directory not found" in message and "PPRD_DATA_DIR" in message
+    assert str(tmp_path) not in message
+
+
 def test_data_dir_unchanged_by_the_whole_module() -> None:
     assert tree_digest(DATA_DIR) == DIGEST_AT_START
 
