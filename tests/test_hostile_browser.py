@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 import time
 import unicodedata
@@ -470,3 +471,19 @@ def test_csv_export_round_trips(hostile_dir: Path, hostile_ds: Dataset, tmp_path
                 assert cell == value
     assert any(any(p in c for p in PAYLOADS) for row in rows for c in row)
     assert defused > 0  # the copy has cells that start like formulas
+
+
+@pytest.mark.parametrize(("view", "lang"), EXPORT_VIEWS, ids=EXPORT_IDS)
+def test_geojson_export_round_trips(hostile_dir: Path, hostile_ds: Dataset, tmp_path: Path,
+                                    capsys, view: str, lang: str) -> None:
+    out = tmp_path / "data.geojson"
+    code, err = export(hostile_dir, view, "geojson", lang, out, capsys)
+    assert code == 0, err
+    document = json.loads(out.read_text(encoding="utf-8"))
+    labels = {f["id"]: f["properties"]["label"] for f in document["features"]
+              if f["properties"]["feature_type"] == "project"}
+    table = exports.data_table(hostile_ds, views.get_view(view), lang)
+    expected = dict(zip(table.loc[table["record"] == "project", "id"],
+                        table.loc[table["record"] == "project", "title"], strict=True))
+    assert labels == expected  # hostile names come back exactly as they are in the data
+    assert any(any(p in label for p in PAYLOADS) for label in labels.values())
