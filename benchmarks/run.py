@@ -412,7 +412,19 @@ def main(argv: list[str] | None = None) -> int:
     repeats, naive_repeats, samples, sessions = (3, 2, 1, 2) if args.quick else (10, 5, 3, 10)
     started = time.perf_counter()
     pages = scenarios.pages()
-    results: dict[str, Any] = json.loads(latest.read_text("utf-8")) if args.only else {}
+    results: dict[str, Any] = {}
+    if args.only and latest.exists():
+        results = json.loads(latest.read_text("utf-8"))
+    if "server" not in phases and "server" not in results:  # a run stopped after that phase
+        saved = {tag: scenarios.RESULTS_DIR / f"server-{tag}.json"
+                 for tag in ("ours", "naive", "naive-cached", "naive-source")}
+        read = {tag: json.loads(path.read_text("utf-8")) for tag, path in saved.items()
+                if path.exists()}
+        if "ours" not in read or "naive" not in read:
+            parser.error("no server results to build on: run the server phase first")
+        results["server"] = {"ours": read["ours"], "naive": read["naive"]}
+        results["server_extra"] = {key.replace("-", "_"): read[key]
+                                   for key in ("naive-cached", "naive-source") if key in read}
     results.update({
         "machine": machine(), "when": time.strftime("%Y-%m-%d %H:%M %Z"),
         "pages": [{"url_path": p.url_path, "name": p.name, "path": p.path,
