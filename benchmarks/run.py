@@ -262,10 +262,13 @@ def report(results: dict[str, Any]) -> str:
         big, bad = worst(rows), ratio_worst(rows)
         if big:
             cpu = _get(s_ours, big[0], which, "cpu_median_ms")
+            cpus = [_get(s_ours, n, which, "cpu_median_ms") or 0 for n in names]
+            met = "yes" if big[1] <= TARGET_SERVER_MS else (
+                "**no** (CPU time: yes)" if max(cpus) <= TARGET_SERVER_MS else "**no**")
             summary.append((f"server time per {what}, median (slowest page)",
-                            f"{_fmt_ms(big[1])} ({label[big[0]]}; CPU {cpu:,.0f} ms)",
-                            _fmt_ms(big[2]), _ratio(big[1], big[2]), "≤ 150 ms",
-                            "yes" if big[1] <= TARGET_SERVER_MS else "**no**"))
+                            f"{_fmt_ms(big[1])} ({label[big[0]]}; CPU {cpu:,.0f} ms; "
+                            f"slowest CPU {max(cpus):,.0f} ms)",
+                            _fmt_ms(big[2]), _ratio(big[1], big[2]), "≤ 150 ms", met))
         if bad:
             summary.append((f"server time per {what} (worst ratio)",
                             f"{_fmt_ms(bad[1])} ({label[bad[0]]})", _fmt_ms(bad[2]),
