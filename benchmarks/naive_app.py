@@ -47,7 +47,9 @@ JIANGXI = "360000"
 PAGES = ["overview", "measures", "projects", "region", "partners", "units", "briefing", "data"]
 COLOURS = ["#fff5eb", "#fdd0a2", "#fdae6b", "#fd8d3c", "#e6550d", "#a63603"]
 
-perf.uninstall_render_fixes()  # folium as shipped, whatever else this process imported
+# Folium as shipped, whatever else this process imported (our app's geo.ui installs both).
+perf.uninstall_render_fixes()
+perf.uninstall_compact_coordinates()
 st.set_page_config(page_title="naive baseline", layout="wide")
 
 if os.environ.get("NAIVE_CACHE_DATA") == "1":

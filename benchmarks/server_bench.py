@@ -152,6 +152,7 @@ def main(argv: list[str] | None = None) -> int:
     page_list = scenarios.pages()
     if args.app == "naive":
         perf.uninstall_render_fixes()  # the naive build renders with folium as shipped
+        perf.uninstall_compact_coordinates()
     results: dict[str, Any] = {"app": args.app, "env": {k: v for k, v in os.environ.items()
                                                        if k.startswith("NAIVE_")},
                                "render_fixes": perf.render_fixes_installed(), "pages": {}}
@@ -167,6 +168,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {args.app:5s} {page.name:9s} {time.perf_counter() - started:5.1f} s",
               file=sys.stderr, flush=True)
     results["render_fixes"] = perf.render_fixes_installed()
+    results["compact_coordinates"] = perf.compact_coordinates_installed()
     Path(args.out).write_text(json.dumps(results, indent=1, ensure_ascii=False), "utf-8")
     return 0
 
