@@ -28,6 +28,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import statistics
 import sys
 import threading
@@ -113,6 +114,7 @@ class LoadReport:
     rss_warm_mb: float
     rss_peak_mb: float
     rss_after_mb: float
+    server_cpu_s: float  # CPU time the server used during the concurrent sessions
     wall_s: float
 
     def summary(self) -> str:
@@ -130,8 +132,15 @@ class LoadReport:
             f"server RSS: {self.rss_start_mb:.0f} MB at start, {self.rss_warm_mb:.0f} MB warm "
             f"(one visit of each page), peak {self.rss_peak_mb:.0f} MB, "
             f"{self.rss_after_mb:.0f} MB after all sessions closed",
-            f"wall time: {self.wall_s:.1f} s",
+            f"server CPU: {self.server_cpu_s:.0f} s in {self.wall_s:.0f} s of wall time "
+            f"({self.server_cpu_s / max(self.page_visits, 1):.2f} s per page visit)",
         ])
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far, in seconds (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def rss_mb(pid: int) -> float:
@@ -306,6 +315,7 @@ async def _run(base: str, pid: int | None, sessions: int, timeout_s: float) -> L
                                  timeout_s * 1000)
         rss_warm = rss_mb(pid) if pid else float("nan")
         barrier = asyncio.Barrier(sessions)
+        cpu_before = cpu_seconds(pid) if pid else float("nan")
         started = time.perf_counter()
         with PeakMemory(pid) if pid else _NoMemory() as peak:
             results = await asyncio.wait_for(asyncio.gather(*(
@@ -313,6 +323,7 @@ async def _run(base: str, pid: int | None, sessions: int, timeout_s: float) -> L
                             ds.region_name(code), pages, barrier, timeout_s * 1000)
                 for i, code in enumerate(regions))), timeout_s * 2)
         wall = time.perf_counter() - started
+        cpu = (cpu_seconds(pid) - cpu_before) if pid else float("nan")
         await browser.close()
     rss_after = rss_mb(pid) if pid else float("nan")
     maps = [s for r in results for s in r.map_seconds.values()]
@@ -327,7 +338,7 @@ async def _run(base: str, pid: int | None, sessions: int, timeout_s: float) -> L
         map_max_s=max(maps, default=float("nan")),
         filter_p50_s=percentile(changes, 0.5), filter_p95_s=percentile(changes, 0.95),
         rss_start_mb=rss_start, rss_warm_mb=rss_warm, rss_peak_mb=peak.peak,
-        rss_after_mb=rss_after, wall_s=wall)
+        rss_after_mb=rss_after, server_cpu_s=cpu, wall_s=wall)
 
 
 class _NoMemory:
