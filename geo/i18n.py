@@ -360,10 +360,10 @@ STRINGS: dict[str, tuple[str, str]] = {
                     "Click a sub-region on the map to go there; use the path under the title "
                     "to go back up."),
     "only_larger": ("仅经上级区域关联(不计入)", "Only through a larger region (not counted)"),
+    "only_larger_short": ("仅经上级区域", "Only via a larger region"),
     "via": ("经由", "Via"),
     "n_measures_count": ("{n} 项措施", "{n} measure(s)"),
     "relation": ("关系", "Relation"),
-    "only_larger_short": ("仅经上级区域", "Only via a larger region"),
     "no_units": ("无与该区域对应的责任单位(责任单位多为省直部门)。",
                  "No responsible unit belongs to this region (most are provincial departments)."),
     "how_named": ("直接点名该区域", "names this region"),

@@ -78,6 +78,28 @@ def measure_records(ds: Dataset, numbers: Iterable[int] | None = None) -> list[d
     return records
 
 
+def measure_link_rows(ds: Dataset, rec: dict[str, Any],
+                      lang: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The rows of a measure's two small tables, in ``lang``: the places its text names (name,
+    level, precision) and the projects it names (name, kind, status, plan stage)."""
+    key = ("measure_link_rows", rec["number"], lang)
+    if key not in ds.cache:
+        projects = ds.cache.get(("records", "project_by_id"))
+        if projects is None:
+            projects = {r["id"]: r for r in ds.projects.drop(columns="geometry").to_dict("records")}
+            ds.cache[("records", "project_by_id")] = projects
+        places = [{t("places", lang): p["name_en"] if lang == "en" else p["name"],
+                   t("level", lang): t(f"level_{p['level']}", lang),
+                   t("precision", lang): p["precision"]} for p in rec["places"]]
+        named = [{t("projects", lang): r["name_en"] if lang == "en" else r["name_plan"],
+                  t("kind", lang): term("kind", r["kind"], lang),
+                  t("status", lang): term("status", r["status"], lang),
+                  t("plan_stage", lang): r["plan_stage"]}
+                 for r in (projects[i] for i in rec["projects"])]
+        ds.cache[key] = (places, named)
+    return copy.deepcopy(ds.cache[key])
+
+
 def _plain(value: Any) -> Any:
     if isinstance(value, float) and math.isnan(value):
         return None

@@ -79,6 +79,19 @@ def md_cell(value: object) -> str:
     return "".join([*parts, md(text[start:])])
 
 
+def md_rows(rows: list[dict[str, object]]) -> str:
+    """A markdown table of ``rows`` (the first row's keys are the header), every header and cell
+    through :func:`md_cell`: a cheap table for ``st.markdown`` where a dataframe widget would
+    cost a conversion to Arrow on every rerun."""
+    if not rows:
+        return ""
+    header = list(rows[0])
+    lines = ["| " + " | ".join(md_cell(h) for h in header) + " |",
+             "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(md_cell(row.get(h)) for h in header) + " |" for row in rows]
+    return "\n".join(lines)
+
+
 def md_table(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy of ``frame`` for ``st.table``, which renders text cells and the index as
     markdown: every text cell and index label through :func:`md_cell`."""

@@ -3,9 +3,9 @@
 import streamlit as st
 
 from geo import display, filters, maps, records, ui
-from geo.i18n import t, term
+from geo.i18n import t
 from geo.joins import LEVELS, LINK_KINDS
-from geo.safe import md
+from geo.safe import md, md_rows
 
 ds = ui.dataset()
 lang = ui.current_lang()
@@ -71,19 +71,10 @@ for rec in records.measure_records(ds, numbers):
         units_txt = "、".join(rec["units"]) if lang == "zh" else "; ".join(rec["units_en"])
         st.markdown(f"**{t('units', lang)}**")
         st.text(units_txt)
-        if rec["places"]:
+        places, projects = records.measure_link_rows(ds, rec, lang)
+        if places:
             st.markdown(f"**{t('places', lang)}**")
-            st.dataframe(
-                [{t("places", lang): p["name"] if lang == "zh" else p["name_en"],
-                  t("level", lang): t(f"level_{p['level']}", lang),
-                  t("precision", lang): p["precision"]} for p in rec["places"]],
-                hide_index=True, width="stretch")
-        if rec["projects"]:
+            st.markdown(md_rows(places))
+        if projects:
             st.markdown(f"**{t('projects_named', lang)}**")
-            rows = ds.projects[ds.projects["id"].isin(rec["projects"])]
-            st.dataframe(
-                [{t("projects", lang): r["name_en"] if lang == "en" else r["name_plan"],
-                  t("kind", lang): term("kind", r["kind"], lang),
-                  t("status", lang): term("status", r["status"], lang),
-                  t("plan_stage", lang): r["plan_stage"]}
-                 for r in rows.to_dict("records")], hide_index=True, width="stretch")
+            st.markdown(md_rows(projects))

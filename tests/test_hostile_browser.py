@@ -241,7 +241,7 @@ def visit(page: Page, url: str, expects_map: bool) -> tuple[list[str], list[str]
     assert boxes.count() == 0, f"error on {url}: {boxes.all_inner_texts()}"
     if expects_map:
         wait_for_map(page)
-        # A real hover and click on a few features, then every tooltip and popup by script.
+        # A real hover over a few features, then every tooltip and popup by script.
         paths = page.frame_locator(ST_FOLIUM_IFRAME).first.locator("path.leaflet-interactive")
         for i in range(min(3, paths.count())):
             paths.nth(i).hover(force=True)

@@ -32,6 +32,19 @@ def test_measures_lists_all_28(lang):
                          else "7. An integrated multi-modal transport system")
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_measure_lists_its_places_and_projects(lang):
+    at = open_page(MEASURES, lang=lang)
+    tables = {i: [m.value for m in e.markdown if m.value.startswith("| ")]
+              for i, e in enumerate(at.expander)}
+    rail = ("| 赣深客专 | 高速铁路 | 已开通 | 开工建设 |" if lang == "zh" else
+            r"| Ganzhou–Shenzhen high\-speed railway | High\-speed rail | Open | 开工建设 |")
+    assert rail in tables[6][0].splitlines()
+    places = [line for i in tables for table in tables[i] for line in table.splitlines()]
+    jiangxi = "| 我省 | 省级 | " if lang == "zh" else r"| Jiangxi \(our province\) | Province | "
+    assert jiangxi in "\n".join(places)
+
+
 def test_section_filter_narrows_the_list():
     at = open_page(MEASURES)
     at.sidebar.multiselect(key="measures_sections").set_value([4]).run()

@@ -10,7 +10,7 @@ import pytest
 from hostile import PAYLOADS
 
 from geo import records
-from geo.safe import esc, isolate_bidi, md, md_cell, md_table
+from geo.safe import esc, isolate_bidi, md, md_cell, md_rows, md_table
 
 RLO, FSI, PDI = "\u202e", "\u2068", "\u2069"
 
@@ -69,6 +69,15 @@ def test_md_table_escapes_cells_and_index_but_not_numbers() -> None:
     assert list(safe["v"]) == [r"\*\*b\*\*", 3]
     assert list(safe.index) == [r"\`x\`", "y"]
     assert list(frame["v"]) == ["**b**", 3]  # the input is not changed
+
+
+def test_md_rows_is_a_markdown_table_whose_cells_cannot_break_out() -> None:
+    table = md_rows([{"名称": "a|b", "n": 3}, {"名称": "<img src=x onerror=alert(1)>", "n": None}])
+    lines = table.splitlines()
+    assert lines[:2] == ["| 名称 | n |", "|---|---|"]
+    assert lines[2] == r"| a\|b | 3 |"  # a pipe in data cannot open a new column
+    assert lines[3] == r"| \<img src\=x onerror\=alert\(1\)\> |  |"
+    assert md_rows([]) == ""
 
 
 def test_csv_cells_that_start_like_formulas_are_written_as_text() -> None:
