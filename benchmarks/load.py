@@ -1,7 +1,7 @@
 """Many users at once: N concurrent browser sessions against one ``streamlit run`` on loopback.
 
     python -m benchmarks.load                 # the full run: 24 sessions
-    python -m benchmarks.load --sessions 6    # the reduced run CI makes (tests/test_load.py)
+    python -m benchmarks.load --sessions 3    # the reduced run CI makes (tests/test_load.py)
 
 One headless Chromium, one browser context (cookies, storage, websocket) per session, all
 sessions at once (asyncio). Each session
@@ -289,6 +289,8 @@ async def run_session(browser: Browser, base: str, index: int, region: str,
     finally:
         result.errors += [f"session {result.index}: {e}" for e in app_errors(console)]
         await context.close()
+        print(f"session {index} done: {len(result.map_seconds)} maps, "
+              f"{len(result.errors)} errors", file=sys.stderr, flush=True)
     return result
 
 
@@ -317,11 +319,20 @@ async def _run(base: str, pid: int | None, sessions: int, timeout_s: float) -> L
         barrier = asyncio.Barrier(sessions)
         cpu_before = cpu_seconds(pid) if pid else float("nan")
         started = time.perf_counter()
+        # Every wait has its own timeout, so sessions end; the bound is a last resort, and a
+        # session still running then is reported with the step it was at, not lost.
+        bound = timeout_s * (len(pages) + 4)
         with PeakMemory(pid) if pid else _NoMemory() as peak:
-            results = await asyncio.wait_for(asyncio.gather(*(
-                run_session(browser, base, i, code, expected_caption(ds, code),
-                            ds.region_name(code), pages, barrier, timeout_s * 1000)
-                for i, code in enumerate(regions))), timeout_s * 2)
+            tasks = [asyncio.create_task(run_session(
+                browser, base, i, code, expected_caption(ds, code), ds.region_name(code),
+                pages, barrier, timeout_s * 1000)) for i, code in enumerate(regions)]
+            done, pending = await asyncio.wait(tasks, timeout=bound)
+            for task in pending:
+                task.cancel()
+            await asyncio.gather(*pending, return_exceptions=True)
+        results = [task.result() if task in done else SessionResult(
+            i, code, errors=[f"session {i} ({code}): not finished within {bound:.0f} s"])
+            for i, (task, code) in enumerate(zip(tasks, regions, strict=True))]
         wall = time.perf_counter() - started
         cpu = (cpu_seconds(pid) - cpu_before) if pid else float("nan")
         await browser.close()
