@@ -334,21 +334,24 @@ def _sample(browser: Browser, base: str, app: str, page_spec: scenarios.Page,
             out["pan_zoom_rerun_requests"] = traffic.reruns_asked - before[1]
         if page_spec.filter is None or filter_labels is None:
             return out
-        act = choose(page, page_spec.filter[0], filter_labels[1])
-        finished = traffic.finished
-        if has_map:
-            page.evaluate(MARK_PATHS_JS)
-        started = time.perf_counter()
-        act()
-        if has_map:
-            wait_map(page, redrawn=True)
-            out["filter"] = 1000 * (time.perf_counter() - started)
-            wait_idle(page, traffic, min_finished=finished + 1)
-        else:
-            wait_idle(page, traffic, min_finished=finished + 1)
-            out["filter"] = 1000 * (traffic.last_frame - started)
-        if first:
-            out["bytes_filter"] = traffic.bytes_since(started)
+        try:  # a filter change that never redraws the map must not lose the figures above
+            act = choose(page, page_spec.filter[0], filter_labels[1])
+            finished = traffic.finished
+            if has_map:
+                page.evaluate(MARK_PATHS_JS)
+            started = time.perf_counter()
+            act()
+            if has_map:
+                wait_map(page, redrawn=True)
+                out["filter"] = 1000 * (time.perf_counter() - started)
+                wait_idle(page, traffic, min_finished=finished + 1)
+            else:
+                wait_idle(page, traffic, min_finished=finished + 1)
+                out["filter"] = 1000 * (traffic.last_frame - started)
+            if first:
+                out["bytes_filter"] = traffic.bytes_since(started)
+        except Exception as exc:
+            out["filter_error"] = f"filter change: {type(exc).__name__}: {exc}"[:300]
         return out
     finally:
         context.close()
@@ -366,6 +369,8 @@ def measure_page(browser: Browser, base: str, app: str, page_spec: scenarios.Pag
                                 first=not runs))
         except Exception as exc:
             errors.append(f"{type(exc).__name__}: {exc}"[:300])
+        else:
+            errors += [runs[-1].pop("filter_error")] if "filter_error" in runs[-1] else []
     result: dict[str, Any] = {"has_map": has_map}
     if errors:
         result["errors"] = errors
