@@ -42,6 +42,7 @@ sys.path.insert(0, str(REPO_DIR / "tests"))  # the browser harness (server start
 
 from browser_support import (  # noqa: E402
     CHROMIUM_ARGS,
+    ERROR_BOX,
     ST_FOLIUM_IFRAME,
     app_errors,
     require_chromium,
@@ -57,7 +58,6 @@ from geo.joins import LINK_KINDS  # noqa: E402
 
 FULL_SESSIONS = 24
 RESULTS = REPO_DIR / "benchmarks" / "results" / "load.json"
-ERROR_BOX = '[data-testid="stException"], [data-testid="stAlertContentError"]'
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 # Marks the paths of the maps drawn so far: a redrawn map has paths without the mark.
 MARK_JS = f"""() => {{

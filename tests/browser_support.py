@@ -42,6 +42,8 @@ CHROMIUM_ARGS = [
 ]
 # streamlit-folium's component iframe (components v1 sets title to "<module>.<name>").
 ST_FOLIUM_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+# What Streamlit shows for an exception or an st.error: a page must have neither.
+ERROR_BOX = '[data-testid="stException"], [data-testid="stAlertContentError"]'
 LOCAL_SCHEMES = ("data:", "about:", "blob:")
 
 

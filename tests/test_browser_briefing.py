@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 from browser_support import (
+    ERROR_BOX,
     ST_FOLIUM_IFRAME,
     app_errors,
     collect_console_errors,
@@ -19,7 +20,6 @@ from geo.export_html import export_html
 pytestmark = pytest.mark.browser
 NOT_RUNNING = """() => document.querySelector('[data-testid="stApp"]')
     ?.getAttribute('data-test-script-state') === 'notRunning'"""
-ERROR_BOX = '[data-testid="stException"], [data-testid="stAlertContentError"]'
 
 
 def test_briefing_presents_steps_and_downloads(page, app_url, request, tmp_path):

@@ -4,6 +4,7 @@ import re
 
 import pytest
 from browser_support import (
+    ERROR_BOX,
     ST_FOLIUM_IFRAME,
     app_errors,
     collect_console_errors,
@@ -14,7 +15,6 @@ from browser_support import (
 )
 
 pytestmark = pytest.mark.browser
-ERROR_BOX = '[data-testid="stException"], [data-testid="stAlertContentError"]'
 
 
 def open_app(page, url):

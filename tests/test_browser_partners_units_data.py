@@ -12,6 +12,7 @@ from urllib.parse import quote
 import pandas as pd
 import pytest
 from browser_support import (
+    ERROR_BOX,
     ST_FOLIUM_IFRAME,
     app_errors,
     collect_console_errors,
@@ -21,7 +22,6 @@ from browser_support import (
 )
 
 pytestmark = pytest.mark.browser
-ERROR_BOX = '[data-testid="stException"], [data-testid="stAlertContentError"]'
 DOWNLOAD = '[data-testid="stDownloadButton"]'
 
 

@@ -7,6 +7,7 @@ import time
 
 import pytest
 from browser_support import (
+    ERROR_BOX,
     ST_FOLIUM_IFRAME,
     collect_console_errors,
     record_requests,
@@ -18,13 +19,12 @@ from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.browser
 REGION_FILL = "#f4f1ea"  # maps.add_regions' fill for regions without counts
-ERRORS = '[data-testid="stException"], [data-testid="stAlertContentError"]'
 
 
 def open_app_page(page: Page, url: str) -> int:
     page.goto(url)
     drawn = wait_for_map(page)
-    expect(page.locator(ERRORS)).to_have_count(0)
+    expect(page.locator(ERROR_BOX)).to_have_count(0)
     return drawn
 
 
@@ -79,7 +79,7 @@ def test_projects_page_loads_draws_and_a_region_click_filters(page: Page, app_ur
     assert "region=530000" in page.url
     wait_for_map(page)
     save_screenshot(page, f"{request.node.name}_yunnan")
-    expect(page.locator(ERRORS)).to_have_count(0)
+    expect(page.locator(ERROR_BOX)).to_have_count(0)
     requests.assert_all_local()
     assert not [e for e in errors if "_stcore" not in e], errors
 
@@ -111,7 +111,7 @@ def test_region_page_loads_and_a_click_on_a_city_goes_there(page: Page, app_url:
     record_timing("rerun.region.city_click", time.perf_counter() - started)
     assert "region=361000" in page.url
     wait_for_map(page)
-    expect(page.locator(ERRORS)).to_have_count(0)
+    expect(page.locator(ERROR_BOX)).to_have_count(0)
     save_screenshot(page, f"{request.node.name}_fuzhou")
 
     page.get_by_role("button", name="江西省").click()  # the breadcrumb back up

@@ -20,6 +20,7 @@ from urllib.parse import quote
 
 import pytest
 from browser_support import (
+    ERROR_BOX,
     REPO_DIR,
     ST_FOLIUM_IFRAME,
     app_errors,
@@ -38,7 +39,6 @@ from geo.dataset import Dataset, load_dataset
 from geo.fonts import find_cjk_font, missing_characters
 
 pytestmark = pytest.mark.browser
-ERROR_BOX = '[data-testid="stException"], [data-testid="stAlertContentError"]'
 
 # Elements or attributes that only exist if data text was parsed as markup.
 INJECTED_JS = r"""
