@@ -8,22 +8,25 @@ the data directory, checks the references between them and builds the link table
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import TypeVar
 
 import geopandas as gpd
 import pandas as pd
 
 from geo import joins, paths
 from geo.boundaries import load_dashline, load_regions
-from geo.catalogue import load_projects
+from geo.catalogue import load_projects, load_waypoints
 from geo.errors import DataError
 from geo.gazetteer import Place, load_gazetteer
 from geo.plan import Plan, load_plan, load_plan_titles_en, to_cn_numeral
 from geo.units import load_units
 
 LEVELS = joins.LEVELS
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -86,6 +89,21 @@ class Dataset:
         if lang != "en":
             return name_zh
         return self._unit_names_en.get(name_zh, name_zh)
+
+    def memo(self, key: Hashable, build: Callable[[], T]) -> T:
+        """``build()`` once per dataset and ``key``, then the same object every time.
+
+        For what pages derive on every rerun from data that never changes. The object is
+        shared: a caller that hands it on to code that may change it returns a copy.
+        """
+        if key not in self.cache:
+            self.cache[key] = build()
+        return self.cache[key]
+
+    @cached_property
+    def waypoints(self) -> gpd.GeoDataFrame:
+        """The projects' waypoints (``waypoints.csv``), read on first use."""
+        return load_waypoints(self.root)
 
     @cached_property
     def _unit_names_en(self) -> dict[str, str]:

@@ -74,18 +74,15 @@ def display_regions(ds: Dataset, level: str,
 
     Cached on the dataset per (level, provinces).
     """
-    key = (level, tuple(sorted(provinces)) if provinces is not None else None)
-    cached = ds.cache.get(("display", *key))
-    if cached is not None:
-        return cached
-    frame = ds.regions[level]
-    if provinces is not None:
-        column = "adcode" if level == "province" else "province_adcode"
-        frame = frame[frame[column].isin(set(provinces))]
-    tolerance, decimals = DISPLAY[level]
-    result = simplify_for_display(frame, tolerance, decimals)
-    ds.cache[("display", *key)] = result
-    return result
+    def build() -> gpd.GeoDataFrame:
+        frame = ds.regions[level]
+        if provinces is not None:
+            column = "adcode" if level == "province" else "province_adcode"
+            frame = frame[frame[column].isin(set(provinces))]
+        return simplify_for_display(frame, *DISPLAY[level])
+
+    return ds.memo(("display", level, tuple(sorted(provinces)) if provinces is not None
+                    else None), build)
 
 
 def regions_for_level(ds: Dataset, level: str, focus: str | None = None) -> gpd.GeoDataFrame:

@@ -616,9 +616,12 @@ def map_labels(ds: Dataset, view: View, lang: str = "zh", width: int = 1400,
     Returns (lon, lat, text, horizontal alignment, kind) with kind ``province``, ``region``
     or ``project``. Cached on the dataset.
     """
-    key = ("map_labels", view, lang, width, height)
-    if key in ds.cache:
-        return ds.cache[key]
+    return ds.memo(("map_labels", view, lang, width, height),
+                   lambda: _map_labels(ds, view, lang, width, height))
+
+
+def _map_labels(ds: Dataset, view: View, lang: str, width: int,
+                height: int) -> list[tuple[float, float, str, str, str]]:
     c = _canvas(ds, view, lang, width, height, 96, False, "inside", 0.95)
     c.fig.subplots_adjust()
     c.ax.set_position((0, 0, 1, 1))
@@ -631,7 +634,6 @@ def map_labels(ds: Dataset, view: View, lang: str = "zh", width: int = 1400,
     for text, x, y, ha, kind in labeller.placed_labels:
         lon, lat = to_geo.transform(x, y)
         result.append((float(lon), float(lat), text, ha, kind))
-    ds.cache[key] = result
     return result
 
 

@@ -117,9 +117,10 @@ def partner_links(ds: Dataset) -> pd.DataFrame:
         project id for a geometric link, or the name in the project's name. Sorted by partner
         (in :data:`PARTNERS` order), link, measure, project.
     """
-    cached = ds.cache.get(("partners", "links"))
-    if cached is not None:
-        return cached.copy()
+    return ds.memo(("partners", "links"), lambda: _partner_links(ds)).copy()
+
+
+def _partner_links(ds: Dataset) -> pd.DataFrame:
     frame = pd.DataFrame(_measure_rows(ds) + _project_rows(ds), columns=LINK_COLUMNS)
     frame["measure"] = frame["measure"].astype("Int64")
     frame["project_id"] = frame["project_id"].astype(object).where(frame["project_id"].notna(),
@@ -129,10 +130,8 @@ def partner_links(ds: Dataset) -> pd.DataFrame:
     project_order = {pid: i for i, pid in enumerate(ds.projects["id"])}
     frame = frame.assign(_p=frame["partner"].map(order), _k=frame["link"].map(kinds),
                          _j=frame["project_id"].map(project_order))
-    frame = frame.sort_values(["_p", "_k", "measure", "_j"], kind="stable").drop(
+    return frame.sort_values(["_p", "_k", "measure", "_j"], kind="stable").drop(
         columns=["_p", "_k", "_j"]).reset_index(drop=True)
-    ds.cache[("partners", "links")] = frame
-    return frame.copy()
 
 
 def partner_summary(ds: Dataset) -> pd.DataFrame:
@@ -149,9 +148,11 @@ def partner_summary(ds: Dataset) -> pd.DataFrame:
         (specific measures + corridors + other projects: what the map shades), and
         ``measures`` / ``projects`` (tuples: the specific measures; corridors then others).
     """
-    cached = ds.cache.get(("partners", "summary"))
-    if cached is not None:  # the page asks three times per rerun; the data never changes
-        return cached.copy()
+    # the page asks three times per rerun; the data never changes
+    return ds.memo(("partners", "summary"), lambda: _partner_summary(ds)).copy()
+
+
+def _partner_summary(ds: Dataset) -> pd.DataFrame:
     links = partner_links(ds)
     table = ds.region_table
     rows = []
@@ -168,9 +169,7 @@ def partner_summary(ds: Dataset) -> pd.DataFrame:
                      "corridors": len(corridors), "other_projects": len(others),
                      "links": len(specific) + len(corridors) + len(others),
                      "measures": tuple(specific), "projects": tuple(corridors + others)})
-    summary = pd.DataFrame(rows, columns=SUMMARY_COLUMNS).set_index("partner", drop=False)
-    ds.cache[("partners", "summary")] = summary
-    return summary.copy()
+    return pd.DataFrame(rows, columns=SUMMARY_COLUMNS).set_index("partner", drop=False)
 
 
 def partner_projects(ds: Dataset, partner: str | None = None,

@@ -14,7 +14,6 @@ import geopandas as gpd
 import pandas as pd
 
 from geo import filters
-from geo.catalogue import load_waypoints
 from geo.dataset import Dataset
 from geo.i18n import t, term
 from geo.joins import LEVELS
@@ -71,12 +70,10 @@ def region_filter_options(ds: Dataset) -> list[str]:
 
 def region_filter_labels(ds: Dataset, lang: str) -> dict[str, str]:
     """adcode → ``江西省 › 赣州市`` for every :func:`region_filter_options` choice (cached)."""
-    key = ("project_view_region_labels", lang)
-    if key not in ds.cache:
-        from geo.region_view import region_path_label  # region_view imports this module
+    from geo.region_view import region_path_label  # region_view imports this module
 
-        ds.cache[key] = {c: region_path_label(ds, c, lang) for c in region_filter_options(ds)}
-    return ds.cache[key]
+    return ds.memo(("project_view_region_labels", lang), lambda: {
+        c: region_path_label(ds, c, lang) for c in region_filter_options(ds)})
 
 
 def measure_options(ds: Dataset) -> list[int]:
@@ -145,15 +142,6 @@ def unmapped_table(ds: Dataset, frame: gpd.GeoDataFrame, lang: str) -> pd.DataFr
                                                             "unmapped_reason")])
 
 
-def project_waypoints(ds: Dataset) -> gpd.GeoDataFrame:
-    """Every project's waypoints (``waypoints.csv``), loaded once and cached on the dataset."""
-    cached = ds.cache.get("project_view_waypoints")
-    if cached is None:
-        cached = load_waypoints(ds.root)
-        ds.cache["project_view_waypoints"] = cached
-    return cached
-
-
 def project_detail(ds: Dataset, project_id: str, lang: str) -> dict[str, object]:
     """Everything the page says about one project.
 
@@ -184,7 +172,7 @@ def project_detail(ds: Dataset, project_id: str, lang: str) -> dict[str, object]
         if value is None or value == "":
             continue
         fields.append({t("field", lang): t(key, lang), t("value", lang): str(value)})
-    wp = project_waypoints(ds)
+    wp = ds.waypoints
     wp = wp[wp["project_id"] == project_id]
     waypoints = pd.DataFrame({
         "#": wp["seq"].to_numpy(),

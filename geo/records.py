@@ -13,12 +13,11 @@ import geopandas as gpd
 import pandas as pd
 
 from geo import display, paths
-from geo.catalogue import load_waypoints
 from geo.dataset import Dataset
 from geo.gazetteer import KINDS as GAZETTEER_KINDS
 from geo.gazetteer import UNMAPPED_KINDS
 from geo.i18n import t, term
-from geo.plan import to_cn_numeral
+from geo.plan import Measure, to_cn_numeral
 from geo.validate import validate
 
 PROJECT_PROPERTIES = ["id", "name_plan", "name_zh", "name_en", "kind", "measures", "plan_stage",
@@ -48,46 +47,40 @@ def measure_records(ds: Dataset, numbers: Iterable[int] | None = None) -> list[d
     units, units_en, places, projects, regions`` (``regions`` maps each link kind to adcodes).
     """
     wanted = None if numbers is None else set(numbers)
-    records = []
-    for m in ds.plan.measures:
-        if wanted is not None and m.number not in wanted:
-            continue
-        cached = ds.cache.get(("measure_record", m.number))
-        if cached is not None:  # built once per measure: pages list them on every rerun
-            records.append(copy.deepcopy(cached))
-            continue
-        links = ds.region_links[ds.region_links["measure"] == m.number]
-        records.append({
-            "number": m.number,
-            "number_zh": f"({to_cn_numeral(m.number)})",
-            "section": m.section,
-            "section_title": ds.section_title(m.section, "zh"),
-            "section_title_en": ds.section_title(m.section, "en"),
-            "title": m.title,
-            "title_en": ds.measure_title(m.number, "en"),
-            "text": m.text,
-            "units": list(m.units),
-            "units_en": [ds.unit_name(u, "en") for u in m.units],
-            "places": place_records(ds, m.number),
-            "projects": ds.measure_projects.loc[ds.measure_projects["measure"] == m.number,
-                                                "project_id"].tolist(),
-            "regions": {kind: sorted(set(links.loc[links["link"] == kind, "adcode"]))
-                        for kind in ("text", "unit", "project")},
-        })
-        ds.cache[("measure_record", m.number)] = copy.deepcopy(records[-1])
-    return records
+    # built once per measure: pages list them on every rerun
+    return [copy.deepcopy(ds.memo(("measure_record", m.number),
+                                  lambda m=m: _measure_record(ds, m)))
+            for m in ds.plan.measures if wanted is None or m.number in wanted]
+
+
+def _measure_record(ds: Dataset, m: Measure) -> dict[str, Any]:
+    links = ds.region_links[ds.region_links["measure"] == m.number]
+    return {
+        "number": m.number,
+        "number_zh": f"({to_cn_numeral(m.number)})",
+        "section": m.section,
+        "section_title": ds.section_title(m.section, "zh"),
+        "section_title_en": ds.section_title(m.section, "en"),
+        "title": m.title,
+        "title_en": ds.measure_title(m.number, "en"),
+        "text": m.text,
+        "units": list(m.units),
+        "units_en": [ds.unit_name(u, "en") for u in m.units],
+        "places": place_records(ds, m.number),
+        "projects": ds.measure_projects.loc[ds.measure_projects["measure"] == m.number,
+                                            "project_id"].tolist(),
+        "regions": {kind: sorted(set(links.loc[links["link"] == kind, "adcode"]))
+                    for kind in ("text", "unit", "project")},
+    }
 
 
 def measure_link_rows(ds: Dataset, rec: dict[str, Any],
                       lang: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """The rows of a measure's two small tables, in ``lang``: the places its text names (name,
     level, precision) and the projects it names (name, kind, status, plan stage)."""
-    key = ("measure_link_rows", rec["number"], lang)
-    if key not in ds.cache:
-        projects = ds.cache.get(("records", "project_by_id"))
-        if projects is None:
-            projects = {r["id"]: r for r in ds.projects.drop(columns="geometry").to_dict("records")}
-            ds.cache[("records", "project_by_id")] = projects
+    def build() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        projects = ds.memo(("records", "project_by_id"), lambda: {
+            r["id"]: r for r in ds.projects.drop(columns="geometry").to_dict("records")})
         places = [{t("places", lang): p["name_en"] if lang == "en" else p["name"],
                    t("level", lang): t(f"level_{p['level']}", lang),
                    t("precision", lang): p["precision"]} for p in rec["places"]]
@@ -96,8 +89,9 @@ def measure_link_rows(ds: Dataset, rec: dict[str, Any],
                   t("status", lang): term("status", r["status"], lang),
                   t("plan_stage", lang): r["plan_stage"]}
                  for r in (projects[i] for i in rec["projects"])]
-        ds.cache[key] = (places, named)
-    return copy.deepcopy(ds.cache[key])
+        return places, named
+
+    return copy.deepcopy(ds.memo(("measure_link_rows", rec["number"], lang), build))
 
 
 def _plain(value: Any) -> Any:
@@ -208,11 +202,7 @@ def places_table(ds: Dataset) -> pd.DataFrame:
 
 def waypoints_table(ds: Dataset) -> pd.DataFrame:
     """The projects' waypoints as in ``waypoints.csv`` (lat/lon empty where unknown)."""
-    cached = ds.cache.get(("records", "waypoints"))
-    if cached is None:
-        cached = pd.DataFrame(load_waypoints(ds.root).drop(columns="geometry"))
-        ds.cache[("records", "waypoints")] = cached
-    return cached.copy()
+    return pd.DataFrame(ds.waypoints.drop(columns="geometry"))
 
 
 def units_table(ds: Dataset) -> pd.DataFrame:
@@ -258,11 +248,8 @@ def projects_geojson_bytes(ds: Dataset) -> bytes:
 
 def display_boundaries_bytes(ds: Dataset, level: str) -> bytes:
     """The boundaries of ``level`` as the maps draw them (:data:`DISPLAY_EXTENTS`), GeoJSON."""
-    key = ("records", "display_geojson", level)
-    if key not in ds.cache:
-        frame = display.display_regions(ds, level, DISPLAY_EXTENTS[level])
-        ds.cache[key] = regions_geojson(frame).encode("utf-8")
-    return ds.cache[key]
+    return ds.memo(("records", "display_geojson", level), lambda: regions_geojson(
+        display.display_regions(ds, level, DISPLAY_EXTENTS[level])).encode("utf-8"))
 
 
 def boundary_file(ds: Dataset, level: str) -> tuple[str, int, Callable[[], bytes]]:
@@ -318,14 +305,13 @@ def validation(ds: Dataset) -> tuple[list[str], list[str]]:
 
     Returns ``(problems, notes)`` with file paths relative to the data directory.
     """
-    key = ("records", "validate")
-    if key not in ds.cache:
+    def build() -> tuple[list[str], list[str]]:
         problems, notes = validate(ds.root)
         # file names relative to the data directory: the server's paths are not for the page
         prefix = f"{ds.root}{os.sep}"
-        ds.cache[key] = ([p.replace(prefix, "") for p in problems],
-                         [n.replace(prefix, "") for n in notes])
-    problems, notes = ds.cache[key]
+        return [p.replace(prefix, "") for p in problems], [n.replace(prefix, "") for n in notes]
+
+    problems, notes = ds.memo(("records", "validate"), build)
     return list(problems), list(notes)
 
 

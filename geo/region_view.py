@@ -179,11 +179,8 @@ def measure_links(ds: Dataset, adcode: str) -> pd.DataFrame:
         Sorted by measure, then link kind. Cached on the dataset per region (a copy is
         returned).
     """
-    cached = ds.cache.get(("region_view", "measure_links", adcode))
-    if cached is None:
-        cached = _measure_links(ds, adcode)
-        ds.cache[("region_view", "measure_links", adcode)] = cached
-    return cached.copy()
+    return ds.memo(("region_view", "measure_links", adcode),
+                   lambda: _measure_links(ds, adcode)).copy()
 
 
 def _measure_links(ds: Dataset, adcode: str) -> pd.DataFrame:
@@ -251,10 +248,9 @@ def measure_link_tables(ds: Dataset, adcode: str, lang: str) -> dict[str, pd.Dat
         Rows of one measure and one precision are merged, their vias joined. Cached on the
         dataset per (region, language); copies are returned.
     """
-    key = ("region_view", "measure_link_tables", adcode, lang)
-    if key not in ds.cache:
-        ds.cache[key] = _measure_link_tables(ds, adcode, lang)
-    return {name: table.copy() for name, table in ds.cache[key].items()}
+    tables = ds.memo(("region_view", "measure_link_tables", adcode, lang),
+                     lambda: _measure_link_tables(ds, adcode, lang))
+    return {name: table.copy() for name, table in tables.items()}
 
 
 def _measure_link_tables(ds: Dataset, adcode: str, lang: str) -> dict[str, pd.DataFrame]:

@@ -88,9 +88,10 @@ def unit_summary(ds: Dataset) -> pd.DataFrame:
         names its measures' text writes, in order of first mention) and ``n_cities`` (how many
         cities its measures touch by text, unit or project, links lifted up the hierarchy).
     """
-    cached = ds.cache.get(("units", "summary"))
-    if cached is not None:
-        return cached.copy()
+    return ds.memo(("units", "summary"), lambda: _unit_summary(ds)).copy()
+
+
+def _unit_summary(ds: Dataset) -> pd.DataFrame:
     names = list(ds.units["name_zh"])
     for m in ds.plan.measures:
         names.extend(u for u in m.units if u not in names)
@@ -115,9 +116,7 @@ def unit_summary(ds: Dataset) -> pd.DataFrame:
         })
     frame = pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
     frame = frame.sort_values("n_measures", ascending=False, kind="stable")
-    frame = frame.set_index("name_zh", drop=False)
-    ds.cache[("units", "summary")] = frame
-    return frame.copy()
+    return frame.set_index("name_zh", drop=False)
 
 
 def unit_table(ds: Dataset, lang: str) -> pd.DataFrame:

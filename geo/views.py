@@ -315,10 +315,10 @@ def view_layers(ds: Dataset, view: View) -> ViewLayers:
     Regions are the display-simplified geometry of :mod:`geo.display`; choropleth regions are
     those at the view's level inside the extent (county views: the focus province's counties).
     """
-    key = ("view_layers", view)
-    cached = ds.cache.get(key)
-    if cached is not None:
-        return cached
+    return ds.memo(("view_layers", view), lambda: _view_layers(ds, view))
+
+
+def _view_layers(ds: Dataset, view: View) -> ViewLayers:
     selection = view_selection(ds, view)
     counts = filters.measure_counts(ds, view.level, selection.measures)
     mapped = selection.projects[selection.projects.geometry.notna()
@@ -330,12 +330,10 @@ def view_layers(ds: Dataset, view: View) -> ViewLayers:
     else:
         regions = _intersecting(display.display_regions(ds, view.level), look)
     context = display.display_regions(ds, "province")
-    layers = ViewLayers(view=view, selection=selection, regions=regions, context=context,
-                        counts=counts.reindex(regions["adcode"]).fillna(0).astype(int)
-                        .set_axis(regions["adcode"].to_numpy()),
-                        projects=mapped, extent=extent, focus=view.region)
-    ds.cache[key] = layers
-    return layers
+    return ViewLayers(view=view, selection=selection, regions=regions, context=context,
+                      counts=counts.reindex(regions["adcode"]).fillna(0).astype(int)
+                      .set_axis(regions["adcode"].to_numpy()),
+                      projects=mapped, extent=extent, focus=view.region)
 
 
 def sections_with_content(ds: Dataset, numbers: Sequence[int]) -> list[tuple[int, list[int]]]:
