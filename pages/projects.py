@@ -17,11 +17,9 @@ years = project_view.year_range()
 PARAMS = [
     ui.Param("project", "projects_selected", ui.parse_choice(ids)),
     ui.Param("kind", "projects_kinds", ui.parse_list(kinds), ui.dump_list),
-    ui.Param("status", "projects_statuses", ui.parse_list(statuses),
-             ui.dump_list),
+    ui.Param("status", "projects_statuses", ui.parse_list(statuses), ui.dump_list),
     ui.Param("stage", "projects_stages", ui.parse_list(stages), ui.dump_list),
-    ui.Param("measure", "projects_measures", ui.parse_list(measures, int),
-             ui.dump_list),
+    ui.Param("measure", "projects_measures", ui.parse_list(measures, int), ui.dump_list),
     ui.Param("region", "projects_region", ui.parse_choice(regions)),
     ui.Param("year", "projects_year", ui.parse_int_in(years),
              lambda v: None if v in (None, years[-1]) else str(v)),
