@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from geo import ui
-from geo.i18n import LANGS, t
-from geo.ui import current_lang
+from geo.app import ui
+from geo.app.ui import current_lang
+from geo.core.i18n import LANGS, t
 
 st.set_page_config(page_title="泛珠合作地图", page_icon="🗺️", layout="wide")
 

@@ -10,7 +10,7 @@ import folium
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo.webassets import localise_map_assets
+from geo.render.webassets import localise_map_assets
 
 st.set_page_config(page_title="floor", layout="wide")
 with st.sidebar:

@@ -6,10 +6,10 @@
 One headless Chromium, one browser context (cookies, storage, websocket) per session, all
 sessions at once (asyncio). Each session
 
-1. opens every page of :data:`geo.ui.PAGES` that exists, waiting until its map is drawn (a page
+1. opens every page of :data:`geo.app.ui.PAGES` that exists, waiting until its map is drawn (a page
    with ``ui.map_widget``) or its script has finished (a page without a map);
 2. opens the measures page on its *own* region filter (a distinct region per session, from a
-   link), checks the caption shows the number of measures :func:`geo.filters.filter_measures`
+   link), checks the caption shows the number of measures :func:`geo.analysis.filters.filter_measures`
    gives for that region, then changes a filter with a widget (level → city) and waits for the
    map to be redrawn;
 3. waits until every session has done step 2, then changes the level back (a rerun after all
@@ -51,10 +51,12 @@ from browser_support import (  # noqa: E402
 )
 from playwright.async_api import Browser, Page, async_playwright  # noqa: E402
 
-from geo import filters, ui  # noqa: E402
-from geo.dataset import Dataset, load_dataset  # noqa: E402
-from geo.i18n import t  # noqa: E402
-from geo.joins import LINK_KINDS  # noqa: E402
+from geo.analysis import filters  # noqa: E402
+from geo.app import ui  # noqa: E402
+from geo.core import constants
+from geo.core.constants import LINK_KINDS  # noqa: E402
+from geo.core.dataset import Dataset, load_dataset  # noqa: E402
+from geo.core.i18n import t  # noqa: E402
 
 FULL_SESSIONS = 24
 RESULTS = REPO_DIR / "benchmarks" / "results" / "load.json"
@@ -179,7 +181,7 @@ def distinct_regions(ds: Dataset, n: int) -> list[str]:
     """``n`` regions for ``n`` sessions, no two alike: Jiangxi's cities, the 9+2, counties."""
     table = ds.region_table
     cities = list(table.index[(table["level"] == "city") & (table["province_adcode"] == "360000")])
-    provinces = [c for c in filters.PPRD_ADCODES if c in table.index]
+    provinces = [c for c in constants.PPRD_ADCODES if c in table.index]
     counties = list(table.index[(table["level"] == "county")
                                 & (table["province_adcode"] == "360000")])
     pool = list(dict.fromkeys([*cities, *provinces, *counties]))

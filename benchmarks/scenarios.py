@@ -1,4 +1,4 @@
-"""What the benchmark measures: the app's pages (from ``geo.ui.PAGES``), their filter changes,
+"""What the benchmark measures: the app's pages (from ``geo.app.ui.PAGES``), their filter changes,
 and where each page lives in our app and in the naive one."""
 
 from __future__ import annotations
@@ -35,10 +35,11 @@ class Page:
 def pages() -> list[Page]:
     """Every page whose file exists, in menu order (new pages join automatically).
 
-    Importing :mod:`geo.ui` installs our folium render fixes in this process; callers that go
-    on to run the naive app call :func:`geo.perf.uninstall_render_fixes` (see server_bench).
+    Importing :mod:`geo.app.ui` installs our folium render fixes in this process; callers that go
+    on to run the naive app call :func:`geo.render.perf.uninstall_render_fixes` (see server_bench).
     """
-    from geo import perf, ui
+    from geo.app import ui
+    from geo.render import perf
 
     return [Page(p.path, p.url_path, perf.FILTER_CHANGES.get(p.url_path))
             for p in ui.PAGES if ui.page_exists(p)]

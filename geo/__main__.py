@@ -8,8 +8,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from geo import paths
-from geo.errors import DataError
+from geo.core import paths
+from geo.core.errors import DataError
 
 FORMATS = {
     "measures": ("json", "csv"),
@@ -58,7 +58,8 @@ def _write_bytes(data: bytes, out: str) -> None:
 
 def _export(args: argparse.Namespace, root: Path | None) -> int:
     """``export``: one view in one format; every check before anything is built or written."""
-    from geo import exports, views
+    from geo.analysis import views
+    from geo.render import exports
 
     if args.list:
         for view in views.VIEWS:
@@ -80,8 +81,8 @@ def _export(args: argparse.Namespace, root: Path | None) -> int:
         for problem in problems:
             print(f"error: {problem}", file=sys.stderr)
         return 2
-    from geo.dataset import load_dataset
-    from geo.fonts import MissingFontError
+    from geo.core.dataset import load_dataset
+    from geo.render.fonts import MissingFontError
 
     fmt = "png-a4" if args.format == "png" and args.size == "a4" else args.format
     try:
@@ -129,7 +130,7 @@ def main(argv: list[str] | None = None) -> int:
     root = Path(args.data_dir).resolve() if args.data_dir else None
     try:
         if args.command == "validate":
-            from geo.validate import validate
+            from geo.core.validate import validate
 
             problems, notes = validate(root)
             for note in notes:
@@ -145,11 +146,11 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "export":
             return _export(args, root)
         if args.command == "build-boundaries":
-            from geo.build_boundaries import main as build_main
+            from geo.build.build_boundaries import main as build_main
 
             return build_main(["--out", args.out] if args.out else [])
-        from geo import records
-        from geo.dataset import load_dataset
+        from geo.core.dataset import load_dataset
+        from geo.present import records
 
         ds = load_dataset(root)
         if args.command == "measures":

@@ -2,11 +2,14 @@
 
 import streamlit as st
 
-from geo import exports, ui, views
-from geo.export_html import view_map
-from geo.fonts import MissingFontError
-from geo.i18n import t, term
-from geo.safe import md
+from geo.analysis import views
+from geo.app import ui
+from geo.core import constants
+from geo.core.i18n import t, term
+from geo.render import exports
+from geo.render.export_html import view_map
+from geo.render.fonts import MissingFontError
+from geo.render.safe import md
 
 ds = ui.dataset()
 lang = ui.current_lang()
@@ -19,9 +22,9 @@ PARAMS = [
     ui.Param("section", "briefing_sections", ui.parse_list(sections, int), ui.dump_list),
     ui.Param("kind", "briefing_kinds", ui.parse_list(kinds), ui.dump_list),
     ui.Param("region", "briefing_region", ui.parse_choice(list(ds.region_table.index))),
-    ui.Param("level", "briefing_level", ui.parse_choice(views.LEVELS),
+    ui.Param("level", "briefing_level", ui.parse_choice(constants.LEVELS),
              lambda v: None if v in (None, "city") else str(v)),
-    ui.Param("colour", "briefing_colour", ui.parse_choice(views.COLOUR_BY),
+    ui.Param("colour", "briefing_colour", ui.parse_choice(constants.COLOUR_BY),
              lambda v: None if v in (None, "kind") else str(v)),
 ]
 # Coming from the measures page, "the view I have now" starts from its filters.
@@ -74,9 +77,9 @@ with st.sidebar:
                               key="briefing_region",
                               format_func=lambda c: t("all", lang) if c is None
                               else ds.region_name(c, lang))
-        level = st.radio(t("level", lang), views.LEVELS, key="briefing_level",
+        level = st.radio(t("level", lang), constants.LEVELS, key="briefing_level",
                          horizontal=True, format_func=lambda v: t(f"level_{v}", lang))
-        colour_by = st.radio(t("colour_by", lang), views.COLOUR_BY, key="briefing_colour",
+        colour_by = st.radio(t("colour_by", lang), constants.COLOUR_BY, key="briefing_colour",
                              horizontal=True,
                              format_func=lambda v: t("kind" if v == "kind" else "status", lang))
 ui.sync_params(PARAMS)

@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from geo import records, ui
-from geo.i18n import t, term
-from geo.joins import LEVELS
+from geo.app import ui
+from geo.core.constants import LEVELS
+from geo.core.i18n import t, term
+from geo.present import records
 
 ds = ui.dataset()
 lang = ui.current_lang()

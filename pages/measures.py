@@ -2,10 +2,13 @@
 
 import streamlit as st
 
-from geo import display, filters, maps, records, ui
-from geo.i18n import t
-from geo.joins import LEVELS, LINK_KINDS
-from geo.safe import md, md_rows
+from geo.analysis import display, filters
+from geo.app import ui
+from geo.core.constants import LEVELS, LINK_KINDS
+from geo.core.i18n import t
+from geo.present import records
+from geo.render import maps
+from geo.render.safe import md, md_rows
 
 ds = ui.dataset()
 lang = ui.current_lang()

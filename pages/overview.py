@@ -2,9 +2,12 @@
 
 import streamlit as st
 
-from geo import display, filters, maps, ui
-from geo.i18n import t, term
-from geo.safe import md
+from geo.analysis import display, filters
+from geo.app import ui
+from geo.core import constants, geometry
+from geo.core.i18n import t, term
+from geo.render import maps
+from geo.render.safe import md
 
 ds = ui.dataset()
 lang = ui.current_lang()
@@ -14,22 +17,22 @@ st.title(t("app_title", lang))
 st.caption(f"{t('app_subtitle', lang)} · {md(ds.meta['date'])}")
 
 statuses = ds.projects["status"].value_counts()
-open_now = int(statuses.reindex(list(filters.OPEN_STATUSES)).fillna(0).sum())
+open_now = int(statuses.reindex(list(constants.OPEN_STATUSES)).fillna(0).sum())
 cols = st.columns(4)
 cols[0].metric(t("headline_measures", lang), len(ds.plan.measures),
                f"{len(ds.plan.sections)} {t('headline_sections', lang)}", delta_color="off",
                delta_arrow="off")
 cols[1].metric(t("headline_projects", lang), len(ds.projects),
                f"{open_now} {t('open_by_now', lang)}", delta_color="off", delta_arrow="off")
-cols[2].metric(t("headline_partners", lang), len(filters.PPRD_ADCODES) - 1)
+cols[2].metric(t("headline_partners", lang), len(constants.PPRD_ADCODES) - 1)
 cols[3].metric(t("headline_unknown", lang), int(statuses.get("unknown", 0)))
 
-provinces = display.display_regions(ds, "province", (*display.PPRD, "710000"))  # + 台湾
-jx_cities = display.display_regions(ds, "city", (display.JIANGXI,))
+provinces = display.display_regions(ds, "province", (*constants.PPRD_ADCODES, constants.TAIWAN))
+jx_cities = display.display_regions(ds, "city", (constants.JIANGXI,))
 counts = filters.measure_counts(ds, "city", [m.number for m in ds.plan.measures])
 m = maps.build_regions_map(
     jx_cities, lang, context=provinces, counts=counts.to_dict(), dashline=ds.dashline,
-    bounds=maps.fit_bounds(provinces), **ui.map_options())
+    bounds=geometry.fit_bounds(provinces), **ui.map_options())
 
 
 def open_region(code: str) -> None:

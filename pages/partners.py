@@ -2,9 +2,13 @@
 
 import streamlit as st
 
-from geo import display, maps, partners, ui
-from geo.i18n import t
-from geo.safe import md
+from geo.analysis import display, partners
+from geo.app import ui
+from geo.core import constants, geometry
+from geo.core.i18n import t
+from geo.present import partners as partner_tables
+from geo.render import maps
+from geo.render.safe import md
 
 ds = ui.dataset()
 lang = ui.current_lang()
@@ -32,10 +36,10 @@ st.caption(t("partners_intro", lang) + " · " + t("click_partner", lang))
 
 provinces = display.display_regions(ds, "province")
 shown = provinces[provinces["adcode"].isin(options)]
-around = provinces[~provinces["adcode"].isin([*options, partners.JIANGXI])]
-home = display.display_regions(ds, "province", (partners.JIANGXI,))
-focus = None if partner is None else maps.fit_bounds(
-    display.display_regions(ds, "province", (partners.JIANGXI, partner)))
+around = provinces[~provinces["adcode"].isin([*options, constants.JIANGXI])]
+home = display.display_regions(ds, "province", (constants.JIANGXI,))
+focus = None if partner is None else geometry.fit_bounds(
+    display.display_regions(ds, "province", (constants.JIANGXI, partner)))
 m = maps.build_partners_map(
     shown, home, lang, counts=summary["links"].to_dict(), count_label=t("n_links", lang),
     notes=[t("partner_links_note", lang)], selected=partner,
@@ -56,24 +60,24 @@ if partner is not None:
     cols[3].metric(t("other_projects", lang), int(row["other_projects"]))
     st.subheader(t("projects", lang))
     st.caption(t("partner_projects_note", lang))
-    projects = partners.partner_projects_table(ds, partner, lang)
+    projects = partner_tables.partner_projects_table(ds, partner, lang)
     if projects.empty:
         st.text(t("none_found", lang))
     else:
         st.dataframe(projects, hide_index=True, width="stretch")
     st.subheader(t("specific_measures", lang))
-    specific = partners.partner_measures_table(ds, partner, lang, "text")
+    specific = partner_tables.partner_measures_table(ds, partner, lang, "text")
     if specific.empty:
         st.text(t("none_found", lang))
     else:
         st.dataframe(specific, hide_index=True, width="stretch")
-    whole = partners.partner_measures_table(ds, partner, lang, "whole")
+    whole = partner_tables.partner_measures_table(ds, partner, lang, "whole")
     with st.expander(f"{t('whole_measures', lang)} ({len(whole)})"):
         st.caption(t("whole_note", lang))
         st.dataframe(whole, hide_index=True, width="stretch")
 
 st.header(t("partners", lang))
-st.dataframe(partners.partner_table(ds, lang), hide_index=True, width="stretch")
+st.dataframe(partner_tables.partner_table(ds, lang), hide_index=True, width="stretch")
 st.subheader(t("link_strength", lang))
-st.bar_chart(partners.link_strength(ds, lang), horizontal=True, height=320, stack=True,
+st.bar_chart(partner_tables.link_strength(ds, lang), horizontal=True, height=320, stack=True,
              sort=False, color=list(partners.LINK_STRENGTH_COLOURS))

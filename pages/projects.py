@@ -2,9 +2,13 @@
 
 import streamlit as st
 
-from geo import display, filters, maps, project_view, ui
-from geo.i18n import t, term
-from geo.safe import md, md_table
+from geo.analysis import display, filters
+from geo.app import ui
+from geo.core import constants, geometry
+from geo.core.i18n import t, term
+from geo.present import labels, project_view
+from geo.render import maps
+from geo.render.safe import md, md_table
 
 ds = ui.dataset()
 lang = ui.current_lang()
@@ -25,7 +29,7 @@ PARAMS = [
              lambda v: None if v in (None, years[-1]) else str(v)),
     ui.Param("open", "projects_open_only", ui.parse_flag,
              lambda v: "1" if v else None),
-    ui.Param("colour", "projects_colour", ui.parse_choice(maps.COLOUR_BY),
+    ui.Param("colour", "projects_colour", ui.parse_choice(constants.COLOUR_BY),
              lambda v: None if v in (None, "kind") else v),
 ]
 ui.restore_params(PARAMS)
@@ -50,21 +54,21 @@ with st.sidebar:
                                    placeholder=t("all", lang))
     chosen_measures = st.multiselect(
         t("measure", lang), measures, key="projects_measures", placeholder=t("all", lang),
-        format_func=lambda n: f"{project_view.measure_label(n, lang)} {ds.measure_title(n, lang)}")
+        format_func=lambda n: f"{labels.measure_label(n, lang)} {ds.measure_title(n, lang)}")
     region = st.selectbox(t("region_crossed", lang), [None, *regions], key="projects_region",
                           format_func=lambda c: t("all", lang) if c is None
                           else region_labels[c])
     year = st.slider(t("year", lang), years[0], years[-1], key="projects_year",
                      help=t("year_help", lang))
     open_only = st.toggle(t("open_only", lang), key="projects_open_only")
-    colour_by = st.radio(t("colour_by", lang), maps.COLOUR_BY, key="projects_colour",
+    colour_by = st.radio(t("colour_by", lang), constants.COLOUR_BY, key="projects_colour",
                          horizontal=True, format_func=lambda c: t(c, lang))
 ui.sync_params(PARAMS)
 
 shown = filters.filter_projects(ds, kinds=chosen_kinds, statuses=chosen_statuses,
                                 stages=chosen_stages, measures=chosen_measures, region=region,
                                 year=year, open_only=open_only)
-on_map = shown[project_view.is_mapped(shown)]
+on_map = shown[geometry.has_geometry(shown)]
 st.title(t("page_projects", lang))
 st.caption(t("projects_shown", lang, shown=len(shown), total=len(ds.projects),
              mapped=len(on_map), unmapped=len(shown) - len(on_map))
@@ -76,15 +80,15 @@ hidden = len(filters.filter_projects(ds, kinds=chosen_kinds, statuses=chosen_sta
                                      region=region)) - len(shown) if open_only else 0
 st.caption(t("year_line_open_only" if open_only else "year_line", lang, year=year,
              open=len(on_map) - faded, not_yet=faded, hidden=hidden))
-names = project_view.project_names(ds, lang)
+names = labels.project_names(ds, lang)
 selected = st.selectbox(t("pick_project", lang), [None, *ids], key="projects_selected",
                         format_func=lambda i: t("none_selected", lang) if i is None else names[i])
 
-background = display.display_regions(ds, "province", display.MAP_AREA)
+background = display.display_regions(ds, "province", constants.MAP_AREA)
 m = maps.build_regions_map(
     background, lang, selected=region, dashline=ds.dashline, projects=on_map,
     colour_by=colour_by, not_yet=not_yet, selected_project=selected,
-    bounds=maps.fit_bounds(background), **ui.map_options(), legend_position="topleft")
+    bounds=geometry.fit_bounds(background), **ui.map_options(), legend_position="topleft")
 ui.map_widget(m, key="projects_map", height=620, on_click=select_region)
 
 st.subheader(t("project_list", lang))

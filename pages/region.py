@@ -2,9 +2,12 @@
 
 import streamlit as st
 
-from geo import filters, maps, project_view, region_view, ui
-from geo.i18n import t
-from geo.safe import md
+from geo.analysis import filters, hierarchy
+from geo.app import ui
+from geo.core.i18n import t
+from geo.present import project_view, region_view
+from geo.render import maps
+from geo.render.safe import md
 
 ds = ui.dataset()
 lang = ui.current_lang()
@@ -19,7 +22,7 @@ def go_to(code: str) -> None:
     """Point the pickers at ``code`` (a map click, a breadcrumb, a deep link)."""
     if code not in ds.region_table.index:
         return
-    path = region_view.region_path(ds, code)
+    path = hierarchy.region_path(ds, code)
     st.session_state["region_code"] = code
     for i, key in enumerate(PICKERS):
         st.session_state[key] = path[i] if i < len(path) else None
@@ -49,7 +52,7 @@ with st.sidebar:
 st.session_state["region_code"] = code
 ui.sync_params(PARAMS)
 
-path = region_view.region_path(ds, code)
+path = hierarchy.region_path(ds, code)
 st.title(md(ds.region_name(code, lang)))
 with st.container(horizontal=True, vertical_alignment="center", gap="small"):
     for up in path[:-1]:

@@ -2,10 +2,14 @@
 
 import streamlit as st
 
-from geo import display, filters, maps, ui, units
-from geo.i18n import t
-from geo.joins import LINK_KINDS
-from geo.safe import md
+from geo.analysis import display, filters, units
+from geo.app import ui
+from geo.core import constants
+from geo.core.constants import LINK_KINDS
+from geo.core.i18n import t
+from geo.present import units as unit_tables
+from geo.render import maps
+from geo.render.safe import md
 
 ds = ui.dataset()
 lang = ui.current_lang()
@@ -41,9 +45,9 @@ cols[2].metric(t("own_city", lang), md(ds.region_name(row["adcode"], lang)) if r
                else "—")
 
 counts = filters.measure_counts(ds, "city", numbers, kinds)
-cities = display.display_regions(ds, "city", display.MAP_AREA)
+cities = display.display_regions(ds, "city", constants.MAP_AREA)
 # Taiwan (a map of China shows it) and Chongqing (else a hole amid the 9+2) as context
-around = display.display_regions(ds, "province", ("500000", "710000"))
+around = display.display_regions(ds, "province", (constants.CHONGQING, constants.TAIWAN))
 m = maps.build_regions_map(cities, lang, context=around, counts=counts.to_dict(),
                            selected=row["adcode"] or None, dashline=ds.dashline,
                            legend_title=t("unit_count_label", lang),
@@ -52,8 +56,8 @@ st.caption(t("units_map_caption", lang))
 ui.map_widget(m, key="units_map")
 
 st.subheader(t("unit_measures", lang, unit=md(ds.unit_name(unit, lang)), n=len(numbers)))
-st.dataframe(units.unit_measures_table(ds, unit, lang), hide_index=True, width="stretch")
+st.dataframe(unit_tables.unit_measures_table(ds, unit, lang), hide_index=True, width="stretch")
 
 st.header(t("all_units", lang))
-table = units.unit_table(ds, lang)
+table = unit_tables.unit_table(ds, lang)
 st.dataframe(table, hide_index=True, width="stretch", height=35 * (len(table) + 1) + 3)

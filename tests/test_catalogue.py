@@ -16,8 +16,8 @@ import shapely
 from geopandas.testing import assert_geodataframe_equal
 from shapely.geometry import LineString, MultiPoint, Point, box
 
-from geo import paths
-from geo.catalogue import (
+from geo.core import paths
+from geo.core.catalogue import (
     CRS,
     KINDS,
     PROJECT_COLUMNS,
@@ -29,8 +29,8 @@ from geo.catalogue import (
     project_regions,
     project_regions_list,
 )
-from geo.errors import DataError
-from geo.plan import load_plan
+from geo.core.errors import DataError
+from geo.core.plan import load_plan
 
 DATA = paths.DEFAULT_DATA_DIR
 PROJECTS_CSV = DATA / paths.PROJECTS_FILE
@@ -63,7 +63,7 @@ MEASURE_7_TRANSPORT = {
 
 @pytest.fixture(scope="module")
 def real_regions() -> dict[str, gpd.GeoDataFrame]:
-    from geo.boundaries import load_regions
+    from geo.core.boundaries import load_regions
 
     return {level: load_regions(level) for level in ("province", "city", "county")}
 
@@ -557,7 +557,7 @@ def test_error_truncated_waypoints(real_copy, fake_regions):
     path = real_copy / paths.WAYPOINTS_FILE
     data = path.read_bytes()
     # Cut mid-row, on a character boundary (a cut inside a UTF-8 sequence is reported by
-    # geo.tables as "not UTF-8", naming the file and byte).
+    # geo.core.tables as "not UTF-8", naming the file and byte).
     text = data[: len(data) // 2].decode("utf-8", errors="ignore")
     path.write_text(text, encoding="utf-8")
     cut_rows = text.count("\n") + 1

@@ -5,8 +5,8 @@ import shutil
 
 import pytest
 
-from geo import paths
 from geo.__main__ import main
+from geo.core import paths
 
 DATA = paths.DEFAULT_DATA_DIR
 

@@ -8,7 +8,7 @@ import shapely
 from pyproj import Geod
 from shapely.geometry import Polygon, box
 
-from geo.crs import (
+from geo.core.crs import (
     gcj02_to_wgs84,
     geometry_gcj02_to_wgs84,
     geometry_wgs84_to_gcj02,
@@ -18,7 +18,7 @@ from geo.crs import (
 
 # (wgs_lon, wgs_lat, gcj_lon, gcj_lat). From the test suites of googollee/eviltransform
 # (go/transform_test.go and python/test.py, the same three pairs: Shanghai, Shenzhen,
-# Beijing), generated with the same Krasovsky constants as geo.crs.
+# Beijing), generated with the same Krasovsky constants as geo.core.crs.
 EVILTRANSFORM_PAIRS = [
     (121.5272106, 31.1774276, 121.531541859215, 31.17530398364597),
     (113.912316, 22.543847, 113.9171764808363, 22.540796131694766),

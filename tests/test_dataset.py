@@ -2,9 +2,9 @@
 
 import pytest
 
-from geo import filters
-from geo.dataset import load_dataset
-from geo.joins import measures_touching
+from geo.analysis import filters
+from geo.analysis.joins import measures_touching
+from geo.core.dataset import load_dataset
 
 
 @pytest.fixture(scope="module")

@@ -16,11 +16,12 @@ from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 from pyproj import Geod, Transformer
 
-from geo import exports, fonts, views
 from geo.__main__ import main
-from geo.dataset import load_dataset
-from geo.export_html import export_html, view_map
-from geo.export_png import (
+from geo.analysis import views
+from geo.core.dataset import load_dataset
+from geo.render import exports, fonts
+from geo.render.export_html import export_html, view_map
+from geo.render.export_png import (
     SIZES,
     export_png,
     lcc_crs,
@@ -28,8 +29,8 @@ from geo.export_png import (
     render_map,
     scale_bar_length,
 )
-from geo.export_pptx import FONT, export_pptx
-from geo.safe import md
+from geo.render.export_pptx import FONT, export_pptx
+from geo.render.safe import md
 
 BRIEFING = "pages/briefing.py"
 SMALL = {"width": 960, "height": 540, "dpi": 72}  # a slide's layout at half the pixels

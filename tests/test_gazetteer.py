@@ -4,10 +4,10 @@ import shutil
 
 import pytest
 
-from geo import paths
-from geo.errors import DataError
-from geo.gazetteer import find_places, load_gazetteer
-from geo.units import load_units
+from geo.core import paths
+from geo.core.errors import DataError
+from geo.core.gazetteer import find_places, load_gazetteer
+from geo.core.units import load_units
 
 
 @pytest.fixture(scope="module")

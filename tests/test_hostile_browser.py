@@ -33,10 +33,13 @@ from hostile import HOSTILE_MEASURES, HOSTILE_REGIONS, HOSTILE_UNITS, PAYLOADS, 
 from playwright.sync_api import Browser, Frame, Page
 from pptx import Presentation
 
-from geo import exports, records, ui, views
 from geo.__main__ import main
-from geo.dataset import Dataset, load_dataset
-from geo.fonts import find_cjk_font, missing_characters
+from geo.analysis import views
+from geo.app import ui
+from geo.core.dataset import Dataset, load_dataset
+from geo.present import records
+from geo.render import exports
+from geo.render.fonts import find_cjk_font, missing_characters
 
 pytestmark = pytest.mark.browser
 

@@ -3,9 +3,9 @@
 import pandas as pd
 import pytest
 
-from geo import joins
-from geo.gazetteer import Place
-from geo.plan import Measure
+from geo.analysis import joins
+from geo.core.gazetteer import Place
+from geo.core.plan import Measure
 
 
 def measure(number, text, units=("省发改委",), section=2):

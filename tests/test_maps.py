@@ -8,7 +8,7 @@ import pytest
 from pyproj import Geod
 from shapely.geometry import LineString, box
 
-from geo import maps
+from geo.render import maps
 
 REGIONS = gpd.GeoDataFrame(
     {"adcode": ["360000", "460000"], "name_zh": ["江西<b>省</b>", "海南省"],

@@ -17,8 +17,8 @@ from apptest_support import open_page, texts
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 
-from geo import records
-from geo.dataset import load_dataset
+from geo.core.dataset import load_dataset
+from geo.present import records
 
 pytestmark = pytest.mark.usefixtures("apptest_navigation_mode")
 PARTNERS = "pages/partners.py"

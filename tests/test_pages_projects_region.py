@@ -11,7 +11,7 @@ import time
 import pytest
 from apptest_support import open_page, texts
 
-from geo.safe import md
+from geo.render.safe import md
 
 pytestmark = pytest.mark.usefixtures("apptest_navigation_mode")
 PROJECTS = "pages/projects.py"
@@ -149,7 +149,7 @@ def test_deep_link_restores_every_filter_and_the_selection():
     waypoints = table(at, 1)
     assert len(waypoints) == 14 and waypoints.iloc[0, 1] == "赣州西站"
     measures = at.table[1].value
-    # st.table renders cells as markdown: data text reaches it escaped (geo.safe.md_table)
+    # st.table renders cells as markdown: data text reaches it escaped (geo.render.safe.md_table)
     assert measures.iloc[0, 0] == md("An integrated multi-modal transport system")
     crossed = "\n".join(t.value for t in at.text)
     assert "Province (2): Jiangxi, Guangdong" in crossed and "Shenzhen" in crossed

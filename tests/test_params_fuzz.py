@@ -1,6 +1,6 @@
 """Bad links do no harm: random and malformed query parameters on every page (hypothesis).
 
-Every page of :data:`geo.ui.PAGES` that exists is run through AppTest with link parameters drawn
+Every page of :data:`geo.app.ui.PAGES` that exists is run through AppTest with link parameters drawn
 by hypothesis: the page's own parameters (read from its ``ui.Param("name", "key", ...)`` calls,
 so a new page is covered without a change here) and ``lang``, with values that no parser may
 accept (control characters, markup, bidi overrides, 20,000-character strings, near-valid values
@@ -19,9 +19,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
-from geo import ui
-from geo.paths import REPO_DIR
-from geo.safe import md
+from geo.app import ui
+from geo.core.paths import REPO_DIR
+from geo.render.safe import md
 
 PAGES = [p for p in ui.PAGES if ui.page_exists(p)]
 PARAM_RE = re.compile(r"""Param\(\s*["']([^"']+)["']\s*,\s*["']([^"']+)["']""")

@@ -1,4 +1,4 @@
-"""Unit tests: geo.partners, the unit summary in geo.units, the data-page records and the
+"""Unit tests: geo.analysis.partners, the unit summary in geo.core.units, the data-page records and the
 partners map builder, on the real dataset and on small made-up variants of it."""
 
 from __future__ import annotations
@@ -12,8 +12,13 @@ import pandas as pd
 import pytest
 from shapely.geometry import LineString, Point, box
 
-from geo import display, maps, partners, records, units
-from geo.dataset import load_dataset
+from geo.analysis import partners, units
+from geo.core import constants
+from geo.core.dataset import load_dataset
+from geo.present import partners as partner_tables
+from geo.present import records
+from geo.present import units as unit_tables
+from geo.render import maps
 
 
 @pytest.fixture(scope="module")
@@ -26,7 +31,7 @@ def variant(ds, **changes):
     return dataclasses.replace(ds, cache={}, **changes)
 
 
-# --- geo.partners: the real plan -------------------------------------------------------------
+# --- geo.analysis.partners: the real plan -------------------------------------------------------------
 
 def test_whole_region_names_are_the_groups_covering_every_partner(ds):
     assert partners.whole_region_names(ds) == {"泛珠三角区域", "泛珠三角"}
@@ -58,13 +63,13 @@ def test_each_partner_gets_what_the_plan_ties_to_it(ds):
 
 def test_summary_counts_add_up(ds):
     summary = partners.partner_summary(ds)
-    assert list(summary.index) == list(partners.PARTNERS)
+    assert list(summary.index) == list(constants.PARTNERS)
     assert (summary["links"] == summary["specific_measures"] + summary["corridors"]
             + summary["other_projects"]).all()
     assert (summary["specific_measures"] == summary["measures"].map(len)).all()
     links = partners.partner_links(ds)
     assert set(links["link"]) == set(partners.PARTNER_LINKS)
-    assert set(links["partner"]) <= set(partners.PARTNERS)
+    assert set(links["partner"]) <= set(constants.PARTNERS)
     # a measure that names a partner specifically is not also counted as "whole 9+2"
     for code, row in summary.iterrows():
         whole = set(links.loc[(links["partner"] == code) & (links["link"] == "whole"),
@@ -91,19 +96,19 @@ def test_partner_measures_lists_specific_before_whole(ds):
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_partner_tables_in_both_languages(ds, lang):
-    table = partners.partner_table(ds, lang)
+    table = partner_tables.partner_table(ds, lang)
     assert len(table) == 10 and table.columns[0] == ("合作方" if lang == "zh" else "Partner")
-    first = partners.link_strength(ds, lang).index[0]
+    first = partner_tables.link_strength(ds, lang).index[0]
     assert first == ("广东" if lang == "zh" else "Guangdong")  # most links first
-    projects = partners.partner_projects_table(ds, "350000", lang)
+    projects = partner_tables.partner_projects_table(ds, "350000", lang)
     assert len(projects) == 7
-    measures = partners.partner_measures_table(ds, "350000", lang)
+    measures = partner_tables.partner_measures_table(ds, "350000", lang)
     assert measures.iloc[:, 0].tolist() == ["(六)", "(九)", "(十四)", "(十六)"]
     if lang == "en":
         assert measures.iloc[0, 1] == "Integrated customs clearance"
 
 
-# --- geo.partners: the rules, on made-up links -------------------------------------------------
+# --- geo.analysis.partners: the rules, on made-up links -------------------------------------------------
 
 def made_up_projects(ds):
     rows = [
@@ -152,7 +157,7 @@ def test_partner_links_is_cached_and_returns_copies(ds):
     assert partners.partner_links(small).loc[0, "via"] != "changed"
 
 
-# --- geo.units -------------------------------------------------------------------------------
+# --- geo.core.units -------------------------------------------------------------------------------
 
 def test_unit_summary_nanchang_customs(ds):
     summary = units.unit_summary(ds)
@@ -182,17 +187,17 @@ def test_unit_summary_counts_cities_by_every_link(ds):
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_unit_tables(ds, lang):
-    table = units.unit_table(ds, lang)
+    table = unit_tables.unit_table(ds, lang)
     assert len(table) == 42
     assert table.iloc[0, 0] == ("省发改委" if lang == "zh"
                                 else "Provincial Development and Reform Commission")
     assert table.iloc[0, 1] == ("省直部门" if lang == "zh" else "Provincial department")
-    measures = units.unit_measures_table(ds, "南昌海关", lang)
+    measures = unit_tables.unit_measures_table(ds, "南昌海关", lang)
     assert measures.iloc[:, 0].tolist() == ["(六)", "(十六)", "(十八)"]
     assert "南昌海关" not in measures.iloc[0, 3]  # co-leading units only
 
 
-# --- geo.records: the data page ----------------------------------------------------------------
+# --- geo.present.records: the data page ----------------------------------------------------------------
 
 def test_csv_bytes_has_a_bom_and_round_trips():
     frame = pd.DataFrame({"name": ["赣州", "深圳"], "n": [1, 2]})
@@ -237,7 +242,7 @@ def test_projects_geojson_bytes(ds):
 def test_boundary_downloads(ds):
     light = json.loads(records.display_boundaries_bytes(ds, "city"))
     provinces = {f["properties"]["province_adcode"] for f in light["features"]}
-    assert provinces == set(display.MAP_AREA)
+    assert provinces == set(constants.MAP_AREA)
     name, size, read = records.boundary_file(ds, "county")
     assert name == "counties.geojson" and size > 5_000_000
     assert len(records.display_boundaries_bytes(ds, "county")) < size / 10
@@ -286,7 +291,7 @@ def test_sources_name_every_licence(ds):
     assert len(sources) == 38 and sources.columns[-1] == "Confidence"
 
 
-# --- geo.maps.build_partners_map ---------------------------------------------------------------
+# --- geo.render.maps.build_partners_map ---------------------------------------------------------------
 
 def squares(codes, x0):
     return gpd.GeoDataFrame({"adcode": codes, "name_zh": [f"区{c}" for c in codes],
@@ -308,7 +313,7 @@ def test_partners_map_legends_and_view(ds):
     assert '"color": "#ffffff", "opacity": 0.85, "weight": 7' in html  # the lines' casing
     (fitted,) = [c for c in m._children.values() if type(c).__name__ == "FitBounds"]
     (south, west), (north, east) = fitted.bounds
-    assert west == 108.0 and east == pytest.approx(112.0 + 4 * maps.LEGEND_ROOM)  # legend room
+    assert west == 108.0 and east == pytest.approx(112.0 + 4 * constants.LEGEND_ROOM)  # legend room
     assert north == 21.0 and south < 20.0  # room for the 示意图 note and the scale
 
 

@@ -1,7 +1,7 @@
 """Byte budgets and "pan and zoom never rerun", for every page, deterministically (no timings).
 
 The map payload is the st_folium component's JSON arguments exactly as the server sends them
-(``geo.perf.map_payloads``); the benchmark (``python -m benchmarks``) reports the same figure
+(``geo.render.perf.map_payloads``); the benchmark (``python -m benchmarks``) reports the same figure
 beside a naive build, and the timings that CI cannot assert.
 """
 
@@ -13,12 +13,12 @@ import pytest
 from apptest_support import open_page
 from branca.element import MacroElement
 
-import geo.ui
-from geo import perf
+import geo.app.ui
+from geo.render import perf
 
 pytestmark = pytest.mark.usefixtures("apptest_navigation_mode")
 
-PAGES = [p for p in geo.ui.PAGES if geo.ui.page_exists(p)]
+PAGES = [p for p in geo.app.ui.PAGES if geo.app.ui.page_exists(p)]
 PAGE_IDS = [p.url_path or "overview" for p in PAGES]
 # What st_folium may return without rerunning on pan/zoom: never the view itself.
 VIEW_KEYS = {"center", "zoom", "bounds"}
@@ -39,7 +39,7 @@ def _apply_filter(at, page) -> None:
 
 def test_every_page_has_a_filter_change():
     missing = [p.path for p in PAGES if p.url_path not in perf.FILTER_CHANGES]
-    assert not missing, f"add these pages to geo.perf.FILTER_CHANGES: {missing}"
+    assert not missing, f"add these pages to geo.render.perf.FILTER_CHANGES: {missing}"
 
 
 @pytest.mark.parametrize("page", PAGES, ids=PAGE_IDS)
@@ -49,7 +49,7 @@ def test_map_bytes_within_budget(page):
     for payload in default:
         assert payload.size.raw <= perf.MAP_BUDGET_BYTES, (page.path, payload.size)
     if page.url_path not in perf.FILTER_CHANGES:
-        pytest.fail(f"{page.path} has no entry in geo.perf.FILTER_CHANGES")
+        pytest.fail(f"{page.path} has no entry in geo.render.perf.FILTER_CHANGES")
     _apply_filter(at, page)
     changed = _maps(at)
     assert len(changed) == len(default)
@@ -64,13 +64,13 @@ def test_pan_and_zoom_do_not_rerun(page, monkeypatch):
     """st_folium gets a key, a height and returned objects that exclude the view, so Leaflet's
     moveend never changes the component's value (measured 0 reruns in the browser benchmark)."""
     calls: list[dict] = []
-    real = geo.ui.st_folium
+    real = geo.app.ui.st_folium
 
     def recording_st_folium(fig, **kwargs):
         calls.append(kwargs)
         return real(fig, **kwargs)
 
-    monkeypatch.setattr(geo.ui, "st_folium", recording_st_folium)
+    monkeypatch.setattr(geo.app.ui, "st_folium", recording_st_folium)
     at = open_page(page.path)
     payloads = _maps(at)
     assert len(calls) == len(payloads)
@@ -87,7 +87,7 @@ def test_pan_and_zoom_do_not_rerun(page, monkeypatch):
 
 @pytest.mark.parametrize("page", PAGES, ids=PAGE_IDS)
 def test_render_fixes_change_nothing_sent(page, monkeypatch):
-    """geo.perf's faster folium rendering sends byte-identical maps."""
+    """geo.render.perf's faster folium rendering sends byte-identical maps."""
     assert perf.render_fixes_installed()
     fast = [p.json_args for p in _maps(open_page(page.path))]
     monkeypatch.setattr(MacroElement, "render", perf.ORIGINAL_MACRO_RENDER)
@@ -184,14 +184,14 @@ def test_frame_geojson_is_to_json_with_cached_geometry(monkeypatch):
 
 @pytest.fixture(scope="module")
 def dataset():
-    from geo.dataset import load_dataset
+    from geo.core.dataset import load_dataset
 
     return load_dataset()
 
 
 @pytest.mark.parametrize("level", ["province", "city", "county"])
 def test_frame_geojson_on_the_display_geometry(dataset, level):
-    from geo import display
+    from geo.analysis import display
 
     frame = display.regions_for_level(dataset, level)
     assert perf.frame_geojson(frame) == json.loads(frame.to_json(drop_id=True))

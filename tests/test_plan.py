@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from geo import paths
-from geo.errors import DataError
-from geo.plan import (
+from geo.core import paths
+from geo.core.errors import DataError
+from geo.core.plan import (
     cn_numeral,
     expand_units,
     load_plan,

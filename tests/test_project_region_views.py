@@ -1,4 +1,4 @@
-"""Unit tests of geo.project_view, geo.region_view and the project map layer and legend, on the
+"""Unit tests of geo.present.project_view, geo.present.region_view and the project map layer and legend, on the
 real dataset and on small in-memory frames."""
 
 from __future__ import annotations
@@ -10,8 +10,11 @@ import geopandas as gpd
 import pytest
 from shapely.geometry import LineString, MultiPoint, Point, box
 
-from geo import filters, maps, project_view, region_view, ui
-from geo.dataset import load_dataset
+from geo.analysis import filters, hierarchy
+from geo.app import ui
+from geo.core.dataset import load_dataset
+from geo.present import labels, project_view, region_view
+from geo.render import maps
 
 
 @pytest.fixture(scope="module")
@@ -83,7 +86,7 @@ def test_projects_table_and_unmapped_table_cover_every_project(ds, lang):
 
 
 def test_project_names_use_the_chinese_label(ds):
-    names = project_view.project_names(ds, "zh")
+    names = labels.project_names(ds, "zh")
     assert names["ganzhou_xiamen_sea_rail"] == "赣州至厦门铁海联运班列"  # not just 赣州至厦门
     assert list(names) == list(ds.projects["id"])
 
@@ -126,15 +129,15 @@ def test_open_projects_without_an_opening_date_count_from_their_status_date(ds):
 # --- region_view ---------------------------------------------------------------------------
 
 def test_region_path_and_children(ds):
-    assert region_view.region_path(ds, "360732") == ["360000", "360700", "360732"]
-    assert region_view.region_path(ds, "810001") == ["810000", "810001"]  # 香港: no cities
-    assert region_view.region_path(ds, "360000") == ["360000"]
+    assert hierarchy.region_path(ds, "360732") == ["360000", "360700", "360732"]
+    assert hierarchy.region_path(ds, "810001") == ["810000", "810001"]  # 香港: no cities
+    assert hierarchy.region_path(ds, "360000") == ["360000"]
     with pytest.raises(KeyError):
-        region_view.region_path(ds, "999999")
+        hierarchy.region_path(ds, "999999")
     assert len(region_view.child_codes(ds, "360000")) == 11
     assert len(region_view.child_codes(ds, "810000")) == 18
     assert region_view.child_codes(ds, "441900") == []  # 东莞: no counties
-    assert region_view.region_path_label(ds, "360732", "zh") == "江西省 › 赣州市 › 兴国县"
+    assert labels.region_path_label(ds, "360732", "zh") == "江西省 › 赣州市 › 兴国县"
     assert region_view.province_options(ds)[:2] == ["350000", "360000"]
     assert len(region_view.province_options(ds)) == 34
 

@@ -1,4 +1,4 @@
-"""Escaping data text for each place it becomes markup (geo.safe) and for spreadsheets."""
+"""Escaping data text for each place it becomes markup (geo.render.safe) and for spreadsheets."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 from hostile import PAYLOADS
 
-from geo import records
-from geo.safe import esc, isolate_bidi, md, md_cell, md_rows, md_table
+from geo.present import records
+from geo.render.safe import esc, isolate_bidi, md, md_cell, md_rows, md_table
 
 RLO, FSI, PDI = "\u202e", "\u2068", "\u2069"
 

@@ -23,9 +23,10 @@ from apptest_support import open_page
 from browser_support import REPO_DIR
 from pyproj import Geod
 
-from geo import maps, ui
-from geo.crs import wgs84_to_gcj02
-from geo.i18n import t
+from geo.app import ui
+from geo.core.crs import wgs84_to_gcj02
+from geo.core.i18n import t
+from geo.render import maps
 
 CONFIG = REPO_DIR / ".streamlit" / "config.toml"
 STATIC_FILES = {"leaflet/leaflet.js", "leaflet/leaflet.css", "leaflet/LICENSE",

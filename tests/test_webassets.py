@@ -1,4 +1,4 @@
-"""geo.webassets: the map loads only the vendored Leaflet; the standalone export loads nothing."""
+"""geo.render.webassets: the map loads only the vendored Leaflet; the standalone export loads nothing."""
 
 from __future__ import annotations
 
@@ -18,8 +18,8 @@ from browser_support import REPO_DIR, save_screenshot
 from playwright.sync_api import Page
 from streamlit import config as st_config
 
-from geo import webassets
-from geo.webassets import (
+from geo.render import webassets
+from geo.render.webassets import (
     LEAFLET_DIR,
     LEAFLET_VERSION,
     UnvendoredAssetError,

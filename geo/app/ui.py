@@ -1,0 +1,347 @@
+"""The thin Streamlit layer: caching, the language switch, deep links, the map widget.
+
+This is the only module of ``geo`` that imports Streamlit. Pages call it for what every page
+shares and call the pure modules for everything else.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import folium
+import streamlit as st
+from streamlit.navigation.page import StreamlitPage
+from streamlit.runtime.pages_manager import PagesManager
+from streamlit_folium import st_folium
+
+from geo.core import paths
+from geo.core.dataset import Dataset, load_dataset
+from geo.core.errors import DataError
+from geo.core.i18n import DEFAULT_LANG, LANGS, t
+from geo.render import perf
+from geo.render.safe import md
+from geo.render.webassets import static_base_url
+
+_LOG = logging.getLogger(__name__)
+RAISE_PAGE_ERRORS_ENV = "PPRD_RAISE_PAGE_ERRORS"
+MAP_HEIGHT = 560
+NOTES_KEY = "_param_notes"
+FRAME_KEY = "lang"  # set by app.py on every run; absent when a page runs without the frame
+PAGE_KEY = "_page"
+ENTERING_KEY = "_entering_page"
+
+# Streamlit (1.67) starts in "pages-directory" mode because a folder named pages/ sits beside
+# app.py, and stays there until a script calls st.navigation. A shared link such as /measures
+# opened first on a fresh server therefore runs pages/measures.py alone, without app.py's frame
+# (no language switch, no page titles). The first page run imports this module: leave that
+# mode for good here, and rerun the page inside the frame (see ``require_frame``).
+PagesManager.uses_pages_directory = False
+
+# Folium/branca hot spots that every st_folium call hits; output unchanged (see geo.render.perf).
+perf.install_render_fixes()
+# GeoJSON coordinates without spaces: ~10% fewer bytes per map, same values (see geo.render.perf).
+perf.install_compact_coordinates()
+
+
+def require_frame() -> None:
+    """Rerun through app.py if this page was started without it (see above)."""
+    if FRAME_KEY not in st.session_state:
+        st.rerun()
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """A page of the app: its script, title key (see :mod:`geo.core.i18n`), icon and URL path."""
+
+    path: str
+    title_key: str
+    icon: str
+    url_path: str
+
+
+PAGES = (
+    PageSpec("pages/overview.py", "page_overview", ":material/map:", ""),
+    PageSpec("pages/measures.py", "page_measures", ":material/checklist:", "measures"),
+    PageSpec("pages/projects.py", "page_projects", ":material/train:", "projects"),
+    PageSpec("pages/region.py", "page_region", ":material/location_on:", "region"),
+    PageSpec("pages/partners.py", "page_partners", ":material/handshake:", "partners"),
+    PageSpec("pages/units.py", "page_units", ":material/account_balance:", "units"),
+    PageSpec("pages/briefing.py", "page_briefing", ":material/slideshow:", "briefing"),
+    PageSpec("pages/data.py", "page_data", ":material/table:", "data"),
+)
+
+
+def page_exists(page: PageSpec) -> bool:
+    """Whether the page's script is there (pages are added one by one)."""
+    return (paths.REPO_DIR / page.path).is_file()
+
+
+@st.cache_resource(show_spinner=False)
+def _cached_dataset(root: str, stamp: float) -> Dataset:
+    return load_dataset(Path(root))
+
+
+def _data_stamp(root: Path) -> float:
+    """Latest modification time under ``root``: a changed file reloads the cache."""
+    try:
+        return max(p.stat().st_mtime for p in root.rglob("*") if p.is_file())
+    except (ValueError, OSError):  # no files, or one vanished or is unreadable: load says which
+        return 0.0
+
+
+def dataset() -> Dataset:
+    """The joined dataset, loaded once per data directory and cached for every session.
+
+    On a broken dataset this renders the one error page (what is wrong, in which file and row;
+    no traceback) and stops the script. The page names files relative to the data directory
+    (the server's paths are not for the page).
+    """
+    require_frame()
+    root = paths.data_dir()
+    try:
+        if not root.is_dir():  # named by its setting: the server's paths are not for the page
+            raise DataError(f"data directory not found (check ${paths.DATA_DIR_ENV})")
+        return _cached_dataset(str(root), _data_stamp(root))
+    except DataError as exc:
+        problem = str(exc)
+    except Exception as exc:  # not a known kind of bad data: still the one clear page
+        _LOG.exception("loading the dataset in %s failed", root)
+        problem = f"{type(exc).__name__}: {exc}"[:500]
+    show_data_error(problem.replace(f"{root}{os.sep}", "").replace(str(root), "data"))
+    st.stop()
+    raise AssertionError("unreachable: st.stop() raises")
+
+
+def show_data_error(problem: str) -> None:
+    """The error page for a broken dataset: one error box with the problem, shown literally."""
+    lang = current_lang()
+    st.error(f"**{t('data_error_title', lang)}**\n\n{t('data_error_body', lang)} {md(problem)}"
+             f"\n\n{t('data_error_hint', lang)}", icon=":material/error:")
+
+
+def run_page(page: StreamlitPage) -> None:
+    """Run the chosen page; a bug in it shows one clear message, the traceback goes to the log.
+
+    ``st.stop`` and ``st.rerun`` are not ``Exception`` subclasses and pass through. With
+    ``$PPRD_RAISE_PAGE_ERRORS=1`` (set by the test suite) the exception propagates instead, so
+    tests see it as Streamlit's exception element.
+    """
+    try:
+        page.run()
+    except Exception:
+        if os.environ.get(RAISE_PAGE_ERRORS_ENV) == "1":
+            raise
+        _LOG.exception("page %s failed", getattr(page, "url_path", page))
+        lang = current_lang()
+        st.error(f"**{t('page_error_title', lang)}**\n\n{t('page_error_body', lang)}",
+                 icon=":material/error:")
+
+
+def current_lang() -> str:
+    """The interface language chosen in the sidebar (``zh`` by default)."""
+    value = st.session_state.get("lang", DEFAULT_LANG)
+    return value if value in LANGS else DEFAULT_LANG
+
+
+def note_bad_param(name: str, value: str) -> None:
+    """Remember that a link parameter was ignored, to be shown once on the page."""
+    notes = st.session_state.setdefault(NOTES_KEY, [])
+    shown = value if len(value) <= 40 else value[:40] + "…"
+    note = (name, shown)
+    if note not in notes:
+        notes.append(note)
+
+
+def show_param_notes() -> None:
+    """Show (once) the notes about ignored link parameters."""
+    for name, value in st.session_state.pop(NOTES_KEY, []):
+        # The value comes from the URL: shown literally, never as markdown.
+        st.info(t("bad_param", current_lang(), name=md(name), value=md(value)), icon="ℹ️")
+
+
+@dataclass(frozen=True)
+class Param:
+    """A deep-link parameter bound to a widget key.
+
+    ``parse`` turns the URL text into the widget's value or raises ``ValueError``;
+    ``dump`` turns the widget's value back into URL text (``None`` for "not in the URL").
+    """
+
+    name: str
+    key: str
+    parse: Callable[[str], object]
+    dump: Callable[[object], str | None] = lambda v: None if v in (None, "", []) else str(v)
+
+
+def mark_page(url_path: str) -> None:
+    """Record which page this run shows (called by app.py before the page runs)."""
+    st.session_state[ENTERING_KEY] = st.session_state.get(PAGE_KEY) != url_path
+    st.session_state[PAGE_KEY] = url_path
+
+
+def restore_params(params: Iterable[Param]) -> None:
+    """When a page is entered (a link opened, a page switched to), copy valid URL parameters
+    into its widgets' state; later reruns leave the widgets alone.
+
+    Invalid values are ignored with a visible note; nothing raises.
+    """
+    if not st.session_state.get(ENTERING_KEY, True):
+        return
+    for p in params:
+        raw = st.query_params.get(p.name)
+        if raw is None:
+            continue
+        try:
+            st.session_state[p.key] = p.parse(raw)
+        except (ValueError, KeyError, TypeError):
+            note_bad_param(p.name, raw)
+
+
+def sync_params(params: Iterable[Param]) -> None:
+    """Write the widgets' current values into the URL, so the address bar restores the view."""
+    wanted: dict[str, str] = {}
+    for p in params:
+        dumped = p.dump(st.session_state.get(p.key))
+        if dumped is not None:
+            wanted[p.name] = dumped
+    lang = current_lang()
+    if lang != DEFAULT_LANG:
+        wanted["lang"] = lang
+    if st.session_state.get(BASEMAP_KEY, "none") != "none":
+        wanted[BASEMAP_KEY] = st.session_state[BASEMAP_KEY]
+    current = {k: st.query_params.get(k) for k in st.query_params}
+    if current != wanted:
+        st.query_params.from_dict(wanted)
+
+
+def parse_choice(options: Iterable[object]) -> Callable[[str], object]:
+    """A parser accepting only one of ``options`` (compared as text)."""
+    table = {str(o): o for o in options}
+
+    def parse(raw: str) -> object:
+        if raw not in table:
+            raise ValueError(raw)
+        return table[raw]
+
+    return parse
+
+
+def parse_int_in(options: Iterable[int]) -> Callable[[str], int]:
+    """A parser accepting an integer from ``options``."""
+    allowed = set(options)
+
+    def parse(raw: str) -> int:
+        value = int(raw.strip())
+        if value not in allowed:
+            raise ValueError(raw)
+        return value
+
+    return parse
+
+
+def parse_list(options: Iterable[object],
+                cast: Callable[[str], object] = str) -> Callable[[str], list[object]]:
+    """A deep-link parser for a comma-separated list, each item one of ``options``.
+
+    The returned function raises ``ValueError`` on any unknown item (the whole value is then
+    ignored with a note, see :func:`geo.app.ui.restore_params`).
+    """
+    allowed = list(options)
+
+    def parse(raw: str) -> list[object]:
+        items = [cast(x.strip()) for x in raw.split(",") if x.strip()]
+        if not items or any(x not in allowed for x in items):
+            raise ValueError(raw)
+        return list(dict.fromkeys(items))
+
+    return parse
+
+
+def dump_list(value: object) -> str | None:
+    """The URL text of a list-valued widget (``None`` when empty)."""
+    return ",".join(str(v) for v in value) if value else None  # type: ignore[union-attr]
+
+
+def parse_flag(raw: str) -> bool:
+    """A deep-link on/off flag: ``1``/``true`` or ``0``/``false``; anything else raises."""
+    value = raw.strip().lower()
+    if value not in ("1", "0", "true", "false"):
+        raise ValueError(raw)
+    return value in ("1", "true")
+
+
+def map_widget(m: folium.Map, key: str, height: int = MAP_HEIGHT,
+               on_click: Callable[[str], None] | None = None) -> None:
+    """Render the map; call ``on_click(adcode)`` when the user clicks a region.
+
+    ``returned_objects`` is limited to the clicked feature, so pan and zoom never rerun the
+    script. The click is handled in the component's ``on_change`` callback, which runs before
+    the script, so it may set other widgets' state (the page's region filter).
+    """
+
+    def clicked() -> None:
+        value = st.session_state.get(key) or {}
+        feature = value.get("last_active_drawing") or {}
+        code = (feature.get("properties") or {}).get("adcode")
+        if code and on_click is not None:
+            on_click(str(code))
+
+    st_folium(m, key=key, height=height, use_container_width=True,
+              returned_objects=["last_active_drawing"], return_on_hover=False,
+              on_change=clicked if on_click else None)
+
+
+BASEMAP_KEY = "basemap"
+
+
+def basemap_selector() -> None:
+    """The shared basemap choice (sidebar, every page; URL parameter ``basemap``).
+
+    The default needs no tile server. Tianditu needs the user's key; without one the choice
+    falls back to no basemap with a clear message (see :func:`map_options`).
+    """
+    from geo.render.maps import BASEMAPS
+
+    lang = current_lang()
+    if BASEMAP_KEY not in st.session_state:
+        raw = st.query_params.get(BASEMAP_KEY, "none")
+        st.session_state[BASEMAP_KEY] = raw if raw in BASEMAPS else "none"
+        if raw not in BASEMAPS:
+            note_bad_param(BASEMAP_KEY, raw)
+    st.selectbox(t("basemap", lang), BASEMAPS, key=BASEMAP_KEY,
+                 format_func=lambda b: t(f"basemap_{b}", lang))
+
+
+def map_options() -> dict[str, object]:
+    """Keyword arguments every page map takes: basemap, Tianditu key, where Leaflet is served.
+
+    Tianditu without a key shows a message and falls back to no basemap.
+    """
+    basemap = st.session_state.get(BASEMAP_KEY, "none")
+    key = None
+    if basemap == "tianditu":
+        key = tianditu_key()
+        if key is None:
+            st.info(t("tianditu_no_key", current_lang()), icon="ℹ️")
+            basemap = "none"
+    return {"basemap": basemap, "tianditu_key": key, "static_url": static_url()}
+
+
+def static_url() -> str:
+    """Where the app serves ``static/`` (honours ``server.baseUrlPath``)."""
+    return static_base_url(st.get_option("server.baseUrlPath") or "")
+
+
+def tianditu_key() -> str | None:
+    """The user's Tianditu key from Streamlit secrets or ``$TIANDITU_KEY``; never in the repo."""
+    key = os.environ.get("TIANDITU_KEY", "").strip()
+    if key:
+        return key
+    try:
+        return str(st.secrets.get("TIANDITU_KEY", "")).strip() or None
+    except (FileNotFoundError, KeyError, st.errors.StreamlitAPIException):
+        return None

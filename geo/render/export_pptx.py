@@ -1,0 +1,387 @@
+"""A view as a PowerPoint deck for a meeting (python-pptx, 16:9).
+
+Slides: a title slide; the overview map of the view; one slide per plan section that names
+places or projects (its map, and its measures as short bullets with their responsible units);
+the project status table (name, kind, status, date, confidence; continued over as many slides
+as it needs); the sources. Maps are pictures drawn by :mod:`geo.render.export_png` without a title;
+every other text is an editable text box or table.
+
+Fonts. Each run names "Microsoft YaHei" both as its Latin font (``a:latin``) and as its East
+Asian font (``a:ea``), and the theme's Chinese script fonts (``a:font script="Hans"``) are set
+to it too. Microsoft YaHei ships with every Windows since Vista, where most of the users edit
+and present, and covers Chinese and Latin, so one font gives one look. Without it (macOS,
+Linux), PowerPoint and LibreOffice substitute a font that has the glyphs: Keynote and PowerPoint
+for Mac use PingFang SC; LibreOffice on a Debian server falls back to Noto Sans CJK SC
+(fonts-noto-cjk), which is how the slides were checked. No text is ever baked into an image
+except the map's own labels and legend.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from collections.abc import Sequence
+from dataclasses import replace
+from functools import partial
+from urllib.parse import urlsplit
+
+from lxml import etree
+from pptx import Presentation
+from pptx.dml.color import RGBColor
+from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
+from pptx.oxml.ns import qn
+from pptx.presentation import Presentation as PresentationType
+from pptx.slide import Slide
+from pptx.text.text import TextFrame
+from pptx.util import Emu, Inches, Pt
+
+from geo.analysis.views import (
+    View,
+    sections_with_content,
+    view_layers,
+    view_selection,
+    with_measures,
+)
+from geo.core.dataset import Dataset
+from geo.core.geometry import has_geometry
+from geo.core.i18n import t, term
+from geo.present import records
+from geo.present.labels import section_heading
+from geo.render.export_png import render_map, status_as_of
+
+FONT = "Microsoft YaHei"
+SLIDE_W, SLIDE_H = Inches(13.333), Inches(7.5)
+MAP_DPI = 160
+TABLE_ROWS = 13  # project rows per status slide
+DARK = RGBColor(0x22, 0x22, 0x22)
+GREY = RGBColor(0x66, 0x66, 0x66)
+ACCENT = RGBColor(0x08, 0x51, 0x9C)
+WHITE = RGBColor(0xFF, 0xFF, 0xFF)
+
+
+def set_run_font(run: object, size: float, *, bold: bool = False,
+                 colour: RGBColor = DARK, lang: str = "zh") -> None:
+    """Size, weight, colour, language and CJK-capable font (Latin and East Asian) of a run.
+
+    The language tags (``lang``, ``altLang``) make renderers that substitute the font pick a
+    Simplified Chinese face for the Chinese characters (LibreOffice otherwise takes the
+    Japanese face of Noto Sans CJK); ``charset="-122"`` (GB2312) says the same to PowerPoint.
+    """
+    font = run.font  # type: ignore[attr-defined]
+    font.size = Pt(size)
+    font.bold = bold
+    font.color.rgb = colour
+    font.name = FONT  # a:latin
+    rpr = run._r.get_or_add_rPr()  # type: ignore[attr-defined]
+    rpr.set("lang", "zh-CN" if lang == "zh" else "en-GB")
+    rpr.set("altLang", "en-GB" if lang == "zh" else "zh-CN")
+    for tag in ("a:ea", "a:cs"):
+        element = rpr.find(qn(tag))
+        if element is None:
+            element = etree.SubElement(rpr, qn(tag))
+        element.set("typeface", FONT)
+        if tag == "a:ea":
+            element.set("charset", "-122")
+    # schema order inside a:rPr: ln, fill, effects, highlight, uLnTx, uLn, uFillTx, uFill,
+    # latin, ea, cs, sym, hlinkClick …: move latin/ea/cs after the fill python-pptx wrote.
+    for tag in ("a:latin", "a:ea", "a:cs"):
+        element = rpr.find(qn(tag))
+        if element is not None:
+            rpr.remove(element)
+            rpr.append(element)
+
+
+def _theme_fonts(prs: PresentationType) -> None:
+    """Make the theme's East Asian and Chinese script fonts Microsoft YaHei (all masters)."""
+    for master in prs.slide_masters:
+        for rel in master.part.rels.values():
+            if not rel.reltype.endswith("/theme"):
+                continue
+            part = rel.target_part
+            root = etree.fromstring(part.blob)
+            for scheme in root.iter(qn("a:majorFont"), qn("a:minorFont")):
+                for child in scheme:
+                    if child.tag in (qn("a:ea"),) or (child.tag == qn("a:font")
+                                                     and child.get("script") in ("Hans", "Hant")):
+                        child.set("typeface", FONT)
+            part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8",
+                                        standalone=True)
+
+
+def _text_box(slide: Slide, left: float, top: float, width: float, height: float
+              ) -> TextFrame:
+    box = slide.shapes.add_textbox(Inches(left), Inches(top), Inches(width), Inches(height))
+    frame = box.text_frame
+    frame.word_wrap = True
+    for side in ("margin_left", "margin_right", "margin_top", "margin_bottom"):
+        setattr(frame, side, Inches(0.04))
+    return frame
+
+
+def _paragraph(frame: TextFrame, text: str, size: float, *, bold: bool = False,
+               colour: RGBColor = DARK, first: bool = False, level: int = 0,
+               space_before: float = 0, align: PP_ALIGN | None = None,
+               lang: str = "zh") -> None:
+    para = frame.paragraphs[0] if first else frame.add_paragraph()
+    para.level = level
+    if space_before:
+        para.space_before = Pt(space_before)
+    if align is not None:
+        para.alignment = align
+    run = para.add_run()
+    run.text = text
+    set_run_font(run, size, bold=bold, colour=colour, lang=lang)
+
+
+def _bullet(frame: TextFrame, text: str, size: float, *, first: bool = False,
+            colour: RGBColor = DARK, bold: bool = False, indent: float = 0.0,
+            space_before: float = 0, lang: str = "zh") -> None:
+    """A paragraph with a real bullet (a:buChar), hanging indent."""
+    _paragraph(frame, text, size, bold=bold, colour=colour, first=first,
+               space_before=space_before, lang=lang)
+    para = frame.paragraphs[-1]
+    ppr = para._p.get_or_add_pPr()
+    ppr.set("marL", str(Emu(Inches(indent + 0.22))))
+    ppr.set("indent", str(-Emu(Inches(0.22))))
+    font = etree.SubElement(ppr, qn("a:buFont"))
+    font.set("typeface", "Arial")
+    char = etree.SubElement(ppr, qn("a:buChar"))
+    char.set("char", "•")
+
+
+def _slide_title(slide: Slide, text: str, subtitle: str, lang: str) -> None:
+    frame = _text_box(slide, 0.45, 0.25, 12.4, 0.75)
+    frame.vertical_anchor = MSO_ANCHOR.TOP
+    _paragraph(frame, text, 26 if len(text) <= 34 else 22, bold=True, first=True, lang=lang)
+    if subtitle:
+        frame = _text_box(slide, 0.45, 0.92, 12.4, 0.35)
+        _paragraph(frame, subtitle, 13, colour=GREY, first=True, lang=lang)
+
+
+def _footer(slide: Slide, number: int, total: int, lang: str) -> None:
+    frame = _text_box(slide, 0.45, 7.08, 10.0, 0.3)
+    _paragraph(frame, f"{t('app_title', lang)} · {t('export_schematic', lang)}", 9,
+               colour=GREY, first=True, lang=lang)
+    frame = _text_box(slide, 11.6, 7.08, 1.3, 0.3)
+    _paragraph(frame, f"{number} / {total}", 9, colour=GREY, first=True, align=PP_ALIGN.RIGHT,
+               lang=lang)
+
+
+def _indent(frame: TextFrame, inches: float) -> None:
+    """Indent the frame's last paragraph (notes under a bullet)."""
+    frame.paragraphs[-1]._p.get_or_add_pPr().set("marL", str(Emu(Inches(inches))))
+
+
+def _picture(slide: Slide, png: bytes, left: float, top: float, width: float) -> None:
+    slide.shapes.add_picture(io.BytesIO(png), Inches(left), Inches(top), width=Inches(width))
+
+
+def _short(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+
+
+def _source_line(source: str) -> str:
+    """A project's status source, short: the first site named and its note in brackets."""
+    urls = re.findall(r"https?://[^\s;|)]+", source)
+    notes = re.findall(r"\(([^)]*)\)", source)
+    site = urlsplit(urls[0]).netloc.removeprefix("www.") if urls else ""
+    parts = [p for p in (site, notes[0] if notes else "") if p]
+    return " · ".join(parts) if parts else _short(source, 60)
+
+
+def build_deck(ds: Dataset, view: View, lang: str = "zh",
+               today: dt.date | None = None) -> PresentationType:
+    """The deck of ``view`` as a python-pptx Presentation (see the module docstring).
+
+    Raises
+    ------
+    geo.render.fonts.MissingFontError
+        When the maps cannot be drawn for want of a Chinese font.
+    """
+    today = today or dt.date.today()
+    para = partial(_paragraph, lang=lang)
+    bullet = partial(_bullet, lang=lang)
+    selection = view_selection(ds, view)
+    sections = sections_with_content(ds, selection.measures)
+    prs = Presentation()
+    prs.slide_width, prs.slide_height = SLIDE_W, SLIDE_H
+    _theme_fonts(prs)
+    prs.core_properties.title = view.title(lang)
+    prs.core_properties.language = "zh-CN" if lang == "zh" else "en-GB"
+    blank = prs.slide_layouts[6]
+    projects = selection.projects
+    table_pages = max(1, -(-len(projects) // TABLE_ROWS))
+    per_page = max(1, -(-len(projects) // table_pages))  # balanced: 7 + 7, not 13 + 1
+    total = 2 + len(sections) + table_pages + 1
+    rendered: dict[tuple[int, ...], bytes] = {}
+
+    def section_map(numbers: Sequence[int]) -> bytes:
+        key = tuple(numbers)
+        if key not in rendered:
+            narrowed = with_measures(view, numbers, view.title_zh, view.title_en)
+            if view.extent == "pprd":  # a section's map: zoomed to what the section touches
+                narrowed = replace(narrowed, extent="auto")
+            if not narrowed.region and narrowed.level != "province":
+                # a section naming whole provinces only (the 9+2, 我省) colours no city
+                counts = view_layers(ds, narrowed).counts
+                if (counts > 0).sum() < 3:
+                    narrowed = replace(narrowed, level="province")
+            rendered[key] = render_map(ds, narrowed, lang, width=int(8.3 * MAP_DPI),
+                                       height=int(5.6 * MAP_DPI), dpi=MAP_DPI, title=False,
+                                       scale=0.78, today=today).png
+        return rendered[key]
+
+    # 1. Title
+    slide = prs.slides.add_slide(blank)
+    band = slide.shapes.add_shape(1, 0, Inches(2.2), SLIDE_W, Inches(2.6))
+    band.fill.solid()
+    band.fill.fore_color.rgb = ACCENT
+    band.line.fill.background()
+    frame = _text_box(slide, 0.8, 2.45, 11.8, 1.3)
+    frame.vertical_anchor = MSO_ANCHOR.MIDDLE
+    para(frame, view.title(lang), 36 if len(view.title(lang)) <= 30 else 30, bold=True,
+               colour=WHITE, first=True)
+    frame = _text_box(slide, 0.8, 3.75, 11.8, 0.9)
+    para(frame, t("deck_subtitle", lang), 18, colour=WHITE, first=True)
+    if view.subtitle(lang):
+        para(frame, view.subtitle(lang), 14, colour=WHITE)
+    frame = _text_box(slide, 0.8, 5.3, 11.8, 1.2)
+    para(frame, t("briefing_selection", lang, m=len(selection.measures),
+                        p=len(projects), mapped=int(has_geometry(projects).sum())),
+               16, first=True)
+    para(frame, t("deck_made", lang, date=today.isoformat()), 12, colour=GREY,
+               space_before=6)
+    para(frame, t("export_schematic", lang), 12, colour=GREY)
+
+    # 2. Overview map
+    slide = prs.slides.add_slide(blank)
+    _slide_title(slide, view.title(lang), t("deck_overview", lang), lang)
+    image = render_map(ds, view, lang, width=int(12.45 * MAP_DPI), height=int(5.6 * MAP_DPI),
+                       dpi=MAP_DPI, title=False, scale=0.8, today=today)
+    _picture(slide, image.png, 0.45, 1.32, 12.45)
+    _footer(slide, 2, total, lang)
+
+    # 3. One slide per section with places or projects
+    number = 2
+    for section, numbers in sections:
+        number += 1
+        slide = prs.slides.add_slide(blank)
+        _slide_title(slide, section_heading(ds, section, lang), view.title(lang), lang)
+        _picture(slide, section_map(numbers), 0.35, 1.32, 8.3)
+        frame = _text_box(slide, 8.85, 1.4, 4.1, 5.55)
+        frame.vertical_anchor = MSO_ANCHOR.TOP
+        recs = records.measure_records(ds, numbers)
+        shown = recs[:6]
+        size = 15 if len(shown) <= 3 else 13
+        for i, rec in enumerate(shown):
+            title = rec["title_en"] if lang == "en" else rec["title"]
+            numbered = rec["number_zh"] if lang == "zh" else f"{rec['number']}."
+            bullet(frame, f"{numbered} {title}", size, bold=True, first=i == 0,
+                    space_before=0 if i == 0 else 8)
+            units = rec["units_en"] if lang == "en" else rec["units"]
+            joiner = "; " if lang == "en" else "、"
+            para(frame, f"{t('units', lang)}: {_short(joiner.join(units), 90)}"
+                       if lang == "en" else f"{t('units', lang)}:{_short(joiner.join(units), 48)}",
+                       size - 3.5, colour=GREY)
+            _indent(frame, 0.22)
+            places = len(rec["places"])
+            named = len(rec["projects"])
+            if places or named:
+                para(frame, t("deck_places_projects", lang, places=places,
+                                    projects=named), size - 3.5, colour=GREY)
+                _indent(frame, 0.22)
+        if len(recs) > len(shown):
+            para(frame, t("deck_more_measures", lang, n=len(recs) - len(shown)), 11,
+                       colour=GREY, space_before=6)
+        _footer(slide, number, total, lang)
+
+    # 4. Project status table
+    for page in range(table_pages):
+        number += 1
+        slide = prs.slides.add_slide(blank)
+        suffix = (" " + t("deck_continued", lang, i=page + 1, n=table_pages)
+                  if table_pages > 1 else "")
+        _slide_title(slide, t("deck_status", lang) + suffix, view.title(lang), lang)
+        rows = projects.iloc[page * per_page:(page + 1) * per_page]
+        if rows.empty:
+            frame = _text_box(slide, 0.45, 1.5, 12.4, 0.6)
+            para(frame, t("deck_no_projects", lang), 16, first=True)
+        else:
+            _status_table(slide, rows.to_dict("records"), lang)
+        _footer(slide, number, total, lang)
+
+    # 5. Sources
+    number += 1
+    slide = prs.slides.add_slide(blank)
+    _slide_title(slide, t("deck_sources", lang), "", lang)
+    frame = _text_box(slide, 0.45, 1.3, 12.4, 5.7)
+    meta = ds.meta
+    plan_title = meta["title_en"] if lang == "en" else meta["title_zh"]
+    bullet(frame, f"{t('src_plan', lang)}: {plan_title} ({meta['date']})" if lang == "en"
+            else f"{t('src_plan', lang)}:{plan_title}({meta['date']})", 14, first=True)
+    para(frame, t("src_plan_note", lang), 11, colour=GREY)
+    _indent(frame, 0.22)
+    bullet(frame, t("boundary_source", lang), 14, space_before=8)
+    para(frame, t("src_boundaries_note", lang), 11, colour=GREY)
+    _indent(frame, 0.22)
+    bullet(frame, t("export_status_source", lang, date=status_as_of(ds)), 14, space_before=8)
+    para(frame, t("src_projects_note", lang), 11, colour=GREY)
+    _indent(frame, 0.22)
+    listed = projects.to_dict("records")[:12]
+    for row in listed:
+        name = row["name_en"] if lang == "en" else (row.get("label_zh") or row["name_plan"])
+        para(frame, f"{_short(str(name), 40)}: {_source_line(str(row['status_source']))}"
+                   f" ({term('confidence', str(row['confidence']), lang)})", 11, colour=GREY)
+        _indent(frame, 0.4)
+    if len(projects) > len(listed):
+        para(frame, t("deck_more_sources", lang, n=len(projects) - len(listed)), 11,
+                   colour=GREY)
+        _indent(frame, 0.4)
+    bullet(frame, t("export_schematic", lang) + " · " + t("deck_made", lang,
+                                                          date=today.isoformat()),
+            12, space_before=8, colour=GREY)
+    _footer(slide, number, total, lang)
+    return prs
+
+
+def _status_table(slide: Slide, rows: list[dict], lang: str) -> None:
+    headers = [t("field_project", lang), t("kind", lang), t("status", lang),
+               t("field_date", lang), t("confidence", lang)]
+    widths = [5.0, 2.2, 2.1, 1.7, 1.4]
+    shape = slide.shapes.add_table(len(rows) + 1, len(headers), Inches(0.45), Inches(1.4),
+                                   Inches(sum(widths)), Inches(0.4 * (len(rows) + 1)))
+    table = shape.table
+    for i, width in enumerate(widths):
+        table.columns[i].width = Inches(width)
+    for j, header in enumerate(headers):
+        _cell(table.cell(0, j), header, 13, bold=True, colour=WHITE, lang=lang)
+    for i, row in enumerate(rows, start=1):
+        name = (str(row["name_en"]).split(" (")[0] if lang == "en"
+                else (row.get("label_zh") or row["name_plan"]))
+        values = [_short(str(name), 52 if lang == "en" else 30),
+                  term("kind", str(row["kind"]), lang),
+                  term("status", str(row["status"]), lang),
+                  str(row["status_date"] or "—"),
+                  term("confidence", str(row["confidence"]), lang)]
+        for j, value in enumerate(values):
+            _cell(table.cell(i, j), value, 12 if lang == "zh" else 11, lang=lang)
+
+
+def _cell(cell: object, text: str, size: float, *, bold: bool = False,
+          colour: RGBColor = DARK, lang: str = "zh") -> None:
+    frame = cell.text_frame  # type: ignore[attr-defined]
+    frame.word_wrap = True
+    para = frame.paragraphs[0]
+    run = para.add_run()
+    run.text = text
+    set_run_font(run, size, bold=bold, colour=colour, lang=lang)
+    cell.margin_top = cell.margin_bottom = Inches(0.03)  # type: ignore[attr-defined]
+
+
+def export_pptx(ds: Dataset, view: View, lang: str = "zh",
+                today: dt.date | None = None) -> bytes:
+    """The deck of ``view`` as .pptx bytes (see :func:`build_deck`)."""
+    buffer = io.BytesIO()
+    build_deck(ds, view, lang, today).save(buffer)
+    return buffer.getvalue()
