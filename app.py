@@ -14,13 +14,26 @@ if "lang" not in st.session_state:
     if requested not in LANGS:
         ui.note_bad_param("lang", requested)
 with st.sidebar:
-    st.radio(t("language", current_lang()), options=list(LANGS), key="lang", horizontal=True,
-             format_func=lambda code: {"zh": "中文", "en": "English"}[code])
+    st.radio(
+        t("language", current_lang()),
+        options=list(LANGS),
+        key="lang",
+        horizontal=True,
+        format_func=lambda code: {"zh": "中文", "en": "English"}[code],
+    )
     ui.basemap_selector()
 lang = current_lang()
 
-pages = [st.Page(p.path, title=t(p.title_key, lang), icon=p.icon, url_path=p.url_path or None,
-                 default=not p.url_path) for p in ui.PAGES]
+pages = [
+    st.Page(
+        p.path,
+        title=t(p.title_key, lang),
+        icon=p.icon,
+        url_path=p.url_path or None,
+        default=not p.url_path,
+    )
+    for p in ui.PAGES
+]
 page = st.navigation(pages)
 ui.mark_page(page.url_path)
 ui.run_page(page)

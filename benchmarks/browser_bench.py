@@ -46,9 +46,16 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from benchmarks import scenarios
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                 "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
 QUIET_S = 1.5
 TIMEOUT_S = 120.0
@@ -76,6 +83,7 @@ MARK_PATHS_JS = """() => {
 
 
 # --- the server ------------------------------------------------------------------------------
+
 
 @dataclass
 class Server:
@@ -120,15 +128,33 @@ def start_server(script: Path, env: dict[str, str] | None = None, name: str = "s
     port = _free_port()
     scenarios.RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     log = scenarios.RESULTS_DIR / f"{name}-{port}.log"
-    command = [sys.executable, "-m", "streamlit", "run", str(script),
-               "--server.port", str(port), "--server.address", "127.0.0.1",
-               "--server.headless", "true", "--server.fileWatcherType", "none",
-               "--browser.gatherUsageStats", "false"]
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(script),
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--server.headless",
+        "true",
+        "--server.fileWatcherType",
+        "none",
+        "--browser.gatherUsageStats",
+        "false",
+    ]
     with log.open("wb") as out:
         spawned = time.perf_counter()
-        process = subprocess.Popen(command, cwd=scenarios.REPO_DIR, stdout=out,
-                                   stderr=subprocess.STDOUT, start_new_session=True,
-                                   env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})})
+        process = subprocess.Popen(
+            command,
+            cwd=scenarios.REPO_DIR,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})},
+        )
     return Server(process, f"http://127.0.0.1:{port}", spawned, log)
 
 
@@ -138,8 +164,10 @@ def wait_healthy(server: Server, timeout: float = 60.0) -> float:
     while True:
         if server.process.poll() is not None:
             raise RuntimeError(f"server exited: {server.log.read_text()[-2000:]}")
-        with (contextlib.suppress(urllib.error.URLError, ConnectionError, OSError),
-              urllib.request.urlopen(f"{server.url}/_stcore/health", timeout=2) as reply):
+        with (
+            contextlib.suppress(urllib.error.URLError, ConnectionError, OSError),
+            urllib.request.urlopen(f"{server.url}/_stcore/health", timeout=2) as reply,
+        ):
             if reply.status == 200:
                 return time.perf_counter() - server.spawned_at
         if time.perf_counter() > deadline:
@@ -148,8 +176,9 @@ def wait_healthy(server: Server, timeout: float = 60.0) -> float:
 
 
 @contextlib.contextmanager
-def running(script: Path, env: dict[str, str] | None = None,
-            name: str = "server") -> Iterator[Server]:
+def running(
+    script: Path, env: dict[str, str] | None = None, name: str = "server"
+) -> Iterator[Server]:
     server = start_server(script, env, name)
     try:
         yield server
@@ -159,14 +188,15 @@ def running(script: Path, env: dict[str, str] | None = None,
 
 # --- the websocket -----------------------------------------------------------------------
 
+
 @dataclass
 class Traffic:
     """Decoded Streamlit websocket traffic of one page (all its websockets)."""
 
     received: list[tuple[float, bytes]] = field(default_factory=list)
     last_frame: float = field(default_factory=time.perf_counter)
-    started: int = 0       # script runs started (ForwardMsg.new_session)
-    finished: int = 0      # script runs completed (ForwardMsg.script_finished; a run stopped
+    started: int = 0  # script runs started (ForwardMsg.new_session)
+    finished: int = 0  # script runs completed (ForwardMsg.script_finished; a run stopped
     #                        for a rerun gets none: the next run's new_session follows)
     running: bool = False  # the last session_status_changed said a script is running
     reruns_asked: int = 0  # BackMsg.rerun_script sent by the browser
@@ -212,8 +242,9 @@ class Traffic:
         return {"raw": len(frames), "gzip": len(gzip.compress(frames, 6, mtime=0))}
 
 
-def wait_idle(page: Page, traffic: Traffic, *, min_finished: int = 0,
-              timeout: float = TIMEOUT_S) -> None:
+def wait_idle(
+    page: Page, traffic: Traffic, *, min_finished: int = 0, timeout: float = TIMEOUT_S
+) -> None:
     """Wait until no script runs (at least ``min_finished`` completed in all) and no frame has
     moved for :data:`QUIET_S` seconds."""
     deadline = time.perf_counter() + timeout
@@ -222,8 +253,10 @@ def wait_idle(page: Page, traffic: Traffic, *, min_finished: int = 0,
         if traffic.finished >= min_finished and not traffic.running and quiet:
             return
         if time.perf_counter() > deadline:
-            raise TimeoutError(f"app not idle after {timeout} s "
-                               f"({traffic.started} started, {traffic.finished} finished)")
+            raise TimeoutError(
+                f"app not idle after {timeout} s "
+                f"({traffic.started} started, {traffic.finished} finished)"
+            )
         page.wait_for_timeout(50)  # lets Playwright deliver websocket events meanwhile
 
 
@@ -233,9 +266,9 @@ def wait_map(page: Page, *, redrawn: bool = False, timeout: float = TIMEOUT_S) -
 
 # --- browser actions ---------------------------------------------------------------------
 
+
 def launch(playwright: Playwright) -> Browser:
-    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS,
-                                      headless=True)
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
 
 
 def new_page(browser: Browser) -> tuple[BrowserContext, Page, Traffic]:
@@ -243,9 +276,12 @@ def new_page(browser: Browser) -> tuple[BrowserContext, Page, Traffic]:
     context.set_default_timeout(TIMEOUT_S * 1000)
     page = context.new_page()
     # Nothing leaves localhost (the apps are offline; anything else would be a bug).
-    page.route(lambda url: not url.startswith(("http://127.0.0.1", "ws://127.0.0.1", "data:",
-                                               "blob:", "about:")),
-               lambda route: route.abort("blockedbyclient"))
+    page.route(
+        lambda url: (
+            not url.startswith(("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:", "about:"))
+        ),
+        lambda route: route.abort("blockedbyclient"),
+    )
     traffic = Traffic()
     traffic.attach(page)
     return context, page, traffic
@@ -288,11 +324,11 @@ def pan_and_zoom(page: Page, actions: int = 10) -> None:
             page.mouse.move(cx + 80, cy + 40, steps=8)
             page.mouse.move(cx + 120, cy + 60, steps=4)
             page.mouse.up()
-        frame.wait_for_function("n => window.__moves >= n", arg=i + 1,
-                                timeout=TIMEOUT_S * 1000)
+        frame.wait_for_function("n => window.__moves >= n", arg=i + 1, timeout=TIMEOUT_S * 1000)
 
 
 # --- measurements ------------------------------------------------------------------------
+
 
 def _ms(seconds: float) -> float:
     return round(1000 * seconds, 1)
@@ -300,12 +336,22 @@ def _ms(seconds: float) -> float:
 
 def _stats(values: list[float]) -> dict[str, float]:
     ordered = sorted(values)
-    return {"n": len(ordered), "median_ms": round(statistics.median(ordered), 1),
-            "max_ms": round(ordered[-1], 1)}
+    return {
+        "n": len(ordered),
+        "median_ms": round(statistics.median(ordered), 1),
+        "max_ms": round(ordered[-1], 1),
+    }
 
 
-def _sample(browser: Browser, base: str, app: str, page_spec: scenarios.Page,
-            filter_labels: tuple[str, str] | None, has_map: bool, first: bool) -> dict[str, Any]:
+def _sample(
+    browser: Browser,
+    base: str,
+    app: str,
+    page_spec: scenarios.Page,
+    filter_labels: tuple[str, str] | None,
+    has_map: bool,
+    first: bool,
+) -> dict[str, Any]:
     """One fresh browser context: navigation (twice on the first sample: the second with a
     warm browser cache), pan/zoom reruns (first sample), one filter change."""
     out: dict[str, Any] = {}
@@ -357,16 +403,23 @@ def _sample(browser: Browser, base: str, app: str, page_spec: scenarios.Page,
         context.close()
 
 
-def measure_page(browser: Browser, base: str, app: str, page_spec: scenarios.Page,
-                 filter_labels: tuple[str, str] | None, has_map: bool,
-                 samples: int) -> dict[str, Any]:
+def measure_page(
+    browser: Browser,
+    base: str,
+    app: str,
+    page_spec: scenarios.Page,
+    filter_labels: tuple[str, str] | None,
+    has_map: bool,
+    samples: int,
+) -> dict[str, Any]:
     """Navigation and filter-change timings and bytes for one page, ``samples`` fresh browser
     contexts; a sample that fails (timeout) is recorded and the others still count."""
     runs, errors = [], []
     for _ in range(samples):
         try:
-            runs.append(_sample(browser, base, app, page_spec, filter_labels, has_map,
-                                first=not runs))
+            runs.append(
+                _sample(browser, base, app, page_spec, filter_labels, has_map, first=not runs)
+            )
         except Exception as exc:
             errors.append(f"{type(exc).__name__}: {exc}"[:300])
         else:
@@ -384,8 +437,13 @@ def measure_page(browser: Browser, base: str, app: str, page_spec: scenarios.Pag
     return result
 
 
-def warm_up(browser: Browser, base: str, app: str, page_spec: scenarios.Page,
-            filter_labels: tuple[str, str] | None) -> None:
+def warm_up(
+    browser: Browser,
+    base: str,
+    app: str,
+    page_spec: scenarios.Page,
+    filter_labels: tuple[str, str] | None,
+) -> None:
     """Open the page and apply its filter once: data loaded, code imported, caches filled."""
     context, page, traffic = new_page(browser)
     try:
@@ -400,8 +458,13 @@ def warm_up(browser: Browser, base: str, app: str, page_spec: scenarios.Page,
         context.close()
 
 
-def cold_start(browser: Browser, script: Path, app: str, first: scenarios.Page,
-               env: dict[str, str] | None = None) -> dict[str, float]:
+def cold_start(
+    browser: Browser,
+    script: Path,
+    app: str,
+    first: scenarios.Page,
+    env: dict[str, str] | None = None,
+) -> dict[str, float]:
     """Process start → server healthy → first map drawn (a fresh server, a fresh context)."""
     context, page, _ = new_page(browser)
     try:
@@ -415,23 +478,29 @@ def cold_start(browser: Browser, script: Path, app: str, first: scenarios.Page,
         context.close()
 
 
-def open_in_session(page: Page, traffic: Traffic, app: str, page_spec: scenarios.Page,
-                    index: int, has_map: bool) -> None:
+def open_in_session(
+    page: Page, traffic: Traffic, app: str, page_spec: scenarios.Page, index: int, has_map: bool
+) -> None:
     """Switch to ``page_spec`` inside the running session, as a user does (sidebar)."""
     finished = traffic.finished
     if app == "ours":
         page.locator('[data-testid="stSidebarNav"] a').nth(index).click()
     else:
-        page.locator(".st-key-naive_page").get_by_text(page_spec.naive_page,
-                                                       exact=True).click()
+        page.locator(".st-key-naive_page").get_by_text(page_spec.naive_page, exact=True).click()
     wait_idle(page, traffic, min_finished=finished + 1)
     if has_map:
         wait_map(page)
 
 
-def memory(browser: Browser, script: Path, app: str, pages: list[scenarios.Page],
-           has_map: dict[str, bool], sessions: int,
-           env: dict[str, str] | None = None) -> dict[str, float]:
+def memory(
+    browser: Browser,
+    script: Path,
+    app: str,
+    pages: list[scenarios.Page],
+    has_map: dict[str, bool],
+    sessions: int,
+    env: dict[str, str] | None = None,
+) -> dict[str, float]:
     """Server RSS: at start, after one session, after ``sessions`` sessions each opened every
     page (sessions kept open, one after the other)."""
     contexts: list[BrowserContext] = []

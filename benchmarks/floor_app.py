@@ -18,9 +18,18 @@ with st.sidebar:
 south = 24.0 if where == "south" else 28.0
 m = folium.Map(location=[south + 1, 115], zoom_start=6, tiles=None)
 square = [[114, south], [116, south], [116, south + 2], [114, south + 2], [114, south]]
-folium.GeoJson({"type": "FeatureCollection", "features": [
-    {"type": "Feature", "properties": {"name": where},
-     "geometry": {"type": "Polygon", "coordinates": [square]}}]},
-    tooltip=folium.GeoJsonTooltip(["name"])).add_to(m)
+folium.GeoJson(
+    {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {"name": where},
+                "geometry": {"type": "Polygon", "coordinates": [square]},
+            }
+        ],
+    },
+    tooltip=folium.GeoJsonTooltip(["name"]),
+).add_to(m)
 localise_map_assets(m)
 st_folium(m, key="floor_map", height=560, returned_objects=["last_active_drawing"])

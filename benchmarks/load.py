@@ -121,22 +121,24 @@ class LoadReport:
 
     def summary(self) -> str:
         """The figures as a few lines of text."""
-        return "\n".join([
-            f"sessions: {self.sessions} concurrent, each on {len(self.pages)} pages "
-            f"({', '.join(p or 'overview' for p in self.pages)}) + a filter change",
-            f"page visits: {self.page_visits}; maps drawn: {self.maps_drawn}/"
-            f"{self.maps_expected}; own-filter checks passed: {self.own_filter_checks}; "
-            f"errors: {len(self.errors)}",
-            f"navigation → map drawn: p50 {self.map_p50_s:.2f} s, p95 {self.map_p95_s:.2f} s, "
-            f"max {self.map_max_s:.2f} s",
-            f"filter widget → map redrawn: p50 {self.filter_p50_s:.2f} s, "
-            f"p95 {self.filter_p95_s:.2f} s",
-            f"server RSS: {self.rss_start_mb:.0f} MB at start, {self.rss_warm_mb:.0f} MB warm "
-            f"(one visit of each page), peak {self.rss_peak_mb:.0f} MB, "
-            f"{self.rss_after_mb:.0f} MB after all sessions closed",
-            f"server CPU: {self.server_cpu_s:.0f} s in {self.wall_s:.0f} s of wall time "
-            f"({self.server_cpu_s / max(self.page_visits, 1):.2f} s per page visit)",
-        ])
+        return "\n".join(
+            [
+                f"sessions: {self.sessions} concurrent, each on {len(self.pages)} pages "
+                f"({', '.join(p or 'overview' for p in self.pages)}) + a filter change",
+                f"page visits: {self.page_visits}; maps drawn: {self.maps_drawn}/"
+                f"{self.maps_expected}; own-filter checks passed: {self.own_filter_checks}; "
+                f"errors: {len(self.errors)}",
+                f"navigation → map drawn: p50 {self.map_p50_s:.2f} s, p95 {self.map_p95_s:.2f} s, "
+                f"max {self.map_max_s:.2f} s",
+                f"filter widget → map redrawn: p50 {self.filter_p50_s:.2f} s, "
+                f"p95 {self.filter_p95_s:.2f} s",
+                f"server RSS: {self.rss_start_mb:.0f} MB at start, {self.rss_warm_mb:.0f} MB warm "
+                f"(one visit of each page), peak {self.rss_peak_mb:.0f} MB, "
+                f"{self.rss_after_mb:.0f} MB after all sessions closed",
+                f"server CPU: {self.server_cpu_s:.0f} s in {self.wall_s:.0f} s of wall time "
+                f"({self.server_cpu_s / max(self.page_visits, 1):.2f} s per page visit)",
+            ]
+        )
 
 
 def cpu_seconds(pid: int) -> float:
@@ -182,8 +184,9 @@ def distinct_regions(ds: Dataset, n: int) -> list[str]:
     table = ds.region_table
     cities = list(table.index[(table["level"] == "city") & (table["province_adcode"] == "360000")])
     provinces = [c for c in constants.PPRD_ADCODES if c in table.index]
-    counties = list(table.index[(table["level"] == "county")
-                                & (table["province_adcode"] == "360000")])
+    counties = list(
+        table.index[(table["level"] == "county") & (table["province_adcode"] == "360000")]
+    )
     pool = list(dict.fromkeys([*cities, *provinces, *counties]))
     if n > len(pool):
         raise ValueError(f"at most {len(pool)} sessions (one region each)")
@@ -192,8 +195,9 @@ def distinct_regions(ds: Dataset, n: int) -> list[str]:
 
 def expected_caption(ds: Dataset, region: str) -> str:
     """The measures page's count caption for ``region`` with no other filter (zh)."""
-    shown = filters.filter_measures(ds, sections=[], units=[], region=region, query="",
-                                    link_kinds=list(LINK_KINDS))
+    shown = filters.filter_measures(
+        ds, sections=[], units=[], region=region, query="", link_kinds=list(LINK_KINDS)
+    )
     return t("shown_of", "zh", shown=len(shown), total=len(ds.plan.measures))
 
 
@@ -214,24 +218,43 @@ async def check_clean(page: Page, where: str, result: SessionResult) -> None:
         result.errors.append(f"session {result.index} {where}: error box {texts[:2]}")
 
 
-async def run_session(browser: Browser, base: str, index: int, region: str,
-                      caption: str, region_name: str, pages: list[ui.PageSpec],
-                      barrier: asyncio.Barrier, timeout_ms: float) -> SessionResult:
+async def run_session(
+    browser: Browser,
+    base: str,
+    index: int,
+    region: str,
+    caption: str,
+    region_name: str,
+    pages: list[ui.PageSpec],
+    barrier: asyncio.Barrier,
+    timeout_ms: float,
+) -> SessionResult:
     """One user: every page, then their own filter, checked before and after everyone else's."""
     result = SessionResult(index, region)
-    context = await browser.new_context(viewport={"width": 1280, "height": 900},
-                                        locale="zh-CN")
+    context = await browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
     context.set_default_timeout(timeout_ms)
     page = await context.new_page()
     console: list[str] = []
-    page.on("console", lambda m: console.append(f"console.{m.type}: {m.text} @ {m.location}")
-            if m.type == "error" else None)
+    page.on(
+        "console",
+        lambda m: (
+            console.append(f"console.{m.type}: {m.text} @ {m.location}")
+            if m.type == "error"
+            else None
+        ),
+    )
     page.on("pageerror", lambda e: console.append(f"pageerror: {e}"))
-    page.on("dialog", lambda d: (console.append(f"dialog: {d.message}"),
-                                 asyncio.ensure_future(d.dismiss())))
-    await page.route(lambda url: urlsplit(url).hostname not in LOOPBACK
-                     and not url.startswith(("data:", "blob:", "about:")),
-                     lambda route: route.abort("blockedbyclient"))
+    page.on(
+        "dialog",
+        lambda d: (console.append(f"dialog: {d.message}"), asyncio.ensure_future(d.dismiss())),
+    )
+    await page.route(
+        lambda url: (
+            urlsplit(url).hostname not in LOOPBACK
+            and not url.startswith(("data:", "blob:", "about:"))
+        ),
+        lambda route: route.abort("blockedbyclient"),
+    )
     sidebar = page.locator('[data-testid="stSidebar"]')
     arrived = False
     step = "start"
@@ -262,7 +285,8 @@ async def run_session(browser: Browser, base: str, index: int, region: str,
         result.filter_seconds = time.perf_counter() - start
         await page.wait_for_function(
             f"() => location.search.includes('level=city') "
-            f"&& location.search.includes('region={region}')")
+            f"&& location.search.includes('region={region}')"
+        )
         await page.get_by_text(caption).first.wait_for()
         await page.wait_for_function(SELECTED_JS, arg=[t("region", "zh"), region_name])
         result.own_filter_checks += 1
@@ -277,22 +301,28 @@ async def run_session(browser: Browser, base: str, index: int, region: str,
         await page.wait_for_function(REDRAWN_JS, polling="raf")
         await page.wait_for_function(
             f"() => location.search.includes('level=province') "
-            f"&& location.search.includes('region={region}')")
+            f"&& location.search.includes('region={region}')"
+        )
         await page.get_by_text(caption).first.wait_for()
         await page.wait_for_function(SELECTED_JS, arg=[t("region", "zh"), region_name])
         await check_clean(page, "measures after all filters", result)
         result.own_filter_checks += 1
     except Exception as exc:  # a timeout or a failed check: recorded, the run goes on
-        result.errors.append(f"session {result.index} ({region}) at {step}: "
-                             f"{type(exc).__name__}: "
-                             f"{str(exc).splitlines()[0][:300]}")
+        result.errors.append(
+            f"session {result.index} ({region}) at {step}: "
+            f"{type(exc).__name__}: "
+            f"{str(exc).splitlines()[0][:300]}"
+        )
         if not arrived:
             await barrier.abort()  # the others stop waiting for this session (and fail)
     finally:
         result.errors += [f"session {result.index}: {e}" for e in app_errors(console)]
         await context.close()
-        print(f"session {index} done: {len(result.map_seconds)} maps, "
-              f"{len(result.errors)} errors", file=sys.stderr, flush=True)
+        print(
+            f"session {index} done: {len(result.map_seconds)} maps, {len(result.errors)} errors",
+            file=sys.stderr,
+            flush=True,
+        )
     return result
 
 
@@ -312,11 +342,20 @@ async def _run(base: str, pid: int | None, sessions: int, timeout_s: float) -> L
     rss_start = rss_mb(pid) if pid else float("nan")
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(
-            executable_path=str(require_chromium()), args=CHROMIUM_ARGS, headless=True)
+            executable_path=str(require_chromium()), args=CHROMIUM_ARGS, headless=True
+        )
         # Warm-up: one visit of every page, so "before" includes the loaded dataset.
-        warm = await run_session(browser, base, -1, regions[0], expected_caption(ds, regions[0]),
-                                 ds.region_name(regions[0]), pages, asyncio.Barrier(1),
-                                 timeout_s * 1000)
+        warm = await run_session(
+            browser,
+            base,
+            -1,
+            regions[0],
+            expected_caption(ds, regions[0]),
+            ds.region_name(regions[0]),
+            pages,
+            asyncio.Barrier(1),
+            timeout_s * 1000,
+        )
         rss_warm = rss_mb(pid) if pid else float("nan")
         barrier = asyncio.Barrier(sessions)
         cpu_before = cpu_seconds(pid) if pid else float("nan")
@@ -325,16 +364,34 @@ async def _run(base: str, pid: int | None, sessions: int, timeout_s: float) -> L
         # session still running then is reported with the step it was at, not lost.
         bound = timeout_s * (len(pages) + 4)
         with PeakMemory(pid) if pid else _NoMemory() as peak:
-            tasks = [asyncio.create_task(run_session(
-                browser, base, i, code, expected_caption(ds, code), ds.region_name(code),
-                pages, barrier, timeout_s * 1000)) for i, code in enumerate(regions)]
+            tasks = [
+                asyncio.create_task(
+                    run_session(
+                        browser,
+                        base,
+                        i,
+                        code,
+                        expected_caption(ds, code),
+                        ds.region_name(code),
+                        pages,
+                        barrier,
+                        timeout_s * 1000,
+                    )
+                )
+                for i, code in enumerate(regions)
+            ]
             done, pending = await asyncio.wait(tasks, timeout=bound)
             for task in pending:
                 task.cancel()
             await asyncio.gather(*pending, return_exceptions=True)
-        results = [task.result() if task in done else SessionResult(
-            i, code, errors=[f"session {i} ({code}): not finished within {bound:.0f} s"])
-            for i, (task, code) in enumerate(zip(tasks, regions, strict=True))]
+        results = [
+            task.result()
+            if task in done
+            else SessionResult(
+                i, code, errors=[f"session {i} ({code}): not finished within {bound:.0f} s"]
+            )
+            for i, (task, code) in enumerate(zip(tasks, regions, strict=True))
+        ]
         wall = time.perf_counter() - started
         cpu = (cpu_seconds(pid) - cpu_before) if pid else float("nan")
         await browser.close()
@@ -343,15 +400,25 @@ async def _run(base: str, pid: int | None, sessions: int, timeout_s: float) -> L
     changes = [r.filter_seconds for r in results if r.filter_seconds is not None]
     with_map = sum(page_has_map(p) for p in pages) + 1  # + the measures page on its filter
     return LoadReport(
-        sessions=sessions, pages=[p.url_path for p in pages],
-        page_visits=sessions * (len(pages) + 1), maps_expected=sessions * with_map,
-        maps_drawn=len(maps), own_filter_checks=sum(r.own_filter_checks for r in results),
+        sessions=sessions,
+        pages=[p.url_path for p in pages],
+        page_visits=sessions * (len(pages) + 1),
+        maps_expected=sessions * with_map,
+        maps_drawn=len(maps),
+        own_filter_checks=sum(r.own_filter_checks for r in results),
         errors=warm.errors + [e for r in results for e in r.errors],
-        map_p50_s=percentile(maps, 0.5), map_p95_s=percentile(maps, 0.95),
+        map_p50_s=percentile(maps, 0.5),
+        map_p95_s=percentile(maps, 0.95),
         map_max_s=max(maps, default=float("nan")),
-        filter_p50_s=percentile(changes, 0.5), filter_p95_s=percentile(changes, 0.95),
-        rss_start_mb=rss_start, rss_warm_mb=rss_warm, rss_peak_mb=peak.peak,
-        rss_after_mb=rss_after, server_cpu_s=cpu, wall_s=wall)
+        filter_p50_s=percentile(changes, 0.5),
+        filter_p95_s=percentile(changes, 0.95),
+        rss_start_mb=rss_start,
+        rss_warm_mb=rss_warm,
+        rss_peak_mb=peak.peak,
+        rss_after_mb=rss_after,
+        server_cpu_s=cpu,
+        wall_s=wall,
+    )
 
 
 class _NoMemory:
@@ -364,8 +431,13 @@ class _NoMemory:
         return None
 
 
-def run_load(sessions: int = FULL_SESSIONS, *, url: str | None = None,
-             timeout_s: float = 300.0, env: dict[str, str] | None = None) -> LoadReport:
+def run_load(
+    sessions: int = FULL_SESSIONS,
+    *,
+    url: str | None = None,
+    timeout_s: float = 300.0,
+    env: dict[str, str] | None = None,
+) -> LoadReport:
     """Run the load test and return its figures.
 
     Parameters
@@ -395,8 +467,11 @@ def run_load(sessions: int = FULL_SESSIONS, *, url: str | None = None,
 
 def main(argv: list[str] | None = None) -> int:
     """Command line: run, print the figures, write them to ``--out``; exit 1 on any error."""
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.load", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.load",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--sessions", type=int, default=FULL_SESSIONS)
     parser.add_argument("--url", help="a running app on 127.0.0.1 (default: start one)")
     parser.add_argument("--timeout", type=float, default=300.0, help="seconds per wait")
@@ -407,8 +482,9 @@ def main(argv: list[str] | None = None) -> int:
     for error in report.errors[:20]:
         print(f"error: {error}", file=sys.stderr)
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(asdict(report), indent=2, ensure_ascii=False) + "\n",
-                        encoding="utf-8")
+    args.out.write_text(
+        json.dumps(asdict(report), indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
     ok = not report.errors and report.maps_drawn == report.maps_expected
     return 0 if ok else 1
 

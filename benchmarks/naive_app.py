@@ -44,8 +44,19 @@ from geo.core.dataset import load_dataset
 from geo.render import perf
 from geo.render.webassets import localise_map_assets
 
-PPRD = ["350000", "360000", "430000", "440000", "450000", "460000", "510000", "520000",
-        "530000", "810000", "820000"]
+PPRD = [
+    "350000",
+    "360000",
+    "430000",
+    "440000",
+    "450000",
+    "460000",
+    "510000",
+    "520000",
+    "530000",
+    "810000",
+    "820000",
+]
 REACH = ["330000", "340000", "420000"]
 JIANGXI = "360000"
 PAGES = ["overview", "measures", "projects", "region", "partners", "units", "briefing", "data"]
@@ -65,8 +76,13 @@ if "naive_page" not in st.session_state:
     wanted = st.query_params.get("page", "overview")
     st.session_state["naive_page"] = wanted if wanted in PAGES else "overview"
 with st.sidebar:
-    lang = st.radio("Language", ["zh", "en"], key="lang", horizontal=True,
-                    format_func=lambda c: {"zh": "中文", "en": "English"}[c])
+    lang = st.radio(
+        "Language",
+        ["zh", "en"],
+        key="lang",
+        horizontal=True,
+        format_func=lambda c: {"zh": "中文", "en": "English"}[c],
+    )
     page = st.radio("Page", PAGES, key="naive_page")
 name_col = "name_en" if lang == "en" else "name_zh"
 
@@ -89,8 +105,10 @@ def source_geometry(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     files = {}
     for row in read_index(root / INDEX_DB):
         files.setdefault(row.adcode, root / DATASETS_DIR / row.path)
-    shapes = [shapely.geometry.shape(json.loads(files[code].read_text("utf-8")))
-              for code in frame["adcode"]]
+    shapes = [
+        shapely.geometry.shape(json.loads(files[code].read_text("utf-8")))
+        for code in frame["adcode"]
+    ]
     return frame.set_geometry(gpd.GeoSeries(shapes, index=frame.index, crs=frame.crs))
 
 
@@ -105,25 +123,52 @@ def add_choropleth(m: folium.Map, frame: gpd.GeoDataFrame, counts: dict) -> None
     data = frame.assign(count=[int(counts.get(c, 0)) for c in frame["adcode"]])
     folium.GeoJson(
         data,
-        style_function=lambda f: {"fillColor": colour(f["properties"]["count"]),
-                                  "color": "#555", "weight": 1, "fillOpacity": 0.8},
+        style_function=lambda f: {
+            "fillColor": colour(f["properties"]["count"]),
+            "color": "#555",
+            "weight": 1,
+            "fillOpacity": 0.8,
+        },
         tooltip=folium.GeoJsonTooltip([name_col, "count"]),
     ).add_to(m)
 
 
 def add_outlines(m: folium.Map, frame: gpd.GeoDataFrame) -> None:
-    folium.GeoJson(boundaries(frame), style_function=lambda f: {"color": "#999", "weight": 0.8,
-                                                     "fillColor": "#eee", "fillOpacity": 0.5},
-                   tooltip=folium.GeoJsonTooltip([name_col])).add_to(m)
+    folium.GeoJson(
+        boundaries(frame),
+        style_function=lambda f: {
+            "color": "#999",
+            "weight": 0.8,
+            "fillColor": "#eee",
+            "fillOpacity": 0.5,
+        },
+        tooltip=folium.GeoJsonTooltip([name_col]),
+    ).add_to(m)
 
 
 def add_projects(m: folium.Map, projects: gpd.GeoDataFrame, by: str = "kind") -> None:
     mapped = projects[projects.geometry.notna() & ~projects.geometry.is_empty]
     if mapped.empty:
         return
-    palette = dict(zip(sorted(set(mapped[by])), ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728",
-                                                 "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
-                                                 "#bcbd22", "#17becf"] * 3, strict=False))
+    palette = dict(
+        zip(
+            sorted(set(mapped[by])),
+            [
+                "#1f77b4",
+                "#ff7f0e",
+                "#2ca02c",
+                "#d62728",
+                "#9467bd",
+                "#8c564b",
+                "#e377c2",
+                "#7f7f7f",
+                "#bcbd22",
+                "#17becf",
+            ]
+            * 3,
+            strict=False,
+        )
+    )
     folium.GeoJson(
         mapped.drop(columns=["measures", "area_adcodes", "regions"]),
         style_function=lambda f: {"color": palette[f["properties"][by]], "weight": 4},
@@ -150,14 +195,19 @@ if page == "overview":
     m = new_map()
     context = provinces[provinces["adcode"].isin(PPRD)]
     add_outlines(m, context)
-    add_choropleth(m, cities[cities["province_adcode"] == JIANGXI],
-                   filters.measure_counts(ds, "city", everything).to_dict())
+    add_choropleth(
+        m,
+        cities[cities["province_adcode"] == JIANGXI],
+        filters.measure_counts(ds, "city", everything).to_dict(),
+    )
     show(m, context)
 elif page == "measures":
     level = st.sidebar.radio("Level", ["province", "city", "county"], key="measures_level")
-    frame = {"province": provinces,
-             "city": cities[cities["province_adcode"].isin(PPRD + REACH)],
-             "county": counties[counties["province_adcode"] == JIANGXI]}[level]
+    frame = {
+        "province": provinces,
+        "city": cities[cities["province_adcode"].isin(PPRD + REACH)],
+        "county": counties[counties["province_adcode"] == JIANGXI],
+    }[level]
     m = new_map()
     add_choropleth(m, frame, filters.measure_counts(ds, level, everything).to_dict())
     show(m, frame)
@@ -174,9 +224,13 @@ elif page == "projects":
     st.dataframe(pd.DataFrame(ds.projects.drop(columns="geometry")))
 elif page == "region":
     options = sorted(provinces["adcode"])
-    code = st.sidebar.selectbox("Province", options, index=options.index(JIANGXI),
-                                key="region_l1",
-                                format_func=lambda c: ds.region_name(c, lang))
+    code = st.sidebar.selectbox(
+        "Province",
+        options,
+        index=options.index(JIANGXI),
+        key="region_l1",
+        format_func=lambda c: ds.region_name(c, lang),
+    )
     inside = cities[cities["province_adcode"] == code]
     m = new_map()
     add_outlines(m, provinces[provinces["adcode"].isin(PPRD + REACH)])
@@ -186,25 +240,32 @@ elif page == "region":
     st.dataframe(pd.DataFrame(ds.region_links[ds.region_links["adcode"] == code]))
 elif page == "partners":
     options = partners.partner_options(ds)
-    partner = st.sidebar.selectbox("Partner", [None, *options], key="partners_partner",
-                                   format_func=lambda c: "全部" if c is None
-                                   else ds.region_name(c, lang))
+    partner = st.sidebar.selectbox(
+        "Partner",
+        [None, *options],
+        key="partners_partner",
+        format_func=lambda c: "全部" if c is None else ds.region_name(c, lang),
+    )
     summary = partners.partner_summary(ds)
     m = new_map()
     add_outlines(m, provinces[~provinces["adcode"].isin(options)])
-    add_choropleth(m, provinces[provinces["adcode"].isin(options)],
-                   summary["links"].to_dict())
+    add_choropleth(m, provinces[provinces["adcode"].isin(options)], summary["links"].to_dict())
     add_projects(m, partners.partner_projects(ds, partner))
-    show(m, provinces[provinces["adcode"].isin([*options, JIANGXI] if partner is None
-                                               else [partner, JIANGXI])])
+    show(
+        m,
+        provinces[
+            provinces["adcode"].isin([*options, JIANGXI] if partner is None else [partner, JIANGXI])
+        ],
+    )
     st.dataframe(pd.DataFrame(summary))
 elif page == "units":
     summary = units.unit_summary(ds)
     unit = st.sidebar.selectbox("Unit", list(summary["name_zh"]), key="units_unit")
     frame = cities[cities["province_adcode"].isin(PPRD + REACH)]
     m = new_map()
-    add_choropleth(m, frame, filters.measure_counts(
-        ds, "city", units.unit_measures(ds, unit)).to_dict())
+    add_choropleth(
+        m, frame, filters.measure_counts(ds, "city", units.unit_measures(ds, unit)).to_dict()
+    )
     show(m, frame)
     st.dataframe(pd.DataFrame(summary))
 elif page == "briefing":
@@ -212,9 +273,11 @@ elif page == "briefing":
     view = views.get_view(name)
     selection = views.view_selection(ds, view)
     level = view.level
-    frame = {"province": provinces, "city": cities[cities["province_adcode"].isin(PPRD)],
-             "county": counties[counties["province_adcode"] == (view.region or JIANGXI)[:2]
-                                + "0000"]}[level]
+    frame = {
+        "province": provinces,
+        "city": cities[cities["province_adcode"].isin(PPRD)],
+        "county": counties[counties["province_adcode"] == (view.region or JIANGXI)[:2] + "0000"],
+    }[level]
     m = new_map()
     add_outlines(m, provinces)
     add_choropleth(m, frame, filters.measure_counts(ds, level, selection.measures).to_dict())
@@ -222,9 +285,11 @@ elif page == "briefing":
     show(m, frame)
 else:  # data
     table = st.sidebar.radio("Table", ["measures", "projects", "regions"], key="data_table")
-    frames = {"measures": pd.DataFrame([dataclasses.asdict(m) for m in ds.plan.measures]),
-              "projects": pd.DataFrame(ds.projects.drop(columns="geometry")),
-              "regions": pd.DataFrame(cities.drop(columns="geometry"))}
+    frames = {
+        "measures": pd.DataFrame([dataclasses.asdict(m) for m in ds.plan.measures]),
+        "projects": pd.DataFrame(ds.projects.drop(columns="geometry")),
+        "regions": pd.DataFrame(cities.drop(columns="geometry")),
+    }
     st.dataframe(frames[table].astype(str))
     for level, frame in (("province", provinces), ("city", cities), ("county", counties)):
         st.download_button(f"{level}.geojson", frame.to_json(), file_name=f"{level}.geojson")

@@ -11,8 +11,16 @@ OUR_APP = REPO_DIR / "app.py"
 NAIVE_APP = REPO_DIR / "benchmarks" / "naive_app.py"
 FLOOR_APP = REPO_DIR / "benchmarks" / "floor_app.py"
 RESULTS_DIR = REPO_DIR / "benchmarks" / "results"
-NAIVE_PAGES = ("overview", "measures", "projects", "region", "partners", "units", "briefing",
-               "data")
+NAIVE_PAGES = (
+    "overview",
+    "measures",
+    "projects",
+    "region",
+    "partners",
+    "units",
+    "briefing",
+    "data",
+)
 
 
 @dataclass(frozen=True)
@@ -41,8 +49,11 @@ def pages() -> list[Page]:
     from geo.app import ui
     from geo.render import perf
 
-    return [Page(p.path, p.url_path, perf.FILTER_CHANGES.get(p.url_path))
-            for p in ui.PAGES if ui.page_exists(p)]
+    return [
+        Page(p.path, p.url_path, perf.FILTER_CHANGES.get(p.url_path))
+        for p in ui.PAGES
+        if ui.page_exists(p)
+    ]
 
 
 # The floor app's one page (benchmarks/floor_app.py) and its filter.

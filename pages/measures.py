@@ -12,8 +12,9 @@ from geo.render.safe import md, md_rows
 
 ds = ui.dataset()
 lang = ui.current_lang()
-sections = [s.number for s in ds.plan.sections if any(m.section == s.number
-                                                      for m in ds.plan.measures)]
+sections = [
+    s.number for s in ds.plan.sections if any(m.section == s.number for m in ds.plan.measures)
+]
 units = list(ds.units["name_zh"])
 PARAMS = [
     ui.Param("level", "measures_level", ui.parse_choice(LEVELS)),
@@ -33,34 +34,60 @@ def select_region(code: str) -> None:
 
 with st.sidebar:
     st.header(t("filters", lang))
-    level = st.radio(t("level", lang), LEVELS, key="measures_level", horizontal=True,
-                     format_func=lambda v: t(f"level_{v}", lang))
+    level = st.radio(
+        t("level", lang),
+        LEVELS,
+        key="measures_level",
+        horizontal=True,
+        format_func=lambda v: t(f"level_{v}", lang),
+    )
     chosen_sections = st.multiselect(
-        t("section", lang), sections, key="measures_sections", placeholder=t("all", lang),
-        format_func=lambda n: f"{n}. {ds.section_title(n, lang)}")
-    chosen_units = st.multiselect(t("unit", lang), units, key="measures_units",
-                                  placeholder=t("all", lang),
-                                  format_func=lambda u: ds.unit_name(u, lang))
-    region = st.selectbox(t("region", lang), [None, *ds.region_table.index],
-                          key="measures_region",
-                          format_func=lambda c: t("all", lang) if c is None
-                          else ds.region_name(c, lang))
-    query = st.text_input(t("search", lang), key="measures_query",
-                          help=t("search_help", lang))
-    kinds = st.multiselect(t("link_kinds", lang), LINK_KINDS, default=list(LINK_KINDS),
-                           key="measures_links", format_func=lambda k: t(f"link_{k}", lang))
+        t("section", lang),
+        sections,
+        key="measures_sections",
+        placeholder=t("all", lang),
+        format_func=lambda n: f"{n}. {ds.section_title(n, lang)}",
+    )
+    chosen_units = st.multiselect(
+        t("unit", lang),
+        units,
+        key="measures_units",
+        placeholder=t("all", lang),
+        format_func=lambda u: ds.unit_name(u, lang),
+    )
+    region = st.selectbox(
+        t("region", lang),
+        [None, *ds.region_table.index],
+        key="measures_region",
+        format_func=lambda c: t("all", lang) if c is None else ds.region_name(c, lang),
+    )
+    query = st.text_input(t("search", lang), key="measures_query", help=t("search_help", lang))
+    kinds = st.multiselect(
+        t("link_kinds", lang),
+        LINK_KINDS,
+        default=list(LINK_KINDS),
+        key="measures_links",
+        format_func=lambda k: t(f"link_{k}", lang),
+    )
 ui.sync_params(PARAMS)
 
-numbers = filters.filter_measures(ds, sections=chosen_sections, units=chosen_units,
-                                  region=region, query=query, link_kinds=kinds)
+numbers = filters.filter_measures(
+    ds, sections=chosen_sections, units=chosen_units, region=region, query=query, link_kinds=kinds
+)
 st.title(t("page_measures", lang))
-st.caption(t("shown_of", lang, shown=len(numbers), total=len(ds.plan.measures)) + " · "
-           + t("click_to_filter", lang) + " · " + t("count_note", lang))
+st.caption(
+    t("shown_of", lang, shown=len(numbers), total=len(ds.plan.measures))
+    + " · "
+    + t("click_to_filter", lang)
+    + " · "
+    + t("count_note", lang)
+)
 
 counts = filters.measure_counts(ds, level, numbers, kinds)
 shown = display.regions_for_level(ds, level, region)
-m = maps.build_regions_map(shown, lang, counts=counts.to_dict(), selected=region,
-                           dashline=ds.dashline, **ui.map_options())
+m = maps.build_regions_map(
+    shown, lang, counts=counts.to_dict(), selected=region, dashline=ds.dashline, **ui.map_options()
+)
 ui.map_widget(m, key="measures_map", on_click=select_region)
 
 opened = st.session_state.get("measures_open")
@@ -68,8 +95,10 @@ for rec in records.measure_records(ds, numbers):
     title = rec["title_en"] if lang == "en" else rec["title"]
     number = rec["number_zh"] if lang == "zh" else f"{rec['number']}."
     with st.expander(f"{number} {md(title)}", expanded=rec["number"] == opened):
-        st.caption(f"{t('section', lang)} {rec['section']}: "
-                   + md(rec["section_title_en"] if lang == "en" else rec["section_title"]))
+        st.caption(
+            f"{t('section', lang)} {rec['section']}: "
+            + md(rec["section_title_en"] if lang == "en" else rec["section_title"])
+        )
         st.text(rec["text"])
         units_txt = "、".join(rec["units"]) if lang == "zh" else "; ".join(rec["units_en"])
         st.markdown(f"**{t('units', lang)}**")

@@ -19,11 +19,20 @@ st.caption(f"{t('app_subtitle', lang)} · {md(ds.meta['date'])}")
 statuses = ds.projects["status"].value_counts()
 open_now = int(statuses.reindex(list(constants.OPEN_STATUSES)).fillna(0).sum())
 cols = st.columns(4)
-cols[0].metric(t("headline_measures", lang), len(ds.plan.measures),
-               f"{len(ds.plan.sections)} {t('headline_sections', lang)}", delta_color="off",
-               delta_arrow="off")
-cols[1].metric(t("headline_projects", lang), len(ds.projects),
-               f"{open_now} {t('open_by_now', lang)}", delta_color="off", delta_arrow="off")
+cols[0].metric(
+    t("headline_measures", lang),
+    len(ds.plan.measures),
+    f"{len(ds.plan.sections)} {t('headline_sections', lang)}",
+    delta_color="off",
+    delta_arrow="off",
+)
+cols[1].metric(
+    t("headline_projects", lang),
+    len(ds.projects),
+    f"{open_now} {t('open_by_now', lang)}",
+    delta_color="off",
+    delta_arrow="off",
+)
 cols[2].metric(t("headline_partners", lang), len(constants.PPRD_ADCODES) - 1)
 cols[3].metric(t("headline_unknown", lang), int(statuses.get("unknown", 0)))
 
@@ -31,8 +40,14 @@ provinces = display.display_regions(ds, "province", (*constants.PPRD_ADCODES, co
 jx_cities = display.display_regions(ds, "city", (constants.JIANGXI,))
 counts = filters.measure_counts(ds, "city", [m.number for m in ds.plan.measures])
 m = maps.build_regions_map(
-    jx_cities, lang, context=provinces, counts=counts.to_dict(), dashline=ds.dashline,
-    bounds=geometry.fit_bounds(provinces), **ui.map_options())
+    jx_cities,
+    lang,
+    context=provinces,
+    counts=counts.to_dict(),
+    dashline=ds.dashline,
+    bounds=geometry.fit_bounds(provinces),
+    **ui.map_options(),
+)
 
 
 def open_region(code: str) -> None:

@@ -25,9 +25,12 @@ def select_partner(code: str) -> None:
 
 with st.sidebar:
     st.header(t("filters", lang))
-    partner = st.selectbox(t("partner", lang), [None, *options], key="partners_partner",
-                           format_func=lambda c: t("all", lang) if c is None
-                           else ds.region_name(c, lang))
+    partner = st.selectbox(
+        t("partner", lang),
+        [None, *options],
+        key="partners_partner",
+        format_func=lambda c: t("all", lang) if c is None else ds.region_name(c, lang),
+    )
 ui.sync_params(PARAMS)
 
 summary = partners.partner_summary(ds)
@@ -38,16 +41,27 @@ provinces = display.display_regions(ds, "province")
 shown = provinces[provinces["adcode"].isin(options)]
 around = provinces[~provinces["adcode"].isin([*options, constants.JIANGXI])]
 home = display.display_regions(ds, "province", (constants.JIANGXI,))
-focus = None if partner is None else geometry.fit_bounds(
-    display.display_regions(ds, "province", (constants.JIANGXI, partner)))
+focus = (
+    None
+    if partner is None
+    else geometry.fit_bounds(display.display_regions(ds, "province", (constants.JIANGXI, partner)))
+)
 m = maps.build_partners_map(
-    shown, home, lang, counts=summary["links"].to_dict(), count_label=t("n_links", lang),
-    notes=[t("partner_links_note", lang)], selected=partner,
-    projects=partners.partner_projects(ds, partner,
-                                       ("corridor",) if partner is None else
-                                       ("corridor", "project")),
-    context=around, dashline=ds.dashline,
-    bounds=focus, **ui.map_options())
+    shown,
+    home,
+    lang,
+    counts=summary["links"].to_dict(),
+    count_label=t("n_links", lang),
+    notes=[t("partner_links_note", lang)],
+    selected=partner,
+    projects=partners.partner_projects(
+        ds, partner, ("corridor",) if partner is None else ("corridor", "project")
+    ),
+    context=around,
+    dashline=ds.dashline,
+    bounds=focus,
+    **ui.map_options(),
+)
 ui.map_widget(m, key="partners_map", on_click=select_partner)
 
 if partner is not None:
@@ -79,5 +93,11 @@ if partner is not None:
 st.header(t("partners", lang))
 st.dataframe(partner_tables.partner_table(ds, lang), hide_index=True, width="stretch")
 st.subheader(t("link_strength", lang))
-st.bar_chart(partner_tables.link_strength(ds, lang), horizontal=True, height=320, stack=True,
-             sort=False, color=list(partners.LINK_STRENGTH_COLOURS))
+st.bar_chart(
+    partner_tables.link_strength(ds, lang),
+    horizontal=True,
+    height=320,
+    stack=True,
+    sort=False,
+    color=list(partners.LINK_STRENGTH_COLOURS),
+)

@@ -25,12 +25,19 @@ PARAMS = [
     ui.Param("stage", "projects_stages", ui.parse_list(stages), ui.dump_list),
     ui.Param("measure", "projects_measures", ui.parse_list(measures, int), ui.dump_list),
     ui.Param("region", "projects_region", ui.parse_choice(regions)),
-    ui.Param("year", "projects_year", ui.parse_int_in(years),
-             lambda v: None if v in (None, years[-1]) else str(v)),
-    ui.Param("open", "projects_open_only", ui.parse_flag,
-             lambda v: "1" if v else None),
-    ui.Param("colour", "projects_colour", ui.parse_choice(constants.COLOUR_BY),
-             lambda v: None if v in (None, "kind") else v),
+    ui.Param(
+        "year",
+        "projects_year",
+        ui.parse_int_in(years),
+        lambda v: None if v in (None, years[-1]) else str(v),
+    ),
+    ui.Param("open", "projects_open_only", ui.parse_flag, lambda v: "1" if v else None),
+    ui.Param(
+        "colour",
+        "projects_colour",
+        ui.parse_choice(constants.COLOUR_BY),
+        lambda v: None if v in (None, "kind") else v,
+    ),
 ]
 ui.restore_params(PARAMS)
 ui.show_param_notes()
@@ -44,56 +51,128 @@ def select_region(code: str) -> None:
 
 with st.sidebar:
     st.header(t("filters", lang))
-    chosen_kinds = st.multiselect(t("kind", lang), kinds, key="projects_kinds",
-                                  format_func=lambda k: term("kind", k, lang),
-                                  placeholder=t("all", lang))
-    chosen_statuses = st.multiselect(t("status", lang), statuses, key="projects_statuses",
-                                     format_func=lambda s: term("status", s, lang),
-                                     placeholder=t("all", lang))
-    chosen_stages = st.multiselect(t("plan_stage", lang), stages, key="projects_stages",
-                                   placeholder=t("all", lang))
+    chosen_kinds = st.multiselect(
+        t("kind", lang),
+        kinds,
+        key="projects_kinds",
+        format_func=lambda k: term("kind", k, lang),
+        placeholder=t("all", lang),
+    )
+    chosen_statuses = st.multiselect(
+        t("status", lang),
+        statuses,
+        key="projects_statuses",
+        format_func=lambda s: term("status", s, lang),
+        placeholder=t("all", lang),
+    )
+    chosen_stages = st.multiselect(
+        t("plan_stage", lang), stages, key="projects_stages", placeholder=t("all", lang)
+    )
     chosen_measures = st.multiselect(
-        t("measure", lang), measures, key="projects_measures", placeholder=t("all", lang),
-        format_func=lambda n: f"{labels.measure_label(n, lang)} {ds.measure_title(n, lang)}")
-    region = st.selectbox(t("region_crossed", lang), [None, *regions], key="projects_region",
-                          format_func=lambda c: t("all", lang) if c is None
-                          else region_labels[c])
-    year = st.slider(t("year", lang), years[0], years[-1], key="projects_year",
-                     help=t("year_help", lang))
+        t("measure", lang),
+        measures,
+        key="projects_measures",
+        placeholder=t("all", lang),
+        format_func=lambda n: f"{labels.measure_label(n, lang)} {ds.measure_title(n, lang)}",
+    )
+    region = st.selectbox(
+        t("region_crossed", lang),
+        [None, *regions],
+        key="projects_region",
+        format_func=lambda c: t("all", lang) if c is None else region_labels[c],
+    )
+    year = st.slider(
+        t("year", lang), years[0], years[-1], key="projects_year", help=t("year_help", lang)
+    )
     open_only = st.toggle(t("open_only", lang), key="projects_open_only")
-    colour_by = st.radio(t("colour_by", lang), constants.COLOUR_BY, key="projects_colour",
-                         horizontal=True, format_func=lambda c: t(c, lang))
+    colour_by = st.radio(
+        t("colour_by", lang),
+        constants.COLOUR_BY,
+        key="projects_colour",
+        horizontal=True,
+        format_func=lambda c: t(c, lang),
+    )
 ui.sync_params(PARAMS)
 
-shown = filters.filter_projects(ds, kinds=chosen_kinds, statuses=chosen_statuses,
-                                stages=chosen_stages, measures=chosen_measures, region=region,
-                                year=year, open_only=open_only)
+shown = filters.filter_projects(
+    ds,
+    kinds=chosen_kinds,
+    statuses=chosen_statuses,
+    stages=chosen_stages,
+    measures=chosen_measures,
+    region=region,
+    year=year,
+    open_only=open_only,
+)
 on_map = shown[geometry.has_geometry(shown)]
 st.title(t("page_projects", lang))
-st.caption(t("projects_shown", lang, shown=len(shown), total=len(ds.projects),
-             mapped=len(on_map), unmapped=len(shown) - len(on_map))
-           + " · " + t("click_to_filter", lang))
+st.caption(
+    t(
+        "projects_shown",
+        lang,
+        shown=len(shown),
+        total=len(ds.projects),
+        mapped=len(on_map),
+        unmapped=len(shown) - len(on_map),
+    )
+    + " · "
+    + t("click_to_filter", lang)
+)
 not_yet = filters.not_open_in(ds, year)
 faded = int(on_map["id"].isin(not_yet).sum())
-hidden = len(filters.filter_projects(ds, kinds=chosen_kinds, statuses=chosen_statuses,
-                                     stages=chosen_stages, measures=chosen_measures,
-                                     region=region)) - len(shown) if open_only else 0
-st.caption(t("year_line_open_only" if open_only else "year_line", lang, year=year,
-             open=len(on_map) - faded, not_yet=faded, hidden=hidden))
+hidden = (
+    len(
+        filters.filter_projects(
+            ds,
+            kinds=chosen_kinds,
+            statuses=chosen_statuses,
+            stages=chosen_stages,
+            measures=chosen_measures,
+            region=region,
+        )
+    )
+    - len(shown)
+    if open_only
+    else 0
+)
+st.caption(
+    t(
+        "year_line_open_only" if open_only else "year_line",
+        lang,
+        year=year,
+        open=len(on_map) - faded,
+        not_yet=faded,
+        hidden=hidden,
+    )
+)
 names = labels.project_names(ds, lang)
-selected = st.selectbox(t("pick_project", lang), [None, *ids], key="projects_selected",
-                        format_func=lambda i: t("none_selected", lang) if i is None else names[i])
+selected = st.selectbox(
+    t("pick_project", lang),
+    [None, *ids],
+    key="projects_selected",
+    format_func=lambda i: t("none_selected", lang) if i is None else names[i],
+)
 
 background = display.display_regions(ds, "province", constants.MAP_AREA)
 m = maps.build_regions_map(
-    background, lang, selected=region, dashline=ds.dashline, projects=on_map,
-    colour_by=colour_by, not_yet=not_yet, selected_project=selected,
-    bounds=geometry.fit_bounds(background), **ui.map_options(), legend_position="topleft")
+    background,
+    lang,
+    selected=region,
+    dashline=ds.dashline,
+    projects=on_map,
+    colour_by=colour_by,
+    not_yet=not_yet,
+    selected_project=selected,
+    bounds=geometry.fit_bounds(background),
+    **ui.map_options(),
+    legend_position="topleft",
+)
 ui.map_widget(m, key="projects_map", height=620, on_click=select_region)
 
 st.subheader(t("project_list", lang))
-st.dataframe(project_view.projects_table(ds, shown, lang), hide_index=True, width="stretch",
-             height="content")
+st.dataframe(
+    project_view.projects_table(ds, shown, lang), hide_index=True, width="stretch", height="content"
+)
 unmapped = project_view.unmapped_table(ds, shown, lang)
 if len(unmapped):
     st.subheader(t("unmapped_heading", lang, n=len(unmapped)))

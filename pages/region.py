@@ -12,8 +12,14 @@ from geo.render.safe import md
 ds = ui.dataset()
 lang = ui.current_lang()
 PICKERS = ("region_l1", "region_l2", "region_l3")  # province, then one and two levels down
-PARAMS = [ui.Param("region", "region_code", ui.parse_choice(list(ds.region_table.index)),
-                   lambda v: None if v in (None, region_view.DEFAULT_REGION) else v)]
+PARAMS = [
+    ui.Param(
+        "region",
+        "region_code",
+        ui.parse_choice(list(ds.region_table.index)),
+        lambda v: None if v in (None, region_view.DEFAULT_REGION) else v,
+    )
+]
 ui.restore_params(PARAMS)
 ui.show_param_notes()
 
@@ -43,9 +49,13 @@ with st.sidebar:
                 st.session_state[key] = None  # the level above changed
             options = [None, *options]
         label = t(f"level_{ds.region_table.at[options[-1], 'level']}", lang)
-        picked = st.selectbox(label, options, key=key, placeholder=t("whole_region", lang),
-                              format_func=lambda c: t("whole_region", lang) if c is None
-                              else ds.region_name(c, lang))
+        picked = st.selectbox(
+            label,
+            options,
+            key=key,
+            placeholder=t("whole_region", lang),
+            format_func=lambda c: t("whole_region", lang) if c is None else ds.region_name(c, lang),
+        )
         if picked is None:
             break
         code, options = picked, region_view.child_codes(ds, picked)
@@ -56,8 +66,13 @@ path = hierarchy.region_path(ds, code)
 st.title(md(ds.region_name(code, lang)))
 with st.container(horizontal=True, vertical_alignment="center", gap="small"):
     for up in path[:-1]:
-        st.button(md(ds.region_name(up, lang)), key=f"region_up_{up}", type="tertiary",
-                  on_click=go_to, args=(up,))
+        st.button(
+            md(ds.region_name(up, lang)),
+            key=f"region_up_{up}",
+            type="tertiary",
+            on_click=go_to,
+            args=(up,),
+        )
         st.markdown("›")
     st.markdown(f"**{md(ds.region_name(code, lang))}** · {region_view.level_name(ds, code, lang)}")
 
@@ -69,21 +84,30 @@ cols = st.columns(4)
 cols[0].metric(t("measures_touching_region", lang), len(region_view.touching_measures(links)))
 cols[1].metric(t("projects_touching_region", lang), len(crossing))
 cols[2].metric(t("units", lang), len(units))
-cols[3].metric(t("only_larger_short", lang), len(tables["larger"]),
-               help=t("only_larger", lang))
+cols[3].metric(t("only_larger_short", lang), len(tables["larger"]), help=t("only_larger", lang))
 
 layers = region_view.region_layers(ds, code)
 m = maps.build_regions_map(
-    layers.clickable, lang, context=layers.context, selected=layers.selected,
-    dashline=ds.dashline, projects=crossing, bounds=region_view.region_bounds(layers),
-    **ui.map_options())
+    layers.clickable,
+    lang,
+    context=layers.context,
+    selected=layers.selected,
+    dashline=ds.dashline,
+    projects=crossing,
+    bounds=region_view.region_bounds(layers),
+    **ui.map_options(),
+)
 ui.map_widget(m, key="region_map", on_click=go_to)
 st.caption(t("click_to_go", lang))
 
 st.subheader(t("measures_touching_region", lang))
 st.caption(t("count_note", lang))
-for key, title in (("text", "by_text"), ("unit", "by_unit"), ("project", "by_geometry"),
-                   ("larger", "only_larger")):
+for key, title in (
+    ("text", "by_text"),
+    ("unit", "by_unit"),
+    ("project", "by_geometry"),
+    ("larger", "only_larger"),
+):
     n = tables[key][t("measure", lang)].nunique()
     st.markdown(f"**{t(title, lang)}** · {t('n_measures_count', lang, n=n)}")
     if len(tables[key]):
@@ -99,7 +123,6 @@ else:
 
 st.subheader(t("projects_touching_region", lang))
 if len(crossing):
-    st.dataframe(project_view.projects_table(ds, crossing, lang), hide_index=True,
-                 width="stretch")
+    st.dataframe(project_view.projects_table(ds, crossing, lang), hide_index=True, width="stretch")
 else:
     st.caption(t("none_found", lang))

@@ -17,19 +17,31 @@ summary = units.unit_summary(ds)
 options = list(summary["name_zh"])
 PARAMS = [
     ui.Param("unit", "units_unit", ui.parse_choice(options)),
-    ui.Param("links", "units_links", ui.parse_list(LINK_KINDS),
-             lambda v: None if v is None or list(v) == list(LINK_KINDS) else ui.dump_list(v)),
+    ui.Param(
+        "links",
+        "units_links",
+        ui.parse_list(LINK_KINDS),
+        lambda v: None if v is None or list(v) == list(LINK_KINDS) else ui.dump_list(v),
+    ),
 ]
 ui.restore_params(PARAMS)
 ui.show_param_notes()
 
 with st.sidebar:
     st.header(t("filters", lang))
-    unit = st.selectbox(t("pick_unit", lang), options, key="units_unit",
-                        format_func=lambda u: f"{ds.unit_name(u, lang)} "
-                                              f"({summary.at[u, 'n_measures']})")
-    kinds = st.multiselect(t("link_kinds", lang), LINK_KINDS, default=list(LINK_KINDS),
-                           key="units_links", format_func=lambda k: t(f"link_{k}", lang))
+    unit = st.selectbox(
+        t("pick_unit", lang),
+        options,
+        key="units_unit",
+        format_func=lambda u: f"{ds.unit_name(u, lang)} ({summary.at[u, 'n_measures']})",
+    )
+    kinds = st.multiselect(
+        t("link_kinds", lang),
+        LINK_KINDS,
+        default=list(LINK_KINDS),
+        key="units_links",
+        format_func=lambda k: t(f"link_{k}", lang),
+    )
 ui.sync_params(PARAMS)
 
 st.title(t("page_units", lang))
@@ -41,17 +53,25 @@ st.header(md(ds.unit_name(unit, lang)))
 cols = st.columns(3)
 cols[0].metric(t("n_led", lang), int(row["n_measures"]))
 cols[1].metric(t("sections", lang), len(row["sections"]))
-cols[2].metric(t("own_city", lang), md(ds.region_name(row["adcode"], lang)) if row["adcode"]
-               else "—")
+cols[2].metric(
+    t("own_city", lang), md(ds.region_name(row["adcode"], lang)) if row["adcode"] else "—"
+)
 
 counts = filters.measure_counts(ds, "city", numbers, kinds)
 cities = display.display_regions(ds, "city", constants.MAP_AREA)
 # Taiwan (a map of China shows it) and Chongqing (else a hole amid the 9+2) as context
 around = display.display_regions(ds, "province", (constants.CHONGQING, constants.TAIWAN))
-m = maps.build_regions_map(cities, lang, context=around, counts=counts.to_dict(),
-                           selected=row["adcode"] or None, dashline=ds.dashline,
-                           legend_title=t("unit_count_label", lang),
-                           count_label=t("measures", lang), **ui.map_options())
+m = maps.build_regions_map(
+    cities,
+    lang,
+    context=around,
+    counts=counts.to_dict(),
+    selected=row["adcode"] or None,
+    dashline=ds.dashline,
+    legend_title=t("unit_count_label", lang),
+    count_label=t("measures", lang),
+    **ui.map_options(),
+)
 st.caption(t("units_map_caption", lang))
 ui.map_widget(m, key="units_map")
 

@@ -12,8 +12,9 @@ APP = str(REPO_DIR / "app.py")
 TIMEOUT = 60
 
 
-def open_page(page: str | None = None, params: Mapping[str, str] | None = None,
-              lang: str | None = None) -> AppTest:
+def open_page(
+    page: str | None = None, params: Mapping[str, str] | None = None, lang: str | None = None
+) -> AppTest:
     """Run ``app.py`` on ``page`` (e.g. ``"pages/measures.py"``) with URL ``params``.
 
     Needs the ``apptest_navigation_mode`` fixture (see conftest). Raises AssertionError if the
@@ -35,7 +36,16 @@ def open_page(page: str | None = None, params: Mapping[str, str] | None = None,
 def texts(at: AppTest) -> str:
     """All the text of markdown, captions, titles, headers and info boxes, joined."""
     parts = []
-    for kind in ("title", "header", "subheader", "markdown", "caption", "info", "text",
-                 "warning", "error"):
+    for kind in (
+        "title",
+        "header",
+        "subheader",
+        "markdown",
+        "caption",
+        "info",
+        "text",
+        "warning",
+        "error",
+    ):
         parts.extend(str(e.value) for e in getattr(at, kind))
     return "\n".join(parts)

@@ -44,7 +44,7 @@ def _drop_column(path: Path, column: str) -> None:
         rows = list(csv.reader(fh))
     k = rows[0].index(column)
     out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerows([r[:k] + r[k + 1:] for r in rows])
+    csv.writer(out, lineterminator="\n").writerows([r[:k] + r[k + 1 :] for r in rows])
     _writable(path).write_text(out.getvalue(), encoding="utf-8")
 
 
@@ -65,12 +65,14 @@ def truncated_geojson(root: Path) -> None:
 def invalid_geojson(root: Path) -> None:
     _writable(root / "boundaries" / "counties.geojson").write_text(
         '{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": ',
-        encoding="utf-8")
+        encoding="utf-8",
+    )
 
 
 def not_geojson(root: Path) -> None:
     _writable(root / "boundaries" / "provinces.geojson").write_text(
-        "adcode,name\n360000,江西\n", encoding="utf-8")
+        "adcode,name\n360000,江西\n", encoding="utf-8"
+    )
 
 
 def csv_missing_column(root: Path) -> None:
@@ -88,16 +90,20 @@ def duplicate_id(root: Path) -> None:
 def unknown_adcode(root: Path) -> None:
     path = root / "gazetteer.csv"
     lineno = _line_of(path, "福建,")
-    _replace_line(path, lineno, path.read_text(encoding="utf-8").splitlines()[lineno - 1]
-                  .replace("350000", "359999", 1))
+    _replace_line(
+        path,
+        lineno,
+        path.read_text(encoding="utf-8").splitlines()[lineno - 1].replace("350000", "359999", 1),
+    )
 
 
 def project_unknown_measure(root: Path) -> None:
     path = root / "projects.csv"
     lineno = _line_of(path, "ganshen_hsr,")
     line = path.read_text(encoding="utf-8").splitlines()[lineno - 1]
-    _replace_line(path, lineno,
-                  line.replace(",high-speed railway,7,", ",high-speed railway,99,", 1))
+    _replace_line(
+        path, lineno, line.replace(",high-speed railway,7,", ",high-speed railway,99,", 1)
+    )
 
 
 def truncated_csv(root: Path) -> None:
@@ -138,24 +144,50 @@ def _row_of(file: str, prefix: str) -> int:
 
 CASES = (
     BrokenCase("missing_file", missing_file, "units.csv", ("file not found",)),
-    BrokenCase("missing_boundary_file", missing_boundary_file, "boundaries/cities.geojson",
-               ("file not found",)),
-    BrokenCase("truncated_geojson", truncated_geojson, "boundaries/provinces.geojson",
-               ("not readable as GeoJSON",)),
-    BrokenCase("invalid_geojson", invalid_geojson, "boundaries/counties.geojson",
-               ("not readable as GeoJSON",)),
-    BrokenCase("not_geojson", not_geojson, "boundaries/provinces.geojson",
-               ("GeoJSON",)),
-    BrokenCase("csv_missing_column", csv_missing_column, "gazetteer.csv",
-               ("missing column", "adcodes")),
-    BrokenCase("duplicate_id", duplicate_id, "projects.csv", ("duplicate id", "ganshen_hsr"),
-               row=_row_of("projects.csv", "anjiu_hsr,")),
-    BrokenCase("unknown_adcode", unknown_adcode, "gazetteer.csv",
-               ("unknown adcode", "359999"), row=_row_of("gazetteer.csv", "福建,")),
-    BrokenCase("project_unknown_measure", project_unknown_measure, "projects.csv",
-               ("measure", "99"), row=_row_of("projects.csv", "ganshen_hsr,")),
+    BrokenCase(
+        "missing_boundary_file",
+        missing_boundary_file,
+        "boundaries/cities.geojson",
+        ("file not found",),
+    ),
+    BrokenCase(
+        "truncated_geojson",
+        truncated_geojson,
+        "boundaries/provinces.geojson",
+        ("not readable as GeoJSON",),
+    ),
+    BrokenCase(
+        "invalid_geojson",
+        invalid_geojson,
+        "boundaries/counties.geojson",
+        ("not readable as GeoJSON",),
+    ),
+    BrokenCase("not_geojson", not_geojson, "boundaries/provinces.geojson", ("GeoJSON",)),
+    BrokenCase(
+        "csv_missing_column", csv_missing_column, "gazetteer.csv", ("missing column", "adcodes")
+    ),
+    BrokenCase(
+        "duplicate_id",
+        duplicate_id,
+        "projects.csv",
+        ("duplicate id", "ganshen_hsr"),
+        row=_row_of("projects.csv", "anjiu_hsr,"),
+    ),
+    BrokenCase(
+        "unknown_adcode",
+        unknown_adcode,
+        "gazetteer.csv",
+        ("unknown adcode", "359999"),
+        row=_row_of("gazetteer.csv", "福建,"),
+    ),
+    BrokenCase(
+        "project_unknown_measure",
+        project_unknown_measure,
+        "projects.csv",
+        ("measure", "99"),
+        row=_row_of("projects.csv", "ganshen_hsr,"),
+    ),
     BrokenCase("truncated_csv", truncated_csv, "waypoints.csv", ("fields",)),
-    BrokenCase("plan_meta_invalid", plan_meta_invalid, "plan/plan_meta.json",
-               ("invalid JSON",)),
+    BrokenCase("plan_meta_invalid", plan_meta_invalid, "plan/plan_meta.json", ("invalid JSON",)),
     BrokenCase("not_utf8", not_utf8, "units.csv", ("not UTF-8",)),
 )

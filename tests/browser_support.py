@@ -326,5 +326,8 @@ def app_errors(errors: list[str]) -> list[str]:
     ``/measures/_stcore/health`` and ``/measures/_stcore/host-config`` to find its base path;
     their 404s are expected and harmless.
     """
-    return [e for e in errors
-            if not ("404" in e and ("/_stcore/health" in e or "/_stcore/host-config" in e))]
+    return [
+        e
+        for e in errors
+        if not ("404" in e and ("/_stcore/health" in e or "/_stcore/host-config" in e))
+    ]

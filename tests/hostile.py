@@ -126,8 +126,9 @@ def _rewrite_csv(path: Path, rewrite: Callable[[int, dict[str, str]], dict[str, 
     path.write_text(out.getvalue(), encoding="utf-8")
 
 
-def _rewrite_fields(fields: tuple[str, ...], pool: tuple[str, ...], keep_empty: bool = True
-                    ) -> Callable[[int, dict[str, str]], dict[str, str]]:
+def _rewrite_fields(
+    fields: tuple[str, ...], pool: tuple[str, ...], keep_empty: bool = True
+) -> Callable[[int, dict[str, str]], dict[str, str]]:
     def rewrite(i: int, row: dict[str, str]) -> dict[str, str]:
         for j, col in enumerate(fields):
             if keep_empty and not row[col]:
@@ -192,8 +193,9 @@ def _hostile_boundaries(root: Path, payloads: tuple[str, ...]) -> None:
         path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
 
 
-def make_hostile_copy(dest: Path, source: Path = DATA_DIR,
-                      payloads: tuple[str, ...] = PAYLOADS) -> Path:
+def make_hostile_copy(
+    dest: Path, source: Path = DATA_DIR, payloads: tuple[str, ...] = PAYLOADS
+) -> Path:
     """Copy the dataset in ``source`` to ``dest`` and fill its text fields with payloads.
 
     Parameters
@@ -227,28 +229,44 @@ def make_hostile_copy(dest: Path, source: Path = DATA_DIR,
         return row
 
     _rewrite_csv(dest / "plan" / "plan_en.csv", plan_en_row)
-    _rewrite_csv(dest / "gazetteer.csv",
-                 _rewrite_fields(("name_en", "precision", "source"), payloads))
+    _rewrite_csv(
+        dest / "gazetteer.csv", _rewrite_fields(("name_en", "precision", "source"), payloads)
+    )
     project_text = _rewrite_fields(
-        ("label_zh", "name_zh", "name_en", "type_detail", "status_detail", "status_source",
-         "status_note", "precision", "unmapped_reason", "length_note", "length_source"),
-        payloads)
+        (
+            "label_zh",
+            "name_zh",
+            "name_en",
+            "type_detail",
+            "status_detail",
+            "status_source",
+            "status_note",
+            "precision",
+            "unmapped_reason",
+            "length_note",
+            "length_source",
+        ),
+        payloads,
+    )
 
     def projects_row(i: int, row: dict[str, str]) -> dict[str, str]:
         row = project_text(i, row)
         stages = [s for s in row["plan_stage"].split(";") if s.strip()]
         quotes = [q for q in row["plan_quote"].split(";") if q.strip()]
         pool = list_payloads(payloads)
-        row["plan_stage"] = ";".join(_mix(s.strip(), pool[(i + k) % len(pool)], i + k)
-                                     for k, s in enumerate(stages))
-        row["plan_quote"] = ";".join(f"{q.strip()} {pool[(i + k + 2) % len(pool)]}"
-                                     for k, q in enumerate(quotes))
+        row["plan_stage"] = ";".join(
+            _mix(s.strip(), pool[(i + k) % len(pool)], i + k) for k, s in enumerate(stages)
+        )
+        row["plan_quote"] = ";".join(
+            f"{q.strip()} {pool[(i + k + 2) % len(pool)]}" for k, q in enumerate(quotes)
+        )
         return row
 
     _rewrite_csv(dest / "projects.csv", projects_row)
-    _rewrite_csv(dest / "waypoints.csv",
-                 _rewrite_fields(("name", "located_in", "coord_basis", "coord_source", "note"),
-                                 payloads))
+    _rewrite_csv(
+        dest / "waypoints.csv",
+        _rewrite_fields(("name", "located_in", "coord_basis", "coord_source", "note"), payloads),
+    )
     meta_path = dest / "plan" / "plan_meta.json"
     meta = json.loads(meta_path.read_text(encoding="utf-8"))
     for k, key in enumerate(("title_zh", "title_en", "implements", "note")):

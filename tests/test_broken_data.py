@@ -53,8 +53,11 @@ def data_untouched():
 
 
 def problem_lines(stderr: str, root: Path) -> list[str]:
-    return [line.removeprefix("error: ").replace(f"{root}{os.sep}", "")
-            for line in stderr.splitlines() if line.startswith("error: ")]
+    return [
+        line.removeprefix("error: ").replace(f"{root}{os.sep}", "")
+        for line in stderr.splitlines()
+        if line.startswith("error: ")
+    ]
 
 
 def assert_names(message: str, case: BrokenCase) -> None:
@@ -79,13 +82,23 @@ def test_validate_names_file_row_and_problem(case: BrokenCase, broken_dirs, caps
 
 def test_validate_exit_status_from_the_command_line(broken_dirs) -> None:
     root = broken_dirs["duplicate_id"]
-    done = subprocess.run([sys.executable, "-m", "geo", "--data-dir", str(root), "validate"],
-                          capture_output=True, text=True, cwd=REPO_DIR, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "geo", "--data-dir", str(root), "validate"],
+        capture_output=True,
+        text=True,
+        cwd=REPO_DIR,
+        timeout=120,
+    )
     assert done.returncode == 1
     assert "projects.csv, row 3: duplicate id 'ganshen_hsr'" in done.stderr
-    ok = subprocess.run([sys.executable, "-m", "geo", "validate"], capture_output=True,
-                        text=True, cwd=REPO_DIR, timeout=120,
-                        env={**os.environ, "PPRD_DATA_DIR": ""})
+    ok = subprocess.run(
+        [sys.executable, "-m", "geo", "validate"],
+        capture_output=True,
+        text=True,
+        cwd=REPO_DIR,
+        timeout=120,
+        env={**os.environ, "PPRD_DATA_DIR": ""},
+    )
     assert ok.returncode == 0, ok.stderr
 
 
@@ -97,8 +110,9 @@ def error_page(at: AppTest) -> str:
 
 
 @pytest.mark.parametrize("case", CASES, ids=CASE_IDS)
-def test_app_shows_one_clear_error(case: BrokenCase, broken_dirs, monkeypatch,
-                                   apptest_navigation_mode) -> None:
+def test_app_shows_one_clear_error(
+    case: BrokenCase, broken_dirs, monkeypatch, apptest_navigation_mode
+) -> None:
     root = broken_dirs[case.name]
     monkeypatch.setenv("PPRD_DATA_DIR", str(root))
     at = open_page()
@@ -110,10 +124,12 @@ def test_app_shows_one_clear_error(case: BrokenCase, broken_dirs, monkeypatch,
     assert not at.title and not at.dataframe  # the page stopped at the error
 
 
-@pytest.mark.parametrize("spec", [p for p in ui.PAGES if ui.page_exists(p)],
-                         ids=lambda p: p.url_path or "overview")
-def test_every_page_shows_the_error_page(spec: ui.PageSpec, broken_dirs, monkeypatch,
-                                         apptest_navigation_mode) -> None:
+@pytest.mark.parametrize(
+    "spec", [p for p in ui.PAGES if ui.page_exists(p)], ids=lambda p: p.url_path or "overview"
+)
+def test_every_page_shows_the_error_page(
+    spec: ui.PageSpec, broken_dirs, monkeypatch, apptest_navigation_mode
+) -> None:
     case = next(c for c in CASES if c.name == "unknown_adcode")
     monkeypatch.setenv("PPRD_DATA_DIR", str(broken_dirs[case.name]))
     at = open_page(spec.path, lang="en")
@@ -122,9 +138,11 @@ def test_every_page_shows_the_error_page(spec: ui.PageSpec, broken_dirs, monkeyp
     assert_names(message.replace("\\", ""), case)
 
 
-def test_unexpected_loader_failure_is_the_error_page_too(broken_dirs, monkeypatch,
-                                                         apptest_navigation_mode) -> None:
+def test_unexpected_loader_failure_is_the_error_page_too(
+    broken_dirs, monkeypatch, apptest_navigation_mode
+) -> None:
     """A failure that is not a known kind of bad data still gets the page, not a traceback."""
+
     def boom(root: str, stamp: float) -> None:
         raise KeyError("geometry")
 
@@ -156,13 +174,15 @@ def test_a_page_bug_shows_a_clear_message_not_a_traceback(monkeypatch) -> None:
     assert AppTest.from_function(app).run().exception  # the test suite sees the bug
 
 
-def test_a_missing_data_directory_is_named_once(tmp_path, capsys, monkeypatch,
-                                               apptest_navigation_mode) -> None:
+def test_a_missing_data_directory_is_named_once(
+    tmp_path, capsys, monkeypatch, apptest_navigation_mode
+) -> None:
     missing = tmp_path / "no-such-dir"
     assert main(["--data-dir", str(missing), "validate"]) == 1
     err = capsys.readouterr().err
     assert problem_lines(err, tmp_path) == [
-        "no-such-dir: data directory not found (see --data-dir or $PPRD_DATA_DIR)"]
+        "no-such-dir: data directory not found (see --data-dir or $PPRD_DATA_DIR)"
+    ]
     monkeypatch.setenv("PPRD_DATA_DIR", str(missing))
     message = error_page(open_page()).replace("\\", "")
     assert "data directory not found" in message and "PPRD_DATA_DIR" in message
@@ -176,8 +196,9 @@ def test_data_dir_unchanged_by_the_whole_module() -> None:
 @pytest.mark.browser
 def test_error_page_in_a_browser(streamlit_server_factory, broken_dirs, page, request) -> None:
     case = next(c for c in CASES if c.name == "duplicate_id")
-    server = streamlit_server_factory(REPO_DIR / "app.py", cwd=REPO_DIR,
-                                      env={"PPRD_DATA_DIR": str(broken_dirs[case.name])})
+    server = streamlit_server_factory(
+        REPO_DIR / "app.py", cwd=REPO_DIR, env={"PPRD_DATA_DIR": str(broken_dirs[case.name])}
+    )
     errors = collect_console_errors(page)
     for path in ("/", "/measures?lang=en"):
         page.goto(server.url + path)

@@ -46,7 +46,8 @@ def test_measures_click_a_region_selects_it(page, app_url, request):
     # Province polygons are drawn in adcode order: 11 北京 … 36 江西 is the 14th.
     frame.locator("path.leaflet-interactive").nth(13).click(force=True)
     page.wait_for_function(
-        "() => !document.body.innerText.includes('显示 28 / 共 28')", timeout=20_000)
+        "() => !document.body.innerText.includes('显示 28 / 共 28')", timeout=20_000
+    )
     shown = int(re.search(r"显示 (\d+) / 共 28", captions(page)).group(1))
     assert 0 < shown <= 28
     assert "region=360000" in page.url

@@ -56,8 +56,9 @@ def region_point(page: Page, lat: float, lng: float) -> tuple[float, float]:
     return box["x"] + hit[0], box["y"] + hit[1]
 
 
-def test_projects_page_loads_draws_and_a_region_click_filters(page: Page, app_url: str,
-                                                             request) -> None:
+def test_projects_page_loads_draws_and_a_region_click_filters(
+    page: Page, app_url: str, request
+) -> None:
     requests = record_requests(page, app_url)
     errors = collect_console_errors(page)
     started = time.perf_counter()
@@ -95,8 +96,9 @@ def test_projects_page_in_english_with_a_deep_link(page: Page, app_url: str, req
     requests.assert_all_local()
 
 
-def test_region_page_loads_and_a_click_on_a_city_goes_there(page: Page, app_url: str,
-                                                            request) -> None:
+def test_region_page_loads_and_a_click_on_a_city_goes_there(
+    page: Page, app_url: str, request
+) -> None:
     requests = record_requests(page, app_url)
     errors = collect_console_errors(page)
     drawn = open_app_page(page, f"{app_url}/region")

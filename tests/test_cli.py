@@ -23,12 +23,19 @@ def test_measures_json(capsys):
     measures = json.loads(out)
     assert [m["number"] for m in measures] == list(range(1, 29))
     m7 = measures[6]
-    assert {"number", "section", "section_title", "title", "text", "units", "places",
-            "projects"} <= set(m7)
+    assert {
+        "number",
+        "section",
+        "section_title",
+        "title",
+        "text",
+        "units",
+        "places",
+        "projects",
+    } <= set(m7)
     assert m7["section"] == 4 and m7["section_title"] == "加快基础设施互联互通"
     assert m7["units"][0] == "省发改委"
-    assert {"ganshen_hsr", "anjiu_hsr", "xingquan_rail", "ganjiang_new_area"} <= set(
-        m7["projects"])
+    assert {"ganshen_hsr", "anjiu_hsr", "xingquan_rail", "ganjiang_new_area"} <= set(m7["projects"])
     m18 = measures[17]
     assert m18["units"][-2:] == ["南昌市政府", "九江市政府"]
     places = {p["name"]: p for p in measures[15]["places"]}
@@ -46,8 +53,20 @@ def test_projects_geojson(capsys):
     fc = json.loads(out)
     assert fc["type"] == "FeatureCollection" and len(fc["features"]) >= 38
     props = {f["properties"]["id"]: f["properties"] for f in fc["features"]}
-    need = {"id", "name_zh", "name_en", "kind", "measures", "plan_stage", "status",
-            "status_date", "confidence", "precision", "length_km", "regions"}
+    need = {
+        "id",
+        "name_zh",
+        "name_en",
+        "kind",
+        "measures",
+        "plan_stage",
+        "status",
+        "status_date",
+        "confidence",
+        "precision",
+        "length_km",
+        "regions",
+    }
     assert all(need <= set(p) for p in props.values())
     gs = props["ganshen_hsr"]
     assert gs["status"] == "open" and gs["status_date"] == "2021-12-10"
@@ -94,14 +113,30 @@ def edit(root, name, old, new, count=1):
     return text[: text.index(old)].count("\n") + 1  # the 1-based line edited
 
 
-@pytest.mark.parametrize(("name", "old", "new", "words"), [
-    ("projects.csv", "anjiu_hsr,安九客专", "ganshen_hsr,安九客专", "duplicate id 'ganshen_hsr'"),
-    ("gazetteer.csv", "赣南,group,360700", "赣南,group,369999", "unknown adcode 369999"),
-    ("units.csv", "南昌市政府,Nanchang Municipal Government,city_government,360100",
-     "南昌市政府,Nanchang Municipal Government,city_government,360199", "unknown adcode 360199"),
-    ("projects.csv", "Xiushui–Pingjiang expressway,expressway,expressway,7,",
-     "Xiushui–Pingjiang expressway,expressway,expressway,29,", "29"),
-])
+@pytest.mark.parametrize(
+    ("name", "old", "new", "words"),
+    [
+        (
+            "projects.csv",
+            "anjiu_hsr,安九客专",
+            "ganshen_hsr,安九客专",
+            "duplicate id 'ganshen_hsr'",
+        ),
+        ("gazetteer.csv", "赣南,group,360700", "赣南,group,369999", "unknown adcode 369999"),
+        (
+            "units.csv",
+            "南昌市政府,Nanchang Municipal Government,city_government,360100",
+            "南昌市政府,Nanchang Municipal Government,city_government,360199",
+            "unknown adcode 360199",
+        ),
+        (
+            "projects.csv",
+            "Xiushui–Pingjiang expressway,expressway,expressway,7,",
+            "Xiushui–Pingjiang expressway,expressway,expressway,29,",
+            "29",
+        ),
+    ],
+)
 def test_validate_names_file_and_row(capsys, data_copy, name, old, new, words):
     line = edit(data_copy, name, old, new)
     before = snapshot(data_copy)

@@ -49,8 +49,11 @@ def test_project_names_do_not_leak_into_places(ds):
 
 def test_measure_project_table(ds):
     mp = ds.measure_projects
-    assert set(mp.loc[mp["measure"] == 17, "project_id"]) >= {"ganjiang_new_area", "jiangxi_ftz",
-                                                              "guangdong_fujian_ftz"}
+    assert set(mp.loc[mp["measure"] == 17, "project_id"]) >= {
+        "ganjiang_new_area",
+        "jiangxi_ftz",
+        "guangdong_fujian_ftz",
+    }
     assert set(mp["measure"]) == {2, 3, 7, 8, 9, 16, 17, 18, 23}
 
 

@@ -46,11 +46,19 @@ def ds():
 
 # --- Views -----------------------------------------------------------------------------------
 
+
 def test_views_are_named_by_ascii_slugs_with_both_titles():
     names = views.view_names()
     assert len(names) == len(set(names)) == 18
-    assert names[:7] == ["overview", "transport", "energy", "industry", "opening", "ecology",
-                         "hkmacau"]
+    assert names[:7] == [
+        "overview",
+        "transport",
+        "energy",
+        "industry",
+        "opening",
+        "ecology",
+        "hkmacau",
+    ]
     for view in views.VIEWS:
         assert re.fullmatch(r"[a-z0-9-]+", view.name)
         assert view.title_zh and view.title_en and view.title_zh != view.title_en
@@ -60,7 +68,8 @@ def test_one_view_per_jiangxi_city_named_as_in_the_boundaries(ds):
     cities = ds.regions["city"]
     jiangxi = cities[cities["province_adcode"] == "360000"]
     assert {f"city-{code}" for code in jiangxi["adcode"]} == {
-        n for n in views.view_names() if n.startswith("city-")}
+        n for n in views.view_names() if n.startswith("city-")
+    }
     for code, zh, _en in views.JIANGXI_CITIES:
         assert views.get_view(f"city-{code}").title_zh.startswith(zh)
         assert ds.region_name(code) == zh
@@ -93,6 +102,7 @@ def test_view_from_filters_is_the_view_i_have_now(ds):
 
 # --- Fonts -----------------------------------------------------------------------------------
 
+
 def test_a_cjk_font_is_found_and_covers_the_text():
     font = fonts.find_cjk_font("赣州市 南海诸岛 示意图")
     assert font.family in fonts.CJK_FAMILIES
@@ -115,6 +125,7 @@ def test_a_character_the_font_lacks_is_refused():
 
 # --- PNG -------------------------------------------------------------------------------------
 
+
 def _covered(image) -> None:
     """Every character drawn is in the cmap of the font file its text resolves to."""
     allowed = {(image.font.path, image.font.index), (image.font.bold_path, image.font.bold_index)}
@@ -129,12 +140,19 @@ def test_slide_png_full_size_with_every_map_element(ds):
     image = render_map(ds, views.get_view("overview"), "zh")
     drawn = "\n".join(image.texts)
     assert image.inset  # the whole of Hainan is shown: 南海诸岛 inset
-    for expected in ("泛珠三角区域合作:江西实施方案全景",  # title
-                     "涉及措施数", "项目:现状", "已开通 / 运营中 / 已建成",  # legend
-                     "公里",  # scale bar
-                     "N",  # north arrow
-                     "南海诸岛", "南海断续线", "示意图",
-                     "边界:高德地图数据", "截至 2025-12-31"):  # source and date
+    for expected in (
+        "泛珠三角区域合作:江西实施方案全景",  # title
+        "涉及措施数",
+        "项目:现状",
+        "已开通 / 运营中 / 已建成",  # legend
+        "公里",  # scale bar
+        "N",  # north arrow
+        "南海诸岛",
+        "南海断续线",
+        "示意图",
+        "边界:高德地图数据",
+        "截至 2025-12-31",
+    ):  # source and date
         assert expected in drawn, expected
     assert "赣州" in image.labels and "江西" in image.labels
     _covered(image)
@@ -181,6 +199,7 @@ def test_scale_bar_is_geodesic():
 
 # --- PPTX ------------------------------------------------------------------------------------
 
+
 def _slide_texts(slide) -> list[str]:
     return [shape.text_frame.text for shape in slide.shapes if shape.has_text_frame]
 
@@ -205,15 +224,20 @@ def test_deck_slides_titles_pictures_table_and_fonts(ds):
     assert "(七) 建设综合立体交通运输体系" in bullets and "责任单位:省发改委" in bullets
     table = next(s for s in slides[3].shapes if s.has_table).table
     assert [c.text for c in table.rows[0].cells] == ["项目", "类型", "现状", "日期", "可信度"]
-    assert [c.text for c in table.rows[1].cells] == ["赣深客专", "高速铁路", "已开通",
-                                                    "2021-12-10", "高"]
-    rows = sum(len(next(s for s in slides[i].shapes if s.has_table).table.rows) - 1
-               for i in (3, 4))
+    assert [c.text for c in table.rows[1].cells] == [
+        "赣深客专",
+        "高速铁路",
+        "已开通",
+        "2021-12-10",
+        "高",
+    ]
+    rows = sum(len(next(s for s in slides[i].shapes if s.has_table).table.rows) - 1 for i in (3, 4))
     assert rows == 14
     # every run names a CJK-capable font for Latin and East Asian text
     for slide in slides:
-        for r_pr in slide._element.iter("{http://schemas.openxmlformats.org/drawingml/"
-                                        "2006/main}rPr"):
+        for r_pr in slide._element.iter(
+            "{http://schemas.openxmlformats.org/drawingml/2006/main}rPr"
+        ):
             tags = {child.tag.split("}")[1]: child.get("typeface") for child in r_pr}
             assert tags.get("latin") == FONT and tags.get("ea") == FONT, tags
 
@@ -228,12 +252,16 @@ def test_english_deck_of_a_city(ds):
     titles = [_slide_texts(s)[0] for s in slides]
     assert titles[2] == "Section 2: Coordinated industrial development"
     assert titles[-1] == "Sources and notes"
-    maps = [s for s in slides[2:2 + len(sections)]
-            if any(sh.shape_type == MSO_SHAPE_TYPE.PICTURE for sh in s.shapes)]
+    maps = [
+        s
+        for s in slides[2 : 2 + len(sections)]
+        if any(sh.shape_type == MSO_SHAPE_TYPE.PICTURE for sh in s.shapes)
+    ]
     assert len(maps) == len(sections)
 
 
 # --- HTML ------------------------------------------------------------------------------------
+
 
 def test_standalone_html_is_offline_and_carries_the_features(ds):
     document = export_html(ds, views.get_view("transport"), "zh").decode("utf-8")
@@ -255,6 +283,7 @@ def test_page_map_of_every_view_within_budget(ds):
 
 # --- Data ------------------------------------------------------------------------------------
 
+
 def test_csv_opens_with_bom_and_holds_the_view(ds):
     data = exports.export_csv(ds, views.get_view("transport"), "zh")
     assert data.startswith(b"\xef\xbb\xbf")
@@ -267,16 +296,17 @@ def test_csv_opens_with_bom_and_holds_the_view(ds):
     assert [r["id"] for r in projects] == list(selection.projects["id"])
     ganshen = next(r for r in projects if r["id"] == "ganshen_hsr")
     assert (ganshen["title"], ganshen["status"], ganshen["status_date"]) == (
-        "赣深客专", "已开通", "2021-12-10")
+        "赣深客专",
+        "已开通",
+        "2021-12-10",
+    )
 
 
 def test_geojson_holds_projects_and_measures(ds):
     document = json.loads(exports.export_geojson(ds, views.get_view("transport"), "en"))
     assert document["type"] == "FeatureCollection" and document["name"] == "transport"
-    projects = [f for f in document["features"]
-                if f["properties"]["feature_type"] == "project"]
-    measures = [f for f in document["features"]
-                if f["properties"]["feature_type"] == "measure"]
+    projects = [f for f in document["features"] if f["properties"]["feature_type"] == "project"]
+    measures = [f for f in document["features"] if f["properties"]["feature_type"] == "measure"]
     assert len(projects) == 14 and len(measures) == 1 and measures[0]["geometry"] is None
     ganshen = next(f for f in projects if f["id"] == "ganshen_hsr")
     assert ganshen["geometry"]["type"] == "LineString"
@@ -286,6 +316,7 @@ def test_geojson_holds_projects_and_measures(ds):
 
 
 # --- Command line ----------------------------------------------------------------------------
+
 
 def test_cli_list_names_first(capsys):
     assert main(["export", "--list"]) == 0
@@ -301,11 +332,14 @@ def test_cli_writes_the_file(tmp_path, capsys):
     assert [p.name for p in tmp_path.iterdir()] == ["transport.csv"]  # no temp file left
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["--view", "nope", "--format", "png"], "unknown view 'nope'"),
-    (["--view", "transport", "--format", "pdf"], "unknown format 'pdf'"),
-    (["--view", "transport", "--format", "csv", "--size", "a4"], "--size a4"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--view", "nope", "--format", "png"], "unknown view 'nope'"),
+        (["--view", "transport", "--format", "pdf"], "unknown format 'pdf'"),
+        (["--view", "transport", "--format", "csv", "--size", "a4"], "--size a4"),
+    ],
+)
 def test_cli_refuses_and_writes_nothing(tmp_path, capsys, args, message):
     out = tmp_path / "keep.bin"
     out.write_bytes(b"old")
@@ -324,7 +358,6 @@ def test_cli_without_a_font_writes_nothing(tmp_path, capsys, monkeypatch):
 
 
 # --- The briefing page -----------------------------------------------------------------------
-
 
 
 @pytest.mark.usefixtures("apptest_navigation_mode")

@@ -31,7 +31,8 @@ def test_groups_resolve_to_their_members(gazetteer):
     assert by_name["赣南"].adcodes == ("360700",)
     assert set(by_name["浙皖闽赣"].adcodes) == {"330000", "340000", "350000", "360000"}
     assert {"360700", "360800", "361000", "441400", "350800"} <= set(
-        by_name["赣闽粤原中央苏区"].adcodes)
+        by_name["赣闽粤原中央苏区"].adcodes
+    )
     assert by_name["东江源"].adcodes == ("360734", "360726", "360728")
     assert by_name["东盟"].kind == "foreign" and by_name["东盟"].adcodes == ()
 
@@ -73,18 +74,25 @@ def test_longest_match_wins(gazetteer):
 
 def test_repeated_mentions_are_all_found(gazetteer):
     found = find_places("赣州至深圳、赣州至厦门", gazetteer)
-    assert [(m.name, m.start) for m in found] == [("赣州", 0), ("深圳", 3), ("赣州", 6),
-                                                  ("厦门", 9)]
+    assert [(m.name, m.start) for m in found] == [
+        ("赣州", 0),
+        ("深圳", 3),
+        ("赣州", 6),
+        ("厦门", 9),
+    ]
 
 
-@pytest.mark.parametrize(("old", "new", "words"), [
-    ("港澳,group,810000;820000", "港澳,region,810000;820000", "unknown kind 'region'"),
-    ("深圳,city,440300", "深圳,city,44030", "malformed adcode(s) 44030"),
-    ("深圳,city,440300", "深圳,city,440300;440100", "needs exactly one adcode"),
-    ("东盟,foreign,", "东盟,foreign,100000", "takes no adcodes"),
-    ("赣南,group,360700", "赣南,group,", "needs the adcodes it covers"),
-    ("厦门,city,350200", "深圳,city,350200", "duplicate name '深圳'"),
-])
+@pytest.mark.parametrize(
+    ("old", "new", "words"),
+    [
+        ("港澳,group,810000;820000", "港澳,region,810000;820000", "unknown kind 'region'"),
+        ("深圳,city,440300", "深圳,city,44030", "malformed adcode(s) 44030"),
+        ("深圳,city,440300", "深圳,city,440300;440100", "needs exactly one adcode"),
+        ("东盟,foreign,", "东盟,foreign,100000", "takes no adcodes"),
+        ("赣南,group,360700", "赣南,group,", "needs the adcodes it covers"),
+        ("厦门,city,350200", "深圳,city,350200", "duplicate name '深圳'"),
+    ],
+)
 def test_bad_gazetteer_rows_name_file_and_row(tmp_path, old, new, words):
     src = paths.data_path(paths.GAZETTEER_FILE, paths.DEFAULT_DATA_DIR)
     text = src.read_text(encoding="utf-8")

@@ -137,8 +137,9 @@ def hostile_ds(hostile_dir: Path) -> Dataset:
 
 @pytest.fixture(scope="module")
 def hostile_url(streamlit_server_factory, hostile_dir: Path) -> str:
-    server = streamlit_server_factory(REPO_DIR / "app.py", cwd=REPO_DIR,
-                                      env={"PPRD_DATA_DIR": str(hostile_dir)})
+    server = streamlit_server_factory(
+        REPO_DIR / "app.py", cwd=REPO_DIR, env={"PPRD_DATA_DIR": str(hostile_dir)}
+    )
     return server.url
 
 
@@ -149,8 +150,7 @@ def wait_for_app_idle(page: Page, timeout: float = 60.0, quiet_ms: int = 700) ->
     may rerun right after (a deep link, the frame), so the page must also stay the same (same
     state, same number of elements and characters) for ``quiet_ms``.
     """
-    page.locator('[data-testid="stMainBlockContainer"] h1').first.wait_for(
-        timeout=timeout * 1000)
+    page.locator('[data-testid="stMainBlockContainer"] h1').first.wait_for(timeout=timeout * 1000)
     probe = """() => [document.querySelector('[data-testid="stApp"]')
                         ?.getAttribute('data-test-script-state'),
                       document.getElementsByTagName('*').length,
@@ -213,8 +213,11 @@ def expected_literals(page: ui.PageSpec, ds: Dataset, lang: str) -> list[str]:
         "": [region("360700"), region("360100")],  # city tooltips on the overview map
         "measures": [ds.measure_title(n, lang) for n in HOSTILE_MEASURES]
         + [ds.plan.measure(HOSTILE_MEASURES[1]).text],
-        "projects": [project["name_en"] if en else project["label_zh"],
-                     project["status_source"], project["precision"]],
+        "projects": [
+            project["name_en"] if en else project["label_zh"],
+            project["status_source"],
+            project["precision"],
+        ],
         "region": [region("360700"), region("360000")],
         "partners": [region("440000"), region("360000")],
         "units": [ds.unit_name(hostile_unit(ds), lang)] if not en else [region("360100")],
@@ -225,8 +228,10 @@ def expected_literals(page: ui.PageSpec, ds: Dataset, lang: str) -> list[str]:
 
 def inspect_frame(frame: Frame) -> tuple[list[str], str]:
     """Injected elements and the reader's text of one frame."""
-    return (frame.evaluate(f"() => ({INJECTED_JS})(document)"),
-            frame.evaluate(f"() => ({TEXT_JS})(document.body)"))
+    return (
+        frame.evaluate(f"() => ({INJECTED_JS})(document)"),
+        frame.evaluate(f"() => ({TEXT_JS})(document.body)"),
+    )
 
 
 def map_frames(page: Page) -> list[Frame]:
@@ -275,11 +280,14 @@ def url_for(base: str, page: ui.PageSpec, query: dict[str, str], lang: str) -> s
 PAGE_LANGS = [(p, lang) for p in existing_pages() for lang in ("zh", "en")]
 
 
-@pytest.mark.parametrize(("spec", "lang"), PAGE_LANGS,
-                         ids=[f"{p.url_path or 'overview'}-{lang}" for p, lang in PAGE_LANGS])
-def test_hostile_text_is_shown_literally_and_never_runs(page: Page, hostile_url: str,
-                                                        hostile_ds: Dataset, spec: ui.PageSpec,
-                                                        lang: str, request) -> None:
+@pytest.mark.parametrize(
+    ("spec", "lang"),
+    PAGE_LANGS,
+    ids=[f"{p.url_path or 'overview'}-{lang}" for p, lang in PAGE_LANGS],
+)
+def test_hostile_text_is_shown_literally_and_never_runs(
+    page: Page, hostile_url: str, hostile_ds: Dataset, spec: ui.PageSpec, lang: str, request
+) -> None:
     errors = collect_console_errors(page)
     requests = record_requests(page, hostile_url)
     expects_map = "map_widget(" in (REPO_DIR / spec.path).read_text(encoding="utf-8")
@@ -302,15 +310,22 @@ def test_hostile_text_is_shown_literally_and_never_runs(page: Page, hostile_url:
 def test_hostile_copy_covers_every_kind_of_field(hostile_ds: Dataset) -> None:
     """The copy really is hostile where the pages look (guards the generator)."""
     ds = hostile_ds
-    joined = " ".join([
-        *ds.units["name_en"], *ds.units["name_zh"], *(ds.measure_title(n) for n in
-                                                       HOSTILE_MEASURES),
-        *(ds.measure_title(n, "en") for n in HOSTILE_MEASURES),
-        *(ds.region_name(c) for c in HOSTILE_REGIONS), *(ds.region_name(c, "en")
-                                                        for c in HOSTILE_REGIONS),
-        *ds.projects["name_en"], *ds.projects["label_zh"], *ds.projects["status_source"],
-        *ds.projects["precision"], *(p.source for p in ds.gazetteer), ds.meta["title_zh"],
-    ])
+    joined = " ".join(
+        [
+            *ds.units["name_en"],
+            *ds.units["name_zh"],
+            *(ds.measure_title(n) for n in HOSTILE_MEASURES),
+            *(ds.measure_title(n, "en") for n in HOSTILE_MEASURES),
+            *(ds.region_name(c) for c in HOSTILE_REGIONS),
+            *(ds.region_name(c, "en") for c in HOSTILE_REGIONS),
+            *ds.projects["name_en"],
+            *ds.projects["label_zh"],
+            *ds.projects["status_source"],
+            *ds.projects["precision"],
+            *(p.source for p in ds.gazetteer),
+            ds.meta["title_zh"],
+        ]
+    )
     assert [p for p in PAYLOADS if p not in joined] == []
 
 
@@ -322,8 +337,21 @@ EXPORT_IDS = [f"{v}-{lang}" for v, lang in EXPORT_VIEWS]
 
 def export(root: Path, view: str, fmt: str, lang: str, out: Path, capsys) -> tuple[int, str]:
     """``python -m geo --data-dir root export ...`` in process; returns (status, stderr)."""
-    code = main(["--data-dir", str(root), "export", "--view", view, "--format", fmt,
-                 "--lang", lang, "--out", str(out)])
+    code = main(
+        [
+            "--data-dir",
+            str(root),
+            "export",
+            "--view",
+            view,
+            "--format",
+            fmt,
+            "--lang",
+            lang,
+            "--out",
+            str(out),
+        ]
+    )
     return code, capsys.readouterr().err
 
 
@@ -336,8 +364,9 @@ def drawable_payloads() -> tuple[str, ...]:
 @pytest.fixture(scope="module")
 def drawable_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The hostile copy without the payloads no installed font can draw (for PNG and PPTX)."""
-    return make_hostile_copy(tmp_path_factory.mktemp("drawable") / "data",
-                             payloads=drawable_payloads())
+    return make_hostile_copy(
+        tmp_path_factory.mktemp("drawable") / "data", payloads=drawable_payloads()
+    )
 
 
 def view_labels(ds: Dataset, view: str, lang: str) -> list[str]:
@@ -347,9 +376,16 @@ def view_labels(ds: Dataset, view: str, lang: str) -> list[str]:
 
 
 @pytest.mark.parametrize(("view", "lang"), EXPORT_VIEWS, ids=EXPORT_IDS)
-def test_html_export_runs_no_script_from_file(browser: Browser, hostile_dir: Path,
-                                              hostile_ds: Dataset, tmp_path: Path, capsys,
-                                              view: str, lang: str, request) -> None:
+def test_html_export_runs_no_script_from_file(
+    browser: Browser,
+    hostile_dir: Path,
+    hostile_ds: Dataset,
+    tmp_path: Path,
+    capsys,
+    view: str,
+    lang: str,
+    request,
+) -> None:
     out = tmp_path / f"{view}.html"
     code, err = export(hostile_dir, view, "html", lang, out, capsys)
     assert code == 0, err
@@ -374,16 +410,24 @@ def test_html_export_runs_no_script_from_file(browser: Browser, hostile_dir: Pat
     assert errors == []
     assert any(p in shown for p in map(norm, PAYLOADS))
     drawn = views.view_layers(hostile_ds, views.get_view(view)).projects  # mapped ones only
-    labels = [label for label in view_labels(hostile_ds, view, lang)
-              if any(p in label for p in PAYLOADS)
-              and label in set(exports.data_table(hostile_ds, views.get_view(view), lang)
-                               .set_index("id").loc[list(drawn["id"]), "title"])]
+    labels = [
+        label
+        for label in view_labels(hostile_ds, view, lang)
+        if any(p in label for p in PAYLOADS)
+        and label
+        in set(
+            exports.data_table(hostile_ds, views.get_view(view), lang)
+            .set_index("id")
+            .loc[list(drawn["id"]), "title"]
+        )
+    ]
     assert labels, "the view has no hostile project name to look for"
     assert [label[:60] for label in labels if norm(label) not in shown] == []
 
 
-def test_html_export_of_the_current_view_runs_no_script(browser: Browser, hostile_ds: Dataset,
-                                                        tmp_path: Path) -> None:
+def test_html_export_of_the_current_view_runs_no_script(
+    browser: Browser, hostile_ds: Dataset, tmp_path: Path
+) -> None:
     """The one view whose title is made of data (sections, region) as an offline HTML file."""
     view = current_view(hostile_ds)
     out = tmp_path / "current.html"
@@ -417,8 +461,9 @@ def pptx_text(path: Path) -> str:
 
 
 @pytest.mark.parametrize(("view", "lang"), EXPORT_VIEWS, ids=EXPORT_IDS)
-def test_pptx_and_png_exports_carry_hostile_text_as_text(drawable_dir: Path, tmp_path: Path,
-                                                          capsys, view: str, lang: str) -> None:
+def test_pptx_and_png_exports_carry_hostile_text_as_text(
+    drawable_dir: Path, tmp_path: Path, capsys, view: str, lang: str
+) -> None:
     ds = load_dataset(drawable_dir)
     code, err = export(drawable_dir, view, "png", lang, tmp_path / "map.png", capsys)
     assert code == 0, err
@@ -428,16 +473,21 @@ def test_pptx_and_png_exports_carry_hostile_text_as_text(drawable_dir: Path, tmp
     text = pptx_text(tmp_path / "deck.pptx")  # python-pptx parses the XML: it is well formed
     # Long names are cut with an ellipsis in tables, and python-pptx writes control characters
     # as a line break (\v) or an _xHHHH_ escape; the other hostile names are there as written.
-    hostile = [label for label in view_labels(ds, view, lang)
-               if any(p in label for p in PAYLOADS) and len(label) < 40
-               and all(ch.isprintable() for ch in label)]
+    hostile = [
+        label
+        for label in view_labels(ds, view, lang)
+        if any(p in label for p in PAYLOADS)
+        and len(label) < 40
+        and all(ch.isprintable() for ch in label)
+    ]
     found = [label for label in hostile if label in text]
     assert len(found) >= min(3, len(hostile)) > 0, (hostile, text[:500])
     assert "<img src=x onerror=alert(1)>" in text or "**bold**" in text
 
 
-def test_png_export_stops_clearly_when_no_font_draws_a_name(hostile_dir: Path, tmp_path: Path,
-                                                             capsys) -> None:
+def test_png_export_stops_clearly_when_no_font_draws_a_name(
+    hostile_dir: Path, tmp_path: Path, capsys
+) -> None:
     out = tmp_path / "map.png"
     code, err = export(hostile_dir, "transport", "png", "zh", out, capsys)
     assert code == 1
@@ -452,8 +502,9 @@ def csv_rows(data: bytes) -> list[list[str]]:
 
 
 @pytest.mark.parametrize(("view", "lang"), EXPORT_VIEWS, ids=EXPORT_IDS)
-def test_csv_export_round_trips(hostile_dir: Path, hostile_ds: Dataset, tmp_path: Path, capsys,
-                                view: str, lang: str) -> None:
+def test_csv_export_round_trips(
+    hostile_dir: Path, hostile_ds: Dataset, tmp_path: Path, capsys, view: str, lang: str
+) -> None:
     out = tmp_path / "data.csv"
     code, err = export(hostile_dir, view, "csv", lang, out, capsys)
     assert code == 0, err
@@ -477,16 +528,25 @@ def test_csv_export_round_trips(hostile_dir: Path, hostile_ds: Dataset, tmp_path
 
 
 @pytest.mark.parametrize(("view", "lang"), EXPORT_VIEWS, ids=EXPORT_IDS)
-def test_geojson_export_round_trips(hostile_dir: Path, hostile_ds: Dataset, tmp_path: Path,
-                                    capsys, view: str, lang: str) -> None:
+def test_geojson_export_round_trips(
+    hostile_dir: Path, hostile_ds: Dataset, tmp_path: Path, capsys, view: str, lang: str
+) -> None:
     out = tmp_path / "data.geojson"
     code, err = export(hostile_dir, view, "geojson", lang, out, capsys)
     assert code == 0, err
     document = json.loads(out.read_text(encoding="utf-8"))
-    labels = {f["id"]: f["properties"]["label"] for f in document["features"]
-              if f["properties"]["feature_type"] == "project"}
+    labels = {
+        f["id"]: f["properties"]["label"]
+        for f in document["features"]
+        if f["properties"]["feature_type"] == "project"
+    }
     table = exports.data_table(hostile_ds, views.get_view(view), lang)
-    expected = dict(zip(table.loc[table["record"] == "project", "id"],
-                        table.loc[table["record"] == "project", "title"], strict=True))
+    expected = dict(
+        zip(
+            table.loc[table["record"] == "project", "id"],
+            table.loc[table["record"] == "project", "title"],
+            strict=True,
+        )
+    )
     assert labels == expected  # hostile names come back exactly as they are in the data
     assert any(any(p in label for p in PAYLOADS) for label in labels.values())

@@ -18,32 +18,41 @@ PLACES = (
     Place("港澳", "group", ("810000", "820000"), "HK and Macau", "", "high", ""),
     Place("东盟", "foreign", (), "ASEAN", "", "high", ""),
 )
-REGIONS = pd.DataFrame({
-    "adcode": ["360000", "360700", "360781", "360100", "810000", "820000", "440000", "440300"],
-    "level": ["province", "city", "county", "city", "province", "province", "province", "city"],
-    "province_adcode": ["", "360000", "360000", "360000", "", "", "", "440000"],
-    "city_adcode": ["", "360700", "360700", "360100", "", "", "", "440300"],
-})
+REGIONS = pd.DataFrame(
+    {
+        "adcode": ["360000", "360700", "360781", "360100", "810000", "820000", "440000", "440300"],
+        "level": ["province", "city", "county", "city", "province", "province", "province", "city"],
+        "province_adcode": ["", "360000", "360000", "360000", "", "", "", "440000"],
+        "city_adcode": ["", "360700", "360700", "360100", "", "", "", "440300"],
+    }
+)
 UNITS = pd.DataFrame({"name_zh": ["省发改委", "南昌市政府"], "adcode": ["", "360100"]})
 
 
 @pytest.fixture
 def links():
-    measures = [measure(1, "支持赣州、瑞金与港澳合作,拓展东盟"),
-                measure(2, "推进赣深客专建设", units=("省发改委", "南昌市政府"))]
+    measures = [
+        measure(1, "支持赣州、瑞金与港澳合作,拓展东盟"),
+        measure(2, "推进赣深客专建设", units=("省发改委", "南昌市政府")),
+    ]
     places = joins.measure_place_links(measures, PLACES, masks=["赣深客专"])
     units = joins.measure_unit_links(measures, UNITS)
-    projects = joins.measure_project_links(pd.DataFrame({"id": ["ganshen"],
-                                                         "measures": [(2,)]}))
-    crossings = pd.DataFrame({"project_id": ["ganshen"] * 3,
-                              "adcode": ["360000", "360700", "440300"]})
+    projects = joins.measure_project_links(pd.DataFrame({"id": ["ganshen"], "measures": [(2,)]}))
+    crossings = pd.DataFrame(
+        {"project_id": ["ganshen"] * 3, "adcode": ["360000", "360700", "440300"]}
+    )
     return places, joins.measure_region_links(places, units, projects, crossings)
 
 
 def test_place_links_expand_groups_and_keep_unmapped(links):
     places, _ = links
-    assert places[places["measure"] == 1]["name"].tolist() == ["赣州", "瑞金", "港澳", "港澳",
-                                                               "东盟"]
+    assert places[places["measure"] == 1]["name"].tolist() == [
+        "赣州",
+        "瑞金",
+        "港澳",
+        "港澳",
+        "东盟",
+    ]
     assert places.loc[places["name"] == "东盟", "adcode"].tolist() == [""]
     assert (places["measure"] == 2).sum() == 0  # 赣 in 赣深客专 is masked
 
@@ -80,7 +89,8 @@ def test_count_restricted_to_measures_and_bad_inputs(links):
     _, region_links = links
     ancestors = joins.region_ancestors(REGIONS)
     assert joins.count_measures(region_links, ancestors, "city", measures=[1]).to_dict() == {
-        "360700": 1}
+        "360700": 1
+    }
     with pytest.raises(ValueError, match="unknown link kind"):
         joins.count_measures(region_links, ancestors, "city", link_kinds=["rumour"])
     with pytest.raises(ValueError, match="level must be one of"):
@@ -97,6 +107,7 @@ def test_measures_touching_a_region(links):
 
 
 def test_measure_project_links_sorted():
-    frame = joins.measure_project_links(pd.DataFrame({"id": ["b", "a"], "measures": [(7, 17),
-                                                                                      (7,)]}))
+    frame = joins.measure_project_links(
+        pd.DataFrame({"id": ["b", "a"], "measures": [(7, 17), (7,)]})
+    )
     assert frame.values.tolist() == [[7, "a"], [7, "b"], [17, "b"]]

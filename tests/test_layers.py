@@ -59,9 +59,19 @@ MODULES = {module_name(p): p for p in sorted(GEO.rglob("*.py"))}
 
 def geo_imports(module: str) -> set[str]:
     """The modules of ``geo`` that ``module`` imports (packages resolved to their modules)."""
-    return {m for m in imports_of(MODULES[module]) if m in MODULES and m != module
-            and not m.endswith("__init__")} - {"geo"} - {
-        m for m in imports_of(MODULES[module]) if m in MODULES and MODULES[m].name == "__init__.py"}
+    return (
+        {
+            m
+            for m in imports_of(MODULES[module])
+            if m in MODULES and m != module and not m.endswith("__init__")
+        }
+        - {"geo"}
+        - {
+            m
+            for m in imports_of(MODULES[module])
+            if m in MODULES and MODULES[m].name == "__init__.py"
+        }
+    )
 
 
 @pytest.mark.parametrize("module", sorted(MODULES))
@@ -75,8 +85,11 @@ def test_imports_only_downward(module: str) -> None:
 
 @pytest.mark.parametrize("module", sorted(MODULES))
 def test_streamlit_only_in_app(module: str) -> None:
-    uses = sorted(m for m in imports_of(MODULES[module])
-                  if m == "streamlit" or m.startswith(("streamlit.", "streamlit_folium")))
+    uses = sorted(
+        m
+        for m in imports_of(MODULES[module])
+        if m == "streamlit" or m.startswith(("streamlit.", "streamlit_folium"))
+    )
     if layer_of(module) == "app":
         return
     assert not uses, f"{module} imports Streamlit ({uses}); only geo.app may"
@@ -91,7 +104,7 @@ def test_no_import_cycles() -> None:
         state[node] = 1
         for nxt in sorted(graph[node]):
             if state.get(nxt) == 1:
-                cycles.append([*stack[stack.index(nxt):], nxt])
+                cycles.append([*stack[stack.index(nxt) :], nxt])
             elif nxt not in state:
                 visit(nxt, [*stack, nxt])
         state[node] = 2
@@ -105,7 +118,9 @@ def test_no_import_cycles() -> None:
 def test_checker_sees_a_violation(tmp_path: Path) -> None:
     """The reader finds imports written every way the code writes them."""
     src = tmp_path / "m.py"
-    src.write_text("import geo.app.ui\nfrom geo.render import maps\n"
-                   "def f():\n    from geo.present.labels import project_name\n")
+    src.write_text(
+        "import geo.app.ui\nfrom geo.render import maps\n"
+        "def f():\n    from geo.present.labels import project_name\n"
+    )
     found = imports_of(src)
     assert {"geo.app.ui", "geo.render.maps", "geo.present.labels.project_name"} <= found

@@ -11,9 +11,15 @@ from shapely.geometry import LineString, box
 from geo.render import maps
 
 REGIONS = gpd.GeoDataFrame(
-    {"adcode": ["360000", "460000"], "name_zh": ["江西<b>省</b>", "海南省"],
-     "name_en": ["Jiangxi", "Hainan"], "province_adcode": ["360000", "460000"]},
-    geometry=[box(114, 24.5, 118.5, 30), box(108.6, 18.1, 111.1, 20.2)], crs="EPSG:4326")
+    {
+        "adcode": ["360000", "460000"],
+        "name_zh": ["江西<b>省</b>", "海南省"],
+        "name_en": ["Jiangxi", "Hainan"],
+        "province_adcode": ["360000", "460000"],
+    },
+    geometry=[box(114, 24.5, 118.5, 30), box(108.6, 18.1, 111.1, 20.2)],
+    crs="EPSG:4326",
+)
 
 
 def html_of(m):
@@ -30,8 +36,9 @@ def test_default_map_needs_no_tile_server():
 
 
 def test_gaode_shifts_overlays_to_gcj02_and_only_for_gaode():
-    line = gpd.GeoDataFrame(geometry=[LineString([(115.8582, 28.6829), (116.0, 29.7)])],
-                            crs="EPSG:4326")
+    line = gpd.GeoDataFrame(
+        geometry=[LineString([(115.8582, 28.6829), (116.0, 29.7)])], crs="EPSG:4326"
+    )
     same = maps._to_display(line, "osm").geometry.iloc[0]
     shifted = maps._to_display(line, "gaode").geometry.iloc[0]
     assert same.equals(line.geometry.iloc[0])
@@ -41,9 +48,14 @@ def test_gaode_shifts_overlays_to_gcj02_and_only_for_gaode():
     assert x1 > x0 and y1 < y0  # GCJ-02 lies east and south of WGS84 here
 
 
-@pytest.mark.parametrize(("basemap", "host"), [("osm", "tile.openstreetmap.org"),
-                                               ("gaode", "autonavi.com"),
-                                               ("carto", "basemaps.cartocdn.com")])
+@pytest.mark.parametrize(
+    ("basemap", "host"),
+    [
+        ("osm", "tile.openstreetmap.org"),
+        ("gaode", "autonavi.com"),
+        ("carto", "basemaps.cartocdn.com"),
+    ],
+)
 def test_basemaps_add_their_tiles(basemap, host):
     assert host in html_of(maps.build_regions_map(REGIONS, "zh", basemap=basemap))
 
@@ -51,8 +63,7 @@ def test_basemaps_add_their_tiles(basemap, host):
 def test_tianditu_needs_a_key():
     with pytest.raises(ValueError, match="key"):
         maps.new_map([[20, 100], [30, 120]], "zh", "tianditu")
-    html = html_of(maps.build_regions_map(REGIONS, "zh", basemap="tianditu",
-                                          tianditu_key="abc123"))
+    html = html_of(maps.build_regions_map(REGIONS, "zh", basemap="tianditu", tianditu_key="abc123"))
     assert "tianditu.gov.cn" in html and "tk=abc123" in html
 
 
@@ -73,8 +84,11 @@ def test_hainan_brings_the_dash_line_and_the_schematic_note():
 def test_count_colours_and_legend():
     assert maps.count_colour(0) == maps.EMPTY_FILL
     assert [maps.count_colour(n) for n in (1, 2, 3, 9)] == [
-        maps.COUNT_COLOURS[0], maps.COUNT_COLOURS[1], maps.COUNT_COLOURS[2],
-        maps.COUNT_COLOURS[4]]
+        maps.COUNT_COLOURS[0],
+        maps.COUNT_COLOURS[1],
+        maps.COUNT_COLOURS[2],
+        maps.COUNT_COLOURS[4],
+    ]
     labels = [i.label for i in maps.count_legend("en")]
     assert labels == ["0 (none)", "1", "2", "3–4", "5–8", "9+"]
     assert np.unique([i.colour for i in maps.count_legend("zh")]).size == 6

@@ -28,17 +28,25 @@ def test_measures_lists_all_28(lang):
     at = open_page(MEASURES, lang=lang)
     titles = expander_titles(at)
     assert len(titles) == 28
-    assert titles[6] == ("(七) 建设综合立体交通运输体系" if lang == "zh"
-                         else "7. An integrated multi-modal transport system")
+    assert titles[6] == (
+        "(七) 建设综合立体交通运输体系"
+        if lang == "zh"
+        else "7. An integrated multi-modal transport system"
+    )
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_a_measure_lists_its_places_and_projects(lang):
     at = open_page(MEASURES, lang=lang)
-    tables = {i: [m.value for m in e.markdown if m.value.startswith("| ")]
-              for i, e in enumerate(at.expander)}
-    rail = ("| 赣深客专 | 高速铁路 | 已开通 | 开工建设 |" if lang == "zh" else
-            r"| Ganzhou–Shenzhen high\-speed railway | High\-speed rail | Open | 开工建设 |")
+    tables = {
+        i: [m.value for m in e.markdown if m.value.startswith("| ")]
+        for i, e in enumerate(at.expander)
+    }
+    rail = (
+        "| 赣深客专 | 高速铁路 | 已开通 | 开工建设 |"
+        if lang == "zh"
+        else r"| Ganzhou–Shenzhen high\-speed railway | High\-speed rail | Open | 开工建设 |"
+    )
     assert rail in tables[6][0].splitlines()
     places = [line for i in tables for table in tables[i] for line in table.splitlines()]
     jiangxi = "| 我省 | 省级 | " if lang == "zh" else r"| Jiangxi \(our province\) | Province | "
@@ -69,20 +77,31 @@ def test_region_filter_and_free_text():
 
 
 def test_deep_link_restores_filters():
-    at = open_page(MEASURES, {"section": "8", "region": "360000", "level": "city",
-                              "measure": "21", "q": "生态"})
+    at = open_page(
+        MEASURES,
+        {"section": "8", "region": "360000", "level": "city", "measure": "21", "q": "生态"},
+    )
     assert at.sidebar.radio(key="measures_level").value == "city"
     assert at.sidebar.multiselect(key="measures_sections").value == [8]
     titles = expander_titles(at)
-    assert titles and all(t.split()[0] in {"(十九)", "(二十)", "(二十一)", "(二十二)"}
-                          for t in titles)
+    assert titles and all(
+        t.split()[0] in {"(十九)", "(二十)", "(二十一)", "(二十二)"} for t in titles
+    )
     opened = [e for e in at.expander if e.label.startswith("(二十一)")]
     assert opened and opened[0].proto.expanded
 
 
-@pytest.mark.parametrize(("name", "value"), [("section", "99"), ("region", "<script>"),
-                                             ("level", "planet"), ("measure", "x"),
-                                             ("unit", "不存在的单位"), ("lang", "fr")])
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("section", "99"),
+        ("region", "<script>"),
+        ("level", "planet"),
+        ("measure", "x"),
+        ("unit", "不存在的单位"),
+        ("lang", "fr"),
+    ],
+)
 def test_junk_parameters_are_ignored_with_a_note(name, value):
     at = open_page(MEASURES, {name: value})
     assert len(expander_titles(at)) == 28

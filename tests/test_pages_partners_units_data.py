@@ -49,8 +49,11 @@ def chart_data(at) -> pd.DataFrame:
 
 def map_script(at) -> str:
     """The st_folium component's arguments as sent to the browser (JSON text)."""
-    components = [c for c in at.get("component_instance")
-                  if c.proto.component_name == "streamlit_folium.st_folium"]
+    components = [
+        c
+        for c in at.get("component_instance")
+        if c.proto.component_name == "streamlit_folium.st_folium"
+    ]
     assert len(components) == 1
     return components[0].proto.json_args
 
@@ -63,6 +66,7 @@ def map_counts(at) -> dict[str, int]:
 
 
 # --- 伙伴 Partners -------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_partners_first_load_summary_and_chart(lang):
@@ -89,10 +93,23 @@ def test_picking_a_partner_shows_its_projects_and_measures():
     projects, specific, whole = frames(at)[:3]
     assert projects.iloc[:, 0].tolist()[:2] == ["赣深客专", "瑞金至梅州铁路"]
     assert "吉安(深圳)工业园" in projects.iloc[:, 0].tolist()
-    assert specific.iloc[:, 0].tolist() == ["(二)", "(六)", "(九)", "(十四)", "(十六)",
-                                            "(十九)", "(二十一)"]
-    assert whole.iloc[:, 0].tolist() == ["(一)", "(四)", "(十一)", "(二十二)", "(二十七)",
-                                         "(二十八)"]
+    assert specific.iloc[:, 0].tolist() == [
+        "(二)",
+        "(六)",
+        "(九)",
+        "(十四)",
+        "(十六)",
+        "(十九)",
+        "(二十一)",
+    ]
+    assert whole.iloc[:, 0].tolist() == [
+        "(一)",
+        "(四)",
+        "(十一)",
+        "(二十二)",
+        "(二十七)",
+        "(二十八)",
+    ]
     assert at.query_params["partner"] == "440000"
     assert "江西 ↔ 广东省" in texts(at)
 
@@ -137,6 +154,7 @@ def test_partner_junk_parameter_gives_a_note(value):
 
 # --- 单位 Units ----------------------------------------------------------------------------------
 
+
 def test_units_first_load_lists_every_unit(ds):
     at = open_page(UNITS)
     assert at.sidebar.selectbox(key="units_unit").value == "省发改委"
@@ -174,8 +192,12 @@ def test_unit_link_kinds_change_the_map():
     assert sum(text_only.values()) < sum(everything.values())
     # by text only 深圳 and 厦门 (measure 6) remain, and 香港, 澳门 (city-level units too) from
     # 泛珠三角区域 in measure 16; 南昌 came by unit (南昌市政府) and by projects
-    assert {c: n for c, n in text_only.items() if n} == {"440300": 1, "350200": 1,
-                                                         "810000": 1, "820000": 1}
+    assert {c: n for c, n in text_only.items() if n} == {
+        "440300": 1,
+        "350200": 1,
+        "810000": 1,
+        "820000": 1,
+    }
 
 
 def test_unit_deep_link_restores_unit_and_links():
@@ -204,6 +226,7 @@ def test_units_map_within_budget(params):
 
 # --- 数据 Data -----------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def media(monkeypatch):
     """Every file the run stores for download: {file_name: bytes}, deferred ones as callables."""
@@ -217,8 +240,7 @@ def media(monkeypatch):
 
     def add_deferred(self, data_callable, mimetype, coordinates, file_name=None, **kwargs):
         stored[file_name] = data_callable
-        return original_deferred(self, data_callable, mimetype, coordinates, file_name,
-                                 **kwargs)
+        return original_deferred(self, data_callable, mimetype, coordinates, file_name, **kwargs)
 
     monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", load_and_get_id)
     monkeypatch.setattr(MediaFileManager, "add_deferred", add_deferred)
@@ -243,9 +265,17 @@ def test_data_first_load_measures_table_and_csv(media, lang):
     assert ("下载 CSV" if lang == "zh" else "Download CSV") in labels
 
 
-@pytest.mark.parametrize(("name", "rows"), [("places", None), ("projects", 38),
-                                            ("waypoints", 184), ("units", 42),
-                                            ("gazetteer", None), ("region_links", None)])
+@pytest.mark.parametrize(
+    ("name", "rows"),
+    [
+        ("places", None),
+        ("projects", 38),
+        ("waypoints", 184),
+        ("units", 42),
+        ("gazetteer", None),
+        ("region_links", None),
+    ],
+)
 def test_data_table_picker_changes_rows_and_download(media, ds, name, rows):
     expected = rows or len(records.data_table(ds, name))
     at = open_page(DATA)
@@ -282,10 +312,13 @@ def test_data_quality_report_and_sources(lang):
     at = open_page(DATA, lang=lang)
     shown = texts(at)
     assert [s.value for s in at.success] == [
-        "未发现问题:所有文件及其相互引用均有效。" if lang == "zh"
-        else "No problems: every file and every reference between them is valid."]
-    assert ("现状不明的项目(10 个)" if lang == "zh"
-            else "Projects whose status is unknown (10)") in shown
+        "未发现问题:所有文件及其相互引用均有效。"
+        if lang == "zh"
+        else "No problems: every file and every reference between them is valid."
+    ]
+    assert (
+        "现状不明的项目(10 个)" if lang == "zh" else "Projects whose status is unknown (10)"
+    ) in shown
     by_table = {tuple(df.columns): df for df in frames(at)}
     unknown = next(df for cols, df in by_table.items() if cols[0] == "id" and len(df) == 10)
     assert "ganggang_park" in unknown["id"].tolist()
@@ -293,9 +326,12 @@ def test_data_quality_report_and_sources(lang):
     assert sources.iloc[:, 2].tolist()[0].startswith("MIT")
     assert "BSD-2-Clause" in sources.iloc[:, 2].tolist()
     assert "10.5281/zenodo.4167299" in sources.iloc[0, 1]
-    assert ("方案原文:江西省深化泛珠三角区域合作实施方案(2016-09-14)" if lang == "zh" else
-            "The plan: Jiangxi Province Implementation Plan for Deepening Pan-Pearl River Delta "
-            "Regional Cooperation (2016-09-14)") in [x.value for x in at.text]
+    assert (
+        "方案原文:江西省深化泛珠三角区域合作实施方案(2016-09-14)"
+        if lang == "zh"
+        else "The plan: Jiangxi Province Implementation Plan for Deepening Pan-Pearl River Delta "
+        "Regional Cooperation (2016-09-14)"
+    ) in [x.value for x in at.text]
     notes = at.code[-1].value
     assert "waypoints.csv, row" in notes and "/work/" not in notes
 

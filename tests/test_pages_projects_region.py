@@ -35,9 +35,11 @@ def table(at, index=0):
 
 def frames_with(at, text: str) -> list:
     """The dataframes shown with ``text`` in some cell."""
-    return [d.value for d in at.dataframe
-            if d.value.astype(str).apply(lambda col: col.str.contains(text, regex=False)).any()
-            .any()]
+    return [
+        d.value
+        for d in at.dataframe
+        if d.value.astype(str).apply(lambda col: col.str.contains(text, regex=False)).any().any()
+    ]
 
 
 def captions(at) -> str:
@@ -45,6 +47,7 @@ def captions(at) -> str:
 
 
 # --- Projects ------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_projects_default_view(lang):
@@ -74,12 +77,15 @@ def test_projects_default_view(lang):
         assert "14 on the map open or operating; 20 dashed and faded" in captions(at)
 
 
-@pytest.mark.parametrize(("key", "value", "rows"), [
-    ("projects_kinds", ["high_speed_rail"], 5),
-    ("projects_statuses", ["open"], 8),
-    ("projects_stages", ["积极推进"], 6),
-    ("projects_measures", [16], 5),
-])
+@pytest.mark.parametrize(
+    ("key", "value", "rows"),
+    [
+        ("projects_kinds", ["high_speed_rail"], 5),
+        ("projects_statuses", ["open"], 8),
+        ("projects_stages", ["积极推进"], 6),
+        ("projects_measures", [16], 5),
+    ],
+)
 def test_each_sidebar_filter_narrows_the_table(key, value, rows):
     at = open_page(PROJECTS)
     at.sidebar.multiselect(key=key).set_value(value).run()
@@ -132,9 +138,19 @@ def test_rerun_after_a_filter_is_fast():
 
 
 def test_deep_link_restores_every_filter_and_the_selection():
-    at = open_page(PROJECTS, {"project": "ganshen_hsr", "kind": "high_speed_rail,railway",
-                              "status": "open", "year": "2020", "region": "440000",
-                              "measure": "7", "colour": "status"}, lang="en")
+    at = open_page(
+        PROJECTS,
+        {
+            "project": "ganshen_hsr",
+            "kind": "high_speed_rail,railway",
+            "status": "open",
+            "year": "2020",
+            "region": "440000",
+            "measure": "7",
+            "colour": "status",
+        },
+        lang="en",
+    )
     assert at.sidebar.multiselect(key="projects_kinds").value == ["high_speed_rail", "railway"]
     assert at.sidebar.slider(key="projects_year").value == 2020
     assert at.sidebar.radio(key="projects_colour").value == "status"
@@ -162,11 +178,20 @@ def test_selecting_a_project_shows_it_even_when_filtered_out():
     assert "所选项目不在当前筛选结果中" in captions(at)
 
 
-@pytest.mark.parametrize(("name", "value"), [
-    ("project", "nope"), ("kind", "spaceship"), ("status", "open,<b>x</b>"),
-    ("year", "1999"), ("region", "<script>"), ("measure", "99"), ("colour", "rainbow"),
-    ("open", "maybe"), ("stage", "%00"),
-])
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("project", "nope"),
+        ("kind", "spaceship"),
+        ("status", "open,<b>x</b>"),
+        ("year", "1999"),
+        ("region", "<script>"),
+        ("measure", "99"),
+        ("colour", "rainbow"),
+        ("open", "maybe"),
+        ("stage", "%00"),
+    ],
+)
 def test_projects_junk_parameters_are_ignored_with_a_note(name, value):
     at = open_page(PROJECTS, {name: value})
     assert len(table(at)) == 38
@@ -180,6 +205,7 @@ def test_projects_default_payload_within_budget():
 
 
 # --- Region --------------------------------------------------------------------------------
+
 
 def metrics(at) -> list[str]:
     return [m.value for m in at.metric]
@@ -234,8 +260,7 @@ def test_region_pickers_go_down_and_reset_when_the_province_changes():
 
 def test_region_click_on_a_sub_region_goes_there():
     at = open_page(REGION, lang="en")
-    at.session_state["region_map"] = {"last_active_drawing": {"properties": {"adcode":
-                                                                             "360100"}}}
+    at.session_state["region_map"] = {"last_active_drawing": {"properties": {"adcode": "360100"}}}
     # what map_widget's on_change does with that value:
     at.session_state["region_code"] = "360100"
     at.session_state["region_l2"] = "360100"

@@ -29,11 +29,58 @@ PARAM_RE = re.compile(r"""Param\(\s*["']([^"']+)["']\s*,\s*["']([^"']+)["']""")
 APP_PARAMS = {"lang": "lang", "basemap": ui.BASEMAP_KEY}
 FREE_TEXT = {"q"}  # parameters that take any text (cut to a length), never rejected
 # Characters no valid value holds (adcodes, ids, numbers, unit and view names, choices).
-JUNK = ("\x00", "\x1b", "\x7f", "<", ">", '"', "'", "`", "\\", "\u202e", "\u200b", "\ufffd",
-        "\U0001f5fa", "{{", "${", "%00", "\n", "\t", "&", "#", "?", "/", ";", "=", " ,")
-NEAR_VALID = ("1", "7", "28", "99", "0", "-1", "360000", "360700", "city", "province", "kind",
-              "status", "ganshen_hsr", "1,2", "省发改委", "true", "2020", "measures", "en", "zh",
-              "pprd", "current", "9" * 5000)
+JUNK = (
+    "\x00",
+    "\x1b",
+    "\x7f",
+    "<",
+    ">",
+    '"',
+    "'",
+    "`",
+    "\\",
+    "\u202e",
+    "\u200b",
+    "\ufffd",
+    "\U0001f5fa",
+    "{{",
+    "${",
+    "%00",
+    "\n",
+    "\t",
+    "&",
+    "#",
+    "?",
+    "/",
+    ";",
+    "=",
+    " ,",
+)
+NEAR_VALID = (
+    "1",
+    "7",
+    "28",
+    "99",
+    "0",
+    "-1",
+    "360000",
+    "360700",
+    "city",
+    "province",
+    "kind",
+    "status",
+    "ganshen_hsr",
+    "1,2",
+    "省发改委",
+    "true",
+    "2020",
+    "measures",
+    "en",
+    "zh",
+    "pprd",
+    "current",
+    "9" * 5000,
+)
 EXAMPLES = 15
 
 
@@ -45,8 +92,9 @@ def page_params(spec: ui.PageSpec) -> dict[str, str]:
 
 def junk_value() -> st.SearchStrategy[str]:
     before = st.one_of(st.text(max_size=30), st.sampled_from(NEAR_VALID))
-    short = st.builds(lambda a, j, b: a + j + b, before, st.sampled_from(JUNK),
-                      st.text(max_size=30))
+    short = st.builds(
+        lambda a, j, b: a + j + b, before, st.sampled_from(JUNK), st.text(max_size=30)
+    )
     huge = st.builds(lambda j, n: (j + "x") * n, st.sampled_from(JUNK), st.integers(5000, 10000))
     return st.one_of(short, short, short, huge)
 
@@ -87,8 +135,13 @@ def test_random_link_parameters_do_no_harm(spec: ui.PageSpec, apptest_navigation
     known = page_params(spec)
     assert len(known) >= 1
 
-    @settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=True,
-              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+    @settings(
+        max_examples=EXAMPLES,
+        deadline=None,
+        database=None,
+        derandomize=True,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
     @given(params=query(known))
     def run(params: dict[str, str]) -> None:
         at = open_page(spec.path, params)  # asserts that nothing raised

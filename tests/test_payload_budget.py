@@ -92,10 +92,10 @@ def test_render_fixes_change_nothing_sent(page, monkeypatch):
     fast = [p.json_args for p in _maps(open_page(page.path))]
     monkeypatch.setattr(MacroElement, "render", perf.ORIGINAL_MACRO_RENDER)
     monkeypatch.setattr(perf.folium.map.Popup, "render", perf.ORIGINAL_POPUP_RENDER)
-    monkeypatch.setattr(perf.folium.features.GeoJsonDetail, "render",
-                        perf.ORIGINAL_DETAIL_RENDER)
-    monkeypatch.setattr(perf.folium.features.GeoJson, "_get_self_bounds",
-                        perf.ORIGINAL_GEOJSON_BOUNDS)
+    monkeypatch.setattr(perf.folium.features.GeoJsonDetail, "render", perf.ORIGINAL_DETAIL_RENDER)
+    monkeypatch.setattr(
+        perf.folium.features.GeoJson, "_get_self_bounds", perf.ORIGINAL_GEOJSON_BOUNDS
+    )
     assert not perf.render_fixes_installed()
     assert [p.json_args for p in _maps(open_page(page.path))] == fast
 
@@ -104,10 +104,19 @@ def _render_tip(text: str) -> str:
     import folium
 
     m = folium.Map(tiles=None)
-    folium.GeoJson({"type": "FeatureCollection", "features": [
-        {"type": "Feature", "properties": {"tip": text},
-         "geometry": {"type": "Point", "coordinates": [114.0, 27.0]}}]},
-                   tooltip=folium.GeoJsonTooltip(["tip"])).add_to(m)
+    folium.GeoJson(
+        {
+            "type": "FeatureCollection",
+            "features": [
+                {
+                    "type": "Feature",
+                    "properties": {"tip": text},
+                    "geometry": {"type": "Point", "coordinates": [114.0, 27.0]},
+                }
+            ],
+        },
+        tooltip=folium.GeoJsonTooltip(["tip"]),
+    ).add_to(m)
     return m.get_root().render()
 
 
@@ -121,17 +130,33 @@ def test_rendered_text_is_not_evaluated_as_jinja(monkeypatch):
 def test_geojson_bounds_match_folium():
     from folium.utilities import get_bounds
 
-    data = {"type": "FeatureCollection", "features": [
-        {"type": "Feature", "properties": {},
-         "geometry": {"type": "MultiPolygon", "coordinates": [
-             [[[113.5, 24.25], [116.0, 24.0], [115.0, 29.75], [113.5, 24.25]]],
-             [[[110.1, 18.2], [111.0, 18.4], [110.5, 20.0], [110.1, 18.2]]]]}},
-        {"type": "Feature", "properties": {},
-         "geometry": {"type": "LineString", "coordinates": [[117.0, 25.0], [118.5, 26.0]]}},
-        {"type": "Feature", "properties": {},
-         "geometry": {"type": "Point", "coordinates": [119.25, 30.5]}},
-        {"type": "Feature", "properties": {}, "geometry": None},
-    ]}
+    data = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {},
+                "geometry": {
+                    "type": "MultiPolygon",
+                    "coordinates": [
+                        [[[113.5, 24.25], [116.0, 24.0], [115.0, 29.75], [113.5, 24.25]]],
+                        [[[110.1, 18.2], [111.0, 18.4], [110.5, 20.0], [110.1, 18.2]]],
+                    ],
+                },
+            },
+            {
+                "type": "Feature",
+                "properties": {},
+                "geometry": {"type": "LineString", "coordinates": [[117.0, 25.0], [118.5, 26.0]]},
+            },
+            {
+                "type": "Feature",
+                "properties": {},
+                "geometry": {"type": "Point", "coordinates": [119.25, 30.5]},
+            },
+            {"type": "Feature", "properties": {}, "geometry": None},
+        ],
+    }
     assert perf.geojson_bounds(data) == get_bounds(data, lonlat=True)
     assert perf.geojson_bounds(data) == [[18.2, 110.1], [30.5, 119.25]]
     empty = {"type": "FeatureCollection", "features": []}
@@ -143,13 +168,29 @@ def test_compact_coordinates_same_values_fewer_bytes():
     from jinja2.utils import htmlsafe_json_dumps
 
     assert perf.compact_coordinates_installed()
-    data = {"type": "FeatureCollection", "features": [
-        {"type": "Feature", "properties": {"tip": "<b>赣州</b>", "counts": [1, 2]},
-         "geometry": {"type": "Polygon", "coordinates": [[[114.93, 25.83], [115.5, 26.0],
-                                                          [114.93, 25.83]]]}},
-        {"type": "Feature", "properties": {"nested": {"type": "Point", "coordinates": [1, 2]}},
-         "geometry": {"type": "GeometryCollection", "geometries": [
-             {"type": "LineString", "coordinates": [[110.0, 20.5], [111.25, 21.0]]}]}}]}
+    data = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {"tip": "<b>赣州</b>", "counts": [1, 2]},
+                "geometry": {
+                    "type": "Polygon",
+                    "coordinates": [[[114.93, 25.83], [115.5, 26.0], [114.93, 25.83]]],
+                },
+            },
+            {
+                "type": "Feature",
+                "properties": {"nested": {"type": "Point", "coordinates": [1, 2]}},
+                "geometry": {
+                    "type": "GeometryCollection",
+                    "geometries": [
+                        {"type": "LineString", "coordinates": [[110.0, 20.5], [111.25, 21.0]]}
+                    ],
+                },
+            },
+        ],
+    }
     text = Template("{{ data|tojson }}").render(data=data)
     assert json.loads(text) == data
     assert "[[[114.93,25.83],[115.5,26.0],[114.93,25.83]]]" in text
@@ -166,11 +207,20 @@ def test_frame_geojson_is_to_json_with_cached_geometry(monkeypatch):
     from shapely.geometry import LineString, Point, box
 
     frame = gpd.GeoDataFrame(
-        {"adcode": ["1", "2", "3", "4"], "tip": ["<b>a</b>", None, "c", "d"],
-         "n": [1.5, float("nan"), 3.0, 4.0], "ids": [("x", "y"), (), ("z",), ()]},
-        geometry=[box(113.25, 23.5, 114.0, 24.125), LineString([(110.1, 20.2), (111.3, 21.4)]),
-                  None, Point(115.0, 27.0).buffer(0.5).difference(Point(115.0, 27.0))],
-        crs="EPSG:4326")
+        {
+            "adcode": ["1", "2", "3", "4"],
+            "tip": ["<b>a</b>", None, "c", "d"],
+            "n": [1.5, float("nan"), 3.0, 4.0],
+            "ids": [("x", "y"), (), ("z",), ()],
+        },
+        geometry=[
+            box(113.25, 23.5, 114.0, 24.125),
+            LineString([(110.1, 20.2), (111.3, 21.4)]),
+            None,
+            Point(115.0, 27.0).buffer(0.5).difference(Point(115.0, 27.0)),
+        ],
+        crs="EPSG:4326",
+    )
     expected = json.loads(frame.to_json(drop_id=True))
     assert perf.frame_geojson(frame) == expected
     again = perf.frame_geojson(frame)

@@ -24,6 +24,7 @@ def ds():
 
 # --- project_view --------------------------------------------------------------------------
 
+
 def test_year_range_runs_from_the_plan_to_this_year():
     assert project_view.year_range(date(2026, 11, 26)) == range(2016, 2027)
     assert project_view.year_range(date(2030, 1, 1))[-1] == 2030
@@ -44,8 +45,9 @@ def test_list_parser_accepts_known_items_only():
     assert ui.dump_list([7, 16]) == "7,16" and ui.dump_list([]) is None
 
 
-@pytest.mark.parametrize(("raw", "value"), [("1", True), ("true", True), ("0", False),
-                                            ("FALSE", False)])
+@pytest.mark.parametrize(
+    ("raw", "value"), [("1", True), ("true", True), ("0", False), ("FALSE", False)]
+)
 def test_parse_flag(raw, value):
     assert ui.parse_flag(raw) is value
 
@@ -99,8 +101,9 @@ def test_project_detail_lists_fields_waypoints_measures_regions(ds):
     assert "Why not mapped" not in fields  # empty fields are left out
     waypoints = detail["waypoints"]
     assert "no coordinates (left out)" in set(waypoints["Coordinates (lat, lon)"])
-    assert detail["measures"].values.tolist() == [["7", "An integrated multi-modal transport "
-                                                          "system"]]
+    assert detail["measures"].values.tolist() == [
+        ["7", "An integrated multi-modal transport system"]
+    ]
     assert detail["regions"]["province"] == ["Jiangxi", "Guangdong"]
     assert "Meizhou" in detail["regions"]["city"]
     with pytest.raises(KeyError):
@@ -117,6 +120,7 @@ def test_unmapped_project_detail_says_why(ds):
 
 # --- filters: the year -----------------------------------------------------------------------
 
+
 def test_open_projects_without_an_opening_date_count_from_their_status_date(ds):
     years = filters.opened_year(ds)
     assert years["ganzhou_xiamen_sea_rail"] == 2018  # operating, first runs undated
@@ -127,6 +131,7 @@ def test_open_projects_without_an_opening_date_count_from_their_status_date(ds):
 
 
 # --- region_view ---------------------------------------------------------------------------
+
 
 def test_region_path_and_children(ds):
     assert hierarchy.region_path(ds, "360732") == ["360000", "360700", "360732"]
@@ -167,8 +172,10 @@ def test_region_bounds_hold_the_region_and_room_for_the_legend(ds):
 
 def links_of(links, measure, link):
     rows = links[(links["measure"] == measure) & (links["link"] == link)]
-    return {(via, how, where) for via, how, where in zip(rows["via"], rows["how"],
-                                                         rows["where"], strict=True)}
+    return {
+        (via, how, where)
+        for via, how, where in zip(rows["via"], rows["how"], rows["where"], strict=True)
+    }
 
 
 def test_measure_links_say_how_precisely_a_measure_touches_ganzhou(ds):
@@ -214,8 +221,12 @@ def test_region_units(ds):
     assert len(jiangxi) == 9  # 8 city governments inside, and the unnamed "有关设区市政府"
     assert (jiangxi["关系"] == "下辖区域政府").sum() == 8
     ganzhou = region_view.region_units(ds, "360700", "en")
-    assert ganzhou.iloc[0].tolist() == ["Ganzhou Municipal Government", "Ganzhou",
-                                        "this region's government", "2, 9"]
+    assert ganzhou.iloc[0].tolist() == [
+        "Ganzhou Municipal Government",
+        "Ganzhou",
+        "this region's government",
+        "2, 9",
+    ]
     county = region_view.region_units(ds, "360732", "zh")
     assert county.iloc[0]["关系"] == "上级区域政府"
     assert region_view.region_units(ds, "440000", "zh").empty
@@ -223,32 +234,64 @@ def test_region_units(ds):
 
 # --- the project layer and its legend --------------------------------------------------------
 
+
 def tiny_projects(**overrides) -> gpd.GeoDataFrame:
     rows = [
-        {"id": "a_line", "kind": "high_speed_rail", "status": "open", "geometry":
-         LineString([(114, 26), (115, 27)])},
+        {
+            "id": "a_line",
+            "kind": "high_speed_rail",
+            "status": "open",
+            "geometry": LineString([(114, 26), (115, 27)]),
+        },
         {"id": "b_site", "kind": "airport", "status": "operating", "geometry": Point(115, 26)},
-        {"id": "c_sites", "kind": "free_trade_zone", "status": "planned", "geometry":
-         MultiPoint([(113, 23), (119, 26)])},
-        {"id": "d_freight", "kind": "freight_route", "status": "operating", "geometry":
-         LineString([(114, 25), (118, 24)])},
-        {"id": "e_zone", "kind": "new_area", "status": "approved", "geometry":
-         box(115.5, 28.5, 116, 29)},
+        {
+            "id": "c_sites",
+            "kind": "free_trade_zone",
+            "status": "planned",
+            "geometry": MultiPoint([(113, 23), (119, 26)]),
+        },
+        {
+            "id": "d_freight",
+            "kind": "freight_route",
+            "status": "operating",
+            "geometry": LineString([(114, 25), (118, 24)]),
+        },
+        {
+            "id": "e_zone",
+            "kind": "new_area",
+            "status": "approved",
+            "geometry": box(115.5, 28.5, 116, 29),
+        },
         {"id": "f_none", "kind": "trade_policy", "status": "signed", "geometry": None},
     ]
-    base = {"name_plan": "计划名", "label_zh": "", "name_zh": "中文名", "name_en": "Name",
-            "status_date": "", "plan_stage": "", "status_source": "", "confidence": "high",
-            "length_km": None, "reported_length_km": None, "precision": ""}
-    return gpd.GeoDataFrame([{**base, **r, **overrides} for r in rows], geometry="geometry",
-                            crs="EPSG:4326")
+    base = {
+        "name_plan": "计划名",
+        "label_zh": "",
+        "name_zh": "中文名",
+        "name_en": "Name",
+        "status_date": "",
+        "plan_stage": "",
+        "status_source": "",
+        "confidence": "high",
+        "length_km": None,
+        "reported_length_km": None,
+        "precision": "",
+    }
+    return gpd.GeoDataFrame(
+        [{**base, **r, **overrides} for r in rows], geometry="geometry", crs="EPSG:4326"
+    )
 
 
 def test_legend_by_kind_draws_each_colour_as_it_is_drawn():
     items = maps.project_legend_items(tiny_projects(), "en", "kind")
     shapes = {i.label: i.shape for i in items}
-    assert shapes == {"High-speed rail": "line", "Airport": "point",
-                      "Pilot free trade zone": "point", "Freight route": "dotted",
-                      "National new area": "fill"}
+    assert shapes == {
+        "High-speed rail": "line",
+        "Airport": "point",
+        "Pilot free trade zone": "point",
+        "Freight route": "dotted",
+        "National new area": "fill",
+    }
 
 
 def test_legend_by_status_merges_shared_colours_and_explains_symbols():
@@ -275,10 +318,12 @@ def test_add_projects_one_layer_escaped_selected_on_top():
     assert ids[-1] == "b_site"  # the selected one drawn last
     assert ids[0] == "e_zone"  # areas under lines and sites
     # the one without geometry is not drawn (the page lists it); every host place is drawn
-    assert {i.split("#")[0] for i in ids} == {"a_line", "b_site", "c_sites", "d_freight",
-                                              "e_zone"}
-    places = sum(len(f["geometry"]["coordinates"]) if f["geometry"]["type"] == "MultiPoint"
-                 else 1 for f in features if "Point" in f["geometry"]["type"])
+    assert {i.split("#")[0] for i in ids} == {"a_line", "b_site", "c_sites", "d_freight", "e_zone"}
+    places = sum(
+        len(f["geometry"]["coordinates"]) if f["geometry"]["type"] == "MultiPoint" else 1
+        for f in features
+        if "Point" in f["geometry"]["type"]
+    )
     assert places == 3
     styles = {f["id"]: layer.style_function(f) for f in features}
     assert styles["a_line"]["dashArray"] == "6 6" and styles["a_line"]["opacity"] < 0.5
@@ -300,8 +345,16 @@ def test_legend_html_sets_long_legends_in_two_columns():
 def test_popup_shows_every_fact_escaped(ds):
     row = ds.projects[ds.projects["id"] == "ganshen_hsr"].iloc[0].to_dict()
     html = maps.project_popup_html(row, "zh")
-    for text in ("赣深客专", "已开通 (2021-12-10)", "开工建设", "en.people.cn", "高", "463",
-                 "436.37", "14 stations"):
+    for text in (
+        "赣深客专",
+        "已开通 (2021-12-10)",
+        "开工建设",
+        "en.people.cn",
+        "高",
+        "463",
+        "436.37",
+        "14 stations",
+    ):
         assert text in html
     row["status_source"] = "<script>alert(1)</script>"
     assert "<script>" not in maps.project_popup_html(row, "en")

@@ -54,8 +54,7 @@ def test_bidi_controls_are_isolated_so_they_cannot_reverse_the_interface() -> No
 
 
 def test_md_cell_keeps_web_addresses_as_links_and_nothing_else() -> None:
-    cell = md_cell("open: http://en.people.cn/a/b-1.html (Xinhua, 2021-12-10); "
-                   "https://x.cn/p?q=1.")
+    cell = md_cell("open: http://en.people.cn/a/b-1.html (Xinhua, 2021-12-10); https://x.cn/p?q=1.")
     assert "<http://en.people.cn/a/b-1.html>" in cell
     assert "<https://x.cn/p?q=1>" in cell and cell.endswith(r"\.")
     assert md_cell("[click](javascript:alert(1))") == md("[click](javascript:alert(1))")
@@ -81,11 +80,22 @@ def test_md_rows_is_a_markdown_table_whose_cells_cannot_break_out() -> None:
 
 
 def test_csv_cells_that_start_like_formulas_are_written_as_text() -> None:
-    frame = pd.DataFrame({"text": ['=HYPERLINK("http://x","y")', "@SUM(1)", "+1", "-1", "\tx",
-                                   "ok", "a=b", None],
-                          "number": [-1.5, 2, 3, 4, 5, 6, 7, 8]})
+    frame = pd.DataFrame(
+        {
+            "text": ['=HYPERLINK("http://x","y")', "@SUM(1)", "+1", "-1", "\tx", "ok", "a=b", None],
+            "number": [-1.5, 2, 3, 4, 5, 6, 7, 8],
+        }
+    )
     data = records.csv_bytes(frame)
     back = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig", keep_default_na=False)
-    assert list(back["text"]) == ["'=HYPERLINK(\"http://x\",\"y\")", "'@SUM(1)", "'+1", "'-1",
-                                  "'\tx", "ok", "a=b", ""]
+    assert list(back["text"]) == [
+        '\'=HYPERLINK("http://x","y")',
+        "'@SUM(1)",
+        "'+1",
+        "'-1",
+        "'\tx",
+        "ok",
+        "a=b",
+        "",
+    ]
     assert list(back["number"]) == [-1.5, 2, 3, 4, 5, 6, 7, 8]  # numbers untouched

@@ -29,9 +29,15 @@ from geo.core.i18n import t
 from geo.render import maps
 
 CONFIG = REPO_DIR / ".streamlit" / "config.toml"
-STATIC_FILES = {"leaflet/leaflet.js", "leaflet/leaflet.css", "leaflet/LICENSE",
-                *(f"leaflet/images/{n}.png" for n in ("layers", "layers-2x", "marker-icon",
-                                                      "marker-icon-2x", "marker-shadow"))}
+STATIC_FILES = {
+    "leaflet/leaflet.js",
+    "leaflet/leaflet.css",
+    "leaflet/LICENSE",
+    *(
+        f"leaflet/images/{n}.png"
+        for n in ("layers", "layers-2x", "marker-icon", "marker-icon-2x", "marker-shadow")
+    ),
+}
 
 
 def config() -> dict:
@@ -61,8 +67,9 @@ def test_static_folder_holds_what_the_map_needs_only() -> None:
 
 
 def tracked_files() -> list[str]:
-    done = subprocess.run(["git", "ls-files"], cwd=REPO_DIR, capture_output=True, text=True,
-                          check=True)
+    done = subprocess.run(
+        ["git", "ls-files"], cwd=REPO_DIR, capture_output=True, text=True, check=True
+    )
     return done.stdout.splitlines()
 
 
@@ -70,8 +77,11 @@ def test_no_secrets_in_the_repository() -> None:
     files = tracked_files()
     assert not [f for f in files if f.endswith("secrets.toml") or f.endswith(".env")]
     assert ".streamlit/secrets.toml" in (REPO_DIR / ".gitignore").read_text(encoding="utf-8")
-    key_like = re.compile(r"(tk=|TIANDITU_KEY\s*=\s*[\"']?|api[_-]?key\s*[=:]\s*[\"']?)"
-                          r"[0-9A-Za-z]{16,}", re.IGNORECASE)
+    key_like = re.compile(
+        r"(tk=|TIANDITU_KEY\s*=\s*[\"']?|api[_-]?key\s*[=:]\s*[\"']?)"
+        r"[0-9A-Za-z]{16,}",
+        re.IGNORECASE,
+    )
     leaks = []
     for name in files:
         path = REPO_DIR / name
@@ -103,12 +113,19 @@ def test_server_serves_leaflet_and_nothing_else(app_url: str) -> None:
     assert "javascript" in headers["content-type"]
     status, headers, _ = request(app_url, "/app/static/leaflet/leaflet.css")
     assert status == 200 and headers["content-type"].startswith("text/css")
-    for path in ("/app/static/README.md", "/app/static/", "/app/static/leaflet/",
-                 "/app/static/../app.py", "/app/static/%2e%2e/app.py",
-                 "/app/static/..%2f.streamlit%2fconfig.toml",
-                 "/app/static/leaflet/..%2F..%2Fdata%2Fprojects.csv",
-                 "/app/static/%2e%2e%2f%2e%2e%2fetc%2fpasswd", "/.streamlit/config.toml",
-                 "/data/projects.csv", "/app.py"):
+    for path in (
+        "/app/static/README.md",
+        "/app/static/",
+        "/app/static/leaflet/",
+        "/app/static/../app.py",
+        "/app/static/%2e%2e/app.py",
+        "/app/static/..%2f.streamlit%2fconfig.toml",
+        "/app/static/leaflet/..%2F..%2Fdata%2Fprojects.csv",
+        "/app/static/%2e%2e%2f%2e%2e%2fetc%2fpasswd",
+        "/.streamlit/config.toml",
+        "/data/projects.csv",
+        "/app.py",
+    ):
         status, _, body = request(app_url, path)
         assert b"enableXsrfProtection" not in body and b"ganshen_hsr" not in body, path
         assert b"root:" not in body and b"import streamlit" not in body, path
@@ -129,8 +146,9 @@ def map_script(at) -> str:
     return json.loads(component.proto.json_args)["script"]
 
 
-def test_tianditu_without_a_key_says_so_and_draws_no_basemap(monkeypatch,
-                                                             apptest_navigation_mode) -> None:
+def test_tianditu_without_a_key_says_so_and_draws_no_basemap(
+    monkeypatch, apptest_navigation_mode
+) -> None:
     monkeypatch.delenv("TIANDITU_KEY", raising=False)
     at = open_page("pages/measures.py", {"basemap": "tianditu"})
     assert t("tianditu_no_key", "zh") in [e.value for e in at.info]
@@ -153,8 +171,9 @@ COUNTIES = {"region": "360100", "level": "county"}  # coordinates kept to 0.001Â
 def test_gaode_shifts_the_overlays_about_500_m(monkeypatch, apptest_navigation_mode) -> None:
     monkeypatch.delenv("TIANDITU_KEY", raising=False)
     wgs = FIRST_VERTEX.search(map_script(open_page("pages/measures.py", COUNTIES)))
-    gcj = FIRST_VERTEX.search(map_script(open_page("pages/measures.py",
-                                                   {**COUNTIES, "basemap": "gaode"})))
+    gcj = FIRST_VERTEX.search(
+        map_script(open_page("pages/measures.py", {**COUNTIES, "basemap": "gaode"}))
+    )
     (x0, y0), (x1, y1) = (tuple(map(float, m.groups())) for m in (wgs, gcj))
     _, _, metres = Geod(ellps="WGS84").inv(x0, y0, x1, y1)
     assert 300 < metres < 900, metres
@@ -169,9 +188,11 @@ def test_every_basemap_is_offered_and_only_gaode_is_shifted() -> None:
 
 
 @pytest.mark.parametrize("basemap", ["none", "osm", "carto"])
-def test_wgs84_basemaps_draw_overlays_unshifted(basemap: str, monkeypatch,
-                                               apptest_navigation_mode) -> None:
+def test_wgs84_basemaps_draw_overlays_unshifted(
+    basemap: str, monkeypatch, apptest_navigation_mode
+) -> None:
     base = FIRST_VERTEX.search(map_script(open_page("pages/measures.py", COUNTIES)))
-    other = FIRST_VERTEX.search(map_script(open_page("pages/measures.py",
-                                                     {**COUNTIES, "basemap": basemap})))
+    other = FIRST_VERTEX.search(
+        map_script(open_page("pages/measures.py", {**COUNTIES, "basemap": basemap}))
+    )
     assert base.groups() == other.groups()

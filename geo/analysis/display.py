@@ -21,14 +21,15 @@ from geo.core.dataset import Dataset
 
 # level -> (tolerance in degrees, decimals kept); see the module docstring.
 DISPLAY = {
-    "province": (0.04, 2),   # all of China or the 9+2 at zoom 4–6 (≈ 2.5–6 km per pixel)
-    "city": (0.03, 2),       # the 9+2's cities at zoom 5–7
-    "county": (0.006, 3),    # one province's counties at zoom 7–9 (≈ 0.3–1.2 km per pixel)
+    "province": (0.04, 2),  # all of China or the 9+2 at zoom 4–6 (≈ 2.5–6 km per pixel)
+    "city": (0.03, 2),  # the 9+2's cities at zoom 5–7
+    "county": (0.006, 3),  # one province's counties at zoom 7–9 (≈ 0.3–1.2 km per pixel)
 }
 
 
-def simplify_for_display(frame: gpd.GeoDataFrame, tolerance: float,
-                         decimals: int) -> gpd.GeoDataFrame:
+def simplify_for_display(
+    frame: gpd.GeoDataFrame, tolerance: float, decimals: int
+) -> gpd.GeoDataFrame:
     """Simplify polygons as a coverage, drop parts below ``tolerance²`` and round coordinates.
 
     Parameters
@@ -56,17 +57,18 @@ def simplify_for_display(frame: gpd.GeoDataFrame, tolerance: float,
         if len(big) == 0:
             big = parts[[int(np.argmax(areas))]]
         kept.append(big[0] if len(big) == 1 else shapely.multipolygons(big))
-    rounded = shapely.set_precision(np.array(kept, dtype=object), 10.0 ** -decimals,
-                                    mode="pointwise")
+    rounded = shapely.set_precision(np.array(kept, dtype=object), 10.0**-decimals, mode="pointwise")
     return frame.set_geometry(gpd.GeoSeries(rounded, index=frame.index, crs=frame.crs))
 
 
-def display_regions(ds: Dataset, level: str,
-                    provinces: Collection[str] | None = None) -> gpd.GeoDataFrame:
+def display_regions(
+    ds: Dataset, level: str, provinces: Collection[str] | None = None
+) -> gpd.GeoDataFrame:
     """The regions of ``level`` (optionally only inside ``provinces``) simplified for display.
 
     Cached on the dataset per (level, provinces).
     """
+
     def build() -> gpd.GeoDataFrame:
         frame = ds.regions[level]
         if provinces is not None:
@@ -74,8 +76,9 @@ def display_regions(ds: Dataset, level: str,
             frame = frame[frame[column].isin(set(provinces))]
         return simplify_for_display(frame, *DISPLAY[level])
 
-    return ds.memo(("display", level, tuple(sorted(provinces)) if provinces is not None
-                    else None), build)
+    return ds.memo(
+        ("display", level, tuple(sorted(provinces)) if provinces is not None else None), build
+    )
 
 
 def regions_for_level(ds: Dataset, level: str, focus: str | None = None) -> gpd.GeoDataFrame:

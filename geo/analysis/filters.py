@@ -17,9 +17,15 @@ from geo.core.dataset import Dataset
 FIRST_YEAR = 2016
 
 
-def filter_measures(ds: Dataset, *, sections: Collection[int] = (), units: Collection[str] = (),
-                    region: str | None = None, query: str = "",
-                    link_kinds: Iterable[str] = LINK_KINDS) -> list[int]:
+def filter_measures(
+    ds: Dataset,
+    *,
+    sections: Collection[int] = (),
+    units: Collection[str] = (),
+    region: str | None = None,
+    query: str = "",
+    link_kinds: Iterable[str] = LINK_KINDS,
+) -> list[int]:
     """Numbers of the measures that pass every facet (an empty facet passes all).
 
     Parameters
@@ -37,8 +43,9 @@ def filter_measures(ds: Dataset, *, sections: Collection[int] = (), units: Colle
     terms = [q.casefold() for q in query.split() if q]
     touching = None
     if region:
-        touching = set(measures_touching(ds.region_links, ds.ancestors, region,
-                                         link_kinds)["measure"])
+        touching = set(
+            measures_touching(ds.region_links, ds.ancestors, region, link_kinds)["measure"]
+        )
     kept = []
     for m in ds.plan.measures:
         if sections and m.section not in sections:
@@ -47,16 +54,18 @@ def filter_measures(ds: Dataset, *, sections: Collection[int] = (), units: Colle
             continue
         if touching is not None and m.number not in touching:
             continue
-        haystack = " ".join((m.text, m.title, " ".join(m.units),
-                             ds.measure_title(m.number, "en"))).casefold()
+        haystack = " ".join(
+            (m.text, m.title, " ".join(m.units), ds.measure_title(m.number, "en"))
+        ).casefold()
         if any(term not in haystack for term in terms):
             continue
         kept.append(m.number)
     return kept
 
 
-def measure_counts(ds: Dataset, level: str, measures: Iterable[int],
-                   link_kinds: Iterable[str] = LINK_KINDS) -> pd.Series:
+def measure_counts(
+    ds: Dataset, level: str, measures: Iterable[int], link_kinds: Iterable[str] = LINK_KINDS
+) -> pd.Series:
     """How many of ``measures`` touch each region at ``level`` (adcode → count)."""
     return count_measures(ds.region_links, ds.ancestors, level, link_kinds, measures)
 
@@ -80,10 +89,17 @@ def not_open_in(ds: Dataset, year: int) -> set[str]:
     return set(years.index[~(years <= year)])
 
 
-def filter_projects(ds: Dataset, *, kinds: Collection[str] = (), statuses: Collection[str] = (),
-                    stages: Collection[str] = (), measures: Collection[int] = (),
-                    region: str | None = None, year: int | None = None,
-                    open_only: bool = False) -> gpd.GeoDataFrame:
+def filter_projects(
+    ds: Dataset,
+    *,
+    kinds: Collection[str] = (),
+    statuses: Collection[str] = (),
+    stages: Collection[str] = (),
+    measures: Collection[int] = (),
+    region: str | None = None,
+    year: int | None = None,
+    open_only: bool = False,
+) -> gpd.GeoDataFrame:
     """The projects that pass every facet (an empty facet passes all).
 
     Parameters

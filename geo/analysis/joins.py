@@ -39,14 +39,18 @@ def links_at_level(links: pd.DataFrame, ancestors: pd.DataFrame, level: str) -> 
     lifted = links.merge(at_level, on="adcode", how="inner", validate="many_to_many")
     lifted = lifted.assign(direct=lifted["adcode"] == lifted["ancestor"])
     lifted = lifted.drop(columns=["adcode", "ancestor_level"]).rename(
-        columns={"ancestor": "adcode"})
-    return lifted[["measure", "adcode", "link", "via", "direct"]].drop_duplicates(
-        ignore_index=True)
+        columns={"ancestor": "adcode"}
+    )
+    return lifted[["measure", "adcode", "link", "via", "direct"]].drop_duplicates(ignore_index=True)
 
 
-def count_measures(links: pd.DataFrame, ancestors: pd.DataFrame, level: str,
-                   link_kinds: Iterable[str] = LINK_KINDS,
-                   measures: Iterable[int] | None = None) -> pd.Series:
+def count_measures(
+    links: pd.DataFrame,
+    ancestors: pd.DataFrame,
+    level: str,
+    link_kinds: Iterable[str] = LINK_KINDS,
+    measures: Iterable[int] | None = None,
+) -> pd.Series:
     """How many distinct measures touch each region at ``level``.
 
     Parameters
@@ -75,8 +79,12 @@ def count_measures(links: pd.DataFrame, ancestors: pd.DataFrame, level: str,
     return lifted.groupby("adcode")["measure"].nunique().rename("measures")
 
 
-def measures_touching(links: pd.DataFrame, ancestors: pd.DataFrame, adcode: str,
-                      link_kinds: Iterable[str] = LINK_KINDS) -> pd.DataFrame:
+def measures_touching(
+    links: pd.DataFrame,
+    ancestors: pd.DataFrame,
+    adcode: str,
+    link_kinds: Iterable[str] = LINK_KINDS,
+) -> pd.DataFrame:
     """The links of every measure that touches region ``adcode`` (or a region inside it).
 
     Returns

@@ -29,8 +29,18 @@ PARTNER_LINKS = ("text", "whole", "corridor", "project")
 LINK_COLUMNS = ["partner", "link", "measure", "project_id", "via"]
 # The link-strength chart: specific measures (the choropleth's orange), corridors, other projects
 LINK_STRENGTH_COLOURS = ("#fc8d59", "#2171b5", "#9ecae1")
-SUMMARY_COLUMNS = ["partner", "name_zh", "name_en", "specific_measures", "whole_measures",
-                   "corridors", "other_projects", "links", "measures", "projects"]
+SUMMARY_COLUMNS = [
+    "partner",
+    "name_zh",
+    "name_en",
+    "specific_measures",
+    "whole_measures",
+    "corridors",
+    "other_projects",
+    "links",
+    "measures",
+    "projects",
+]
 
 
 def _province_of(ds: Dataset) -> dict[str, str]:
@@ -47,8 +57,7 @@ def _partners_of(place: Place, province_of: dict[str, str]) -> set[str]:
 def whole_region_names(ds: Dataset) -> set[str]:
     """Gazetteer names that cover every partner (泛珠三角区域, 泛珠三角): the whole 9+2."""
     province_of = _province_of(ds)
-    return {p.name for p in ds.gazetteer
-            if _partners_of(p, province_of) == set(PARTNERS)}
+    return {p.name for p in ds.gazetteer if _partners_of(p, province_of) == set(PARTNERS)}
 
 
 def _measure_rows(ds: Dataset) -> list[tuple]:
@@ -56,13 +65,16 @@ def _measure_rows(ds: Dataset) -> list[tuple]:
     whole = whole_region_names(ds)
     by_name = {p.name: p for p in ds.gazetteer}
     found: dict[tuple[str, str, int], list[str]] = {}
-    for number, name in ds.place_links[["measure", "name"]].drop_duplicates().itertuples(
-            index=False):
+    for number, name in (
+        ds.place_links[["measure", "name"]].drop_duplicates().itertuples(index=False)
+    ):
         link = "whole" if name in whole else "text"
         for partner in _partners_of(by_name[name], province_of):
             found.setdefault((partner, link, int(number)), []).append(name)
-    return [(partner, link, number, None, "、".join(names))
-            for (partner, link, number), names in found.items()]
+    return [
+        (partner, link, number, None, "、".join(names))
+        for (partner, link, number), names in found.items()
+    ]
 
 
 def _named_partners(name_plan: str, ds: Dataset, province_of: dict[str, str]) -> dict[str, str]:
@@ -70,8 +82,7 @@ def _named_partners(name_plan: str, ds: Dataset, province_of: dict[str, str]) ->
     named: dict[str, str] = {}
     for mention in find_places(name_plan, ds.gazetteer):
         place = mention.place
-        provinces_only = place.kind == "group" and all(a.endswith("0000")
-                                                       for a in place.adcodes)
+        provinces_only = place.kind == "group" and all(a.endswith("0000") for a in place.adcodes)
         if place.kind in ADMIN_KINDS or provinces_only:
             for partner in _partners_of(place, province_of):
                 named.setdefault(partner, place.name)
@@ -83,7 +94,8 @@ def _project_rows(ds: Dataset) -> list[tuple]:
     whole = whole_region_names(ds)
     rows = []
     for pid, name_plan, regions in ds.projects[["id", "name_plan", "regions"]].itertuples(
-            index=False):
+        index=False
+    ):
         crossed = set(regions)
         named = _named_partners(name_plan, ds, province_of)
         for partner in PARTNERS:
@@ -118,15 +130,22 @@ def partner_links(ds: Dataset) -> pd.DataFrame:
 def _partner_links(ds: Dataset) -> pd.DataFrame:
     frame = pd.DataFrame(_measure_rows(ds) + _project_rows(ds), columns=LINK_COLUMNS)
     frame["measure"] = frame["measure"].astype("Int64")
-    frame["project_id"] = frame["project_id"].astype(object).where(frame["project_id"].notna(),
-                                                                   None)
+    frame["project_id"] = (
+        frame["project_id"].astype(object).where(frame["project_id"].notna(), None)
+    )
     order = {code: i for i, code in enumerate(PARTNERS)}
     kinds = {k: i for i, k in enumerate(PARTNER_LINKS)}
     project_order = {pid: i for i, pid in enumerate(ds.projects["id"])}
-    frame = frame.assign(_p=frame["partner"].map(order), _k=frame["link"].map(kinds),
-                         _j=frame["project_id"].map(project_order))
-    return frame.sort_values(["_p", "_k", "measure", "_j"], kind="stable").drop(
-        columns=["_p", "_k", "_j"]).reset_index(drop=True)
+    frame = frame.assign(
+        _p=frame["partner"].map(order),
+        _k=frame["link"].map(kinds),
+        _j=frame["project_id"].map(project_order),
+    )
+    return (
+        frame.sort_values(["_p", "_k", "measure", "_j"], kind="stable")
+        .drop(columns=["_p", "_k", "_j"])
+        .reset_index(drop=True)
+    )
 
 
 def partner_summary(ds: Dataset) -> pd.DataFrame:
@@ -154,21 +173,31 @@ def _partner_summary(ds: Dataset) -> pd.DataFrame:
     for code in PARTNERS:
         mine = links[links["partner"] == code]
         specific = sorted(set(mine.loc[mine["link"] == "text", "measure"].astype(int)))
-        whole = sorted(set(mine.loc[mine["link"] == "whole", "measure"].astype(int))
-                       - set(specific))
+        whole = sorted(
+            set(mine.loc[mine["link"] == "whole", "measure"].astype(int)) - set(specific)
+        )
         corridors = list(dict.fromkeys(mine.loc[mine["link"] == "corridor", "project_id"]))
         others = list(dict.fromkeys(mine.loc[mine["link"] == "project", "project_id"]))
-        rows.append({"partner": code, "name_zh": str(table.at[code, "short_zh"]),
-                     "name_en": str(table.at[code, "name_en"]),
-                     "specific_measures": len(specific), "whole_measures": len(whole),
-                     "corridors": len(corridors), "other_projects": len(others),
-                     "links": len(specific) + len(corridors) + len(others),
-                     "measures": tuple(specific), "projects": tuple(corridors + others)})
+        rows.append(
+            {
+                "partner": code,
+                "name_zh": str(table.at[code, "short_zh"]),
+                "name_en": str(table.at[code, "name_en"]),
+                "specific_measures": len(specific),
+                "whole_measures": len(whole),
+                "corridors": len(corridors),
+                "other_projects": len(others),
+                "links": len(specific) + len(corridors) + len(others),
+                "measures": tuple(specific),
+                "projects": tuple(corridors + others),
+            }
+        )
     return pd.DataFrame(rows, columns=SUMMARY_COLUMNS).set_index("partner", drop=False)
 
 
-def partner_projects(ds: Dataset, partner: str | None = None,
-                     links: tuple[str, ...] = ("corridor", "project")) -> gpd.GeoDataFrame:
+def partner_projects(
+    ds: Dataset, partner: str | None = None, links: tuple[str, ...] = ("corridor", "project")
+) -> gpd.GeoDataFrame:
     """The projects linking Jiangxi to ``partner`` (or to any partner), catalogue order.
 
     Parameters

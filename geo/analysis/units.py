@@ -7,8 +7,17 @@ import pandas as pd
 from geo.analysis.joins import links_at_level
 from geo.core.dataset import Dataset
 
-SUMMARY_COLUMNS = ["name_zh", "name_en", "kind", "adcode", "n_measures", "measures", "sections",
-                   "places", "n_cities"]
+SUMMARY_COLUMNS = [
+    "name_zh",
+    "name_en",
+    "kind",
+    "adcode",
+    "n_measures",
+    "measures",
+    "sections",
+    "places",
+    "n_cities",
+]
 
 
 def unit_measures(ds: Dataset, unit: str) -> list[int]:
@@ -48,19 +57,23 @@ def _unit_summary(ds: Dataset) -> pd.DataFrame:
     for unit in names:
         numbers = unit_measures(ds, unit)
         places = ds.place_links[ds.place_links["measure"].isin(numbers)].sort_values(
-            ["measure", "start"])["name"]
-        rows.append({
-            "name_zh": unit,
-            "name_en": str(info.at[unit, "name_en"]) if unit in info.index else unit,
-            "kind": str(info.at[unit, "kind"]) if unit in info.index else "",
-            "adcode": str(info.at[unit, "adcode"]) if unit in info.index else "",
-            "n_measures": len(numbers),
-            "measures": tuple(numbers),
-            "sections": tuple(sorted({ds.plan.measure(n).section for n in numbers})),
-            "places": tuple(dict.fromkeys(places)),
-            "n_cities": int(city_links.loc[city_links["measure"].isin(numbers),
-                                           "adcode"].nunique()),
-        })
+            ["measure", "start"]
+        )["name"]
+        rows.append(
+            {
+                "name_zh": unit,
+                "name_en": str(info.at[unit, "name_en"]) if unit in info.index else unit,
+                "kind": str(info.at[unit, "kind"]) if unit in info.index else "",
+                "adcode": str(info.at[unit, "adcode"]) if unit in info.index else "",
+                "n_measures": len(numbers),
+                "measures": tuple(numbers),
+                "sections": tuple(sorted({ds.plan.measure(n).section for n in numbers})),
+                "places": tuple(dict.fromkeys(places)),
+                "n_cities": int(
+                    city_links.loc[city_links["measure"].isin(numbers), "adcode"].nunique()
+                ),
+            }
+        )
     frame = pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
     frame = frame.sort_values("n_measures", ascending=False, kind="stable")
     return frame.set_index("name_zh", drop=False)

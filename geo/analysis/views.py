@@ -40,11 +40,16 @@ TRANSPORT_KINDS = ("high_speed_rail", "railway", "expressway", "airport", "freig
 ENERGY_KINDS = ("gas_pipeline", "power_line")
 # Jiangxi's 11 cities (adcode, zh, en); checked against the boundaries by the tests.
 JIANGXI_CITIES = (
-    ("360100", "南昌市", "Nanchang"), ("360200", "景德镇市", "Jingdezhen"),
-    ("360300", "萍乡市", "Pingxiang"), ("360400", "九江市", "Jiujiang"),
-    ("360500", "新余市", "Xinyu"), ("360600", "鹰潭市", "Yingtan"),
-    ("360700", "赣州市", "Ganzhou"), ("360800", "吉安市", "Ji'an"),
-    ("360900", "宜春市", "Yichun"), ("361000", "抚州市", "Fuzhou (Jiangxi)"),
+    ("360100", "南昌市", "Nanchang"),
+    ("360200", "景德镇市", "Jingdezhen"),
+    ("360300", "萍乡市", "Pingxiang"),
+    ("360400", "九江市", "Jiujiang"),
+    ("360500", "新余市", "Xinyu"),
+    ("360600", "鹰潭市", "Yingtan"),
+    ("360700", "赣州市", "Ganzhou"),
+    ("360800", "吉安市", "Ji'an"),
+    ("360900", "宜春市", "Yichun"),
+    ("361000", "抚州市", "Fuzhou (Jiangxi)"),
     ("361100", "上饶市", "Shangrao"),
 )
 CURRENT = "current"
@@ -106,40 +111,95 @@ class View:
 
 
 def _city_view(adcode: str, zh: str, en: str) -> View:
-    return View(name=f"city-{adcode}", title_zh=f"{zh}:方案涉及的措施与项目",
-                title_en=f"{en}: the plan's measures and projects", region=adcode,
-                level="county", colour_by="kind", extent="focus",
-                subtitle_zh="按县(市、区)计涉及措施数;项目按类型着色",
-                subtitle_en="Measures touching each county; projects coloured by kind")
+    return View(
+        name=f"city-{adcode}",
+        title_zh=f"{zh}:方案涉及的措施与项目",
+        title_en=f"{en}: the plan's measures and projects",
+        region=adcode,
+        level="county",
+        colour_by="kind",
+        extent="focus",
+        subtitle_zh="按县(市、区)计涉及措施数;项目按类型着色",
+        subtitle_en="Measures touching each county; projects coloured by kind",
+    )
 
 
 VIEWS: tuple[View, ...] = (
-    View("overview", "泛珠三角区域合作:江西实施方案全景", "Jiangxi's Pan-PRD plan at a glance",
-         level="city", colour_by="status", extent="pprd",
-         subtitle_zh="按地市计涉及措施数;项目按现状着色",
-         subtitle_en="Measures touching each city; projects coloured by status today"),
-    View("transport", "交通互联:铁路、公路与航空通道", "Transport links: rail, road and air",
-         measures=(7,), kinds=TRANSPORT_KINDS, level="city", colour_by="status",
-         subtitle_zh="措施(七)建设综合立体交通运输体系;项目按现状着色",
-         subtitle_en="Measure 7, an integrated multi-modal transport system; "
-                     "projects coloured by status"),
-    View("energy", "能源通道:入赣油气与电力", "Energy corridors into Jiangxi",
-         measures=(8,), kinds=ENERGY_KINDS, level="province", colour_by="status",
-         extent="china",
-         subtitle_zh="措施(八)畅通能源大通道;项目按现状着色",
-         subtitle_en="Measure 8, open energy corridors; projects coloured by status"),
-    View("industry", "产业合作:园区与承接产业转移", "Industrial cooperation: parks and transfer",
-         sections=(2,), level="city", colour_by="kind",
-         subtitle_zh="第二部分 推动产业协同发展", subtitle_en="Section 2, coordinated industry"),
-    View("opening", "对外开放:班列、口岸与自贸区", "Opening up: freight trains, ports, FTZs",
-         sections=(7,), level="province", colour_by="kind", extent="china",
-         subtitle_zh="第七部分 培育对外开放新优势", subtitle_en="Section 7, opening up"),
-    View("ecology", "生态共保:流域与生态屏障", "Shared ecological protection",
-         sections=(8,), level="city", colour_by="kind",
-         subtitle_zh="第八部分 推进生态文明建设", subtitle_en="Section 8, ecological civilisation"),
-    View("hkmacau", "港澳合作:江西与香港、澳门", "Cooperation with Hong Kong and Macau",
-         sections=(9,), level="province", colour_by="kind",
-         subtitle_zh="第九部分 深化与港澳合作", subtitle_en="Section 9, Hong Kong and Macau"),
+    View(
+        "overview",
+        "泛珠三角区域合作:江西实施方案全景",
+        "Jiangxi's Pan-PRD plan at a glance",
+        level="city",
+        colour_by="status",
+        extent="pprd",
+        subtitle_zh="按地市计涉及措施数;项目按现状着色",
+        subtitle_en="Measures touching each city; projects coloured by status today",
+    ),
+    View(
+        "transport",
+        "交通互联:铁路、公路与航空通道",
+        "Transport links: rail, road and air",
+        measures=(7,),
+        kinds=TRANSPORT_KINDS,
+        level="city",
+        colour_by="status",
+        subtitle_zh="措施(七)建设综合立体交通运输体系;项目按现状着色",
+        subtitle_en="Measure 7, an integrated multi-modal transport system; "
+        "projects coloured by status",
+    ),
+    View(
+        "energy",
+        "能源通道:入赣油气与电力",
+        "Energy corridors into Jiangxi",
+        measures=(8,),
+        kinds=ENERGY_KINDS,
+        level="province",
+        colour_by="status",
+        extent="china",
+        subtitle_zh="措施(八)畅通能源大通道;项目按现状着色",
+        subtitle_en="Measure 8, open energy corridors; projects coloured by status",
+    ),
+    View(
+        "industry",
+        "产业合作:园区与承接产业转移",
+        "Industrial cooperation: parks and transfer",
+        sections=(2,),
+        level="city",
+        colour_by="kind",
+        subtitle_zh="第二部分 推动产业协同发展",
+        subtitle_en="Section 2, coordinated industry",
+    ),
+    View(
+        "opening",
+        "对外开放:班列、口岸与自贸区",
+        "Opening up: freight trains, ports, FTZs",
+        sections=(7,),
+        level="province",
+        colour_by="kind",
+        extent="china",
+        subtitle_zh="第七部分 培育对外开放新优势",
+        subtitle_en="Section 7, opening up",
+    ),
+    View(
+        "ecology",
+        "生态共保:流域与生态屏障",
+        "Shared ecological protection",
+        sections=(8,),
+        level="city",
+        colour_by="kind",
+        subtitle_zh="第八部分 推进生态文明建设",
+        subtitle_en="Section 8, ecological civilisation",
+    ),
+    View(
+        "hkmacau",
+        "港澳合作:江西与香港、澳门",
+        "Cooperation with Hong Kong and Macau",
+        sections=(9,),
+        level="province",
+        colour_by="kind",
+        subtitle_zh="第九部分 深化与港澳合作",
+        subtitle_en="Section 9, Hong Kong and Macau",
+    ),
     *(_city_view(code, zh, en) for code, zh, en in JIANGXI_CITIES),
 )
 _BY_NAME = {v.name: v for v in VIEWS}
@@ -164,11 +224,17 @@ def get_view(name: str) -> View:
         raise KeyError(f"unknown view {name!r}; known views: {', '.join(_BY_NAME)}") from None
 
 
-def view_from_filters(ds: Dataset, *, sections: Collection[int] = (),
-                      measures: Collection[int] = (), kinds: Collection[str] = (),
-                      region: str | None = None, level: str = "city",
-                      colour_by: str = "kind") -> View:
-    """"The view I have now": a view named ``current`` made from a page's filters.
+def view_from_filters(
+    ds: Dataset,
+    *,
+    sections: Collection[int] = (),
+    measures: Collection[int] = (),
+    kinds: Collection[str] = (),
+    region: str | None = None,
+    level: str = "city",
+    colour_by: str = "kind",
+) -> View:
+    """ "The view I have now": a view named ``current`` made from a page's filters.
 
     The title says what is filtered (sections, region, kinds), in both languages.
     """
@@ -188,9 +254,18 @@ def view_from_filters(ds: Dataset, *, sections: Collection[int] = (),
         parts_en.append(", ".join(term("kind", k, "en") for k in kinds))
     title_zh = "当前视图:" + (" · ".join(parts_zh) or "全部措施与项目")
     title_en = "Current view: " + (" · ".join(parts_en) or "all measures and projects")
-    return View(CURRENT, title_zh, title_en, sections=tuple(sorted(sections)),
-                measures=tuple(sorted(measures)), kinds=tuple(kinds), region=region or None,
-                level=level, colour_by=colour_by, extent="focus" if region else "auto")
+    return View(
+        CURRENT,
+        title_zh,
+        title_en,
+        sections=tuple(sorted(sections)),
+        measures=tuple(sorted(measures)),
+        kinds=tuple(kinds),
+        region=region or None,
+        level=level,
+        colour_by=colour_by,
+        extent="focus" if region else "auto",
+    )
 
 
 def view_key(view: View) -> str:
@@ -231,8 +306,9 @@ def view_selection(ds: Dataset, view: View) -> Selection:
         wanted = set(view.measures)
         numbers = [n for n in numbers if n in wanted]
     if numbers:
-        projects = filters.filter_projects(ds, kinds=view.kinds, measures=numbers,
-                                           region=view.region)
+        projects = filters.filter_projects(
+            ds, kinds=view.kinds, measures=numbers, region=view.region
+        )
     else:
         projects = ds.projects.iloc[0:0]
     return Selection(measures=numbers, projects=projects)
@@ -258,8 +334,12 @@ class ViewLayers:
 
 
 def _clip(box: Extent, limit: Extent) -> Extent:
-    return (max(box[0], limit[0]), max(box[1], limit[1]), min(box[2], limit[2]),
-            min(box[3], limit[3]))
+    return (
+        max(box[0], limit[0]),
+        max(box[1], limit[1]),
+        min(box[2], limit[2]),
+        min(box[3], limit[3]),
+    )
 
 
 def _pad(box: Extent, fraction: float, minimum: float = 0.0) -> Extent:
@@ -269,8 +349,12 @@ def _pad(box: Extent, fraction: float, minimum: float = 0.0) -> Extent:
 
 
 def _union(boxes: Sequence[Sequence[float]]) -> Extent:
-    return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes),
-            max(b[3] for b in boxes))
+    return (
+        min(b[0] for b in boxes),
+        min(b[1] for b in boxes),
+        max(b[2] for b in boxes),
+        max(b[3] for b in boxes),
+    )
 
 
 def _region_bounds(ds: Dataset, adcode: str) -> Extent:
@@ -285,8 +369,7 @@ def _region_bounds(ds: Dataset, adcode: str) -> Extent:
     return tuple(float(v) for v in geom.bounds)  # type: ignore[return-value]
 
 
-def view_extent(ds: Dataset, view: View, counts: pd.Series,
-                projects: gpd.GeoDataFrame) -> Extent:
+def view_extent(ds: Dataset, view: View, counts: pd.Series, projects: gpd.GeoDataFrame) -> Extent:
     """The box (west, south, east, north) a view shows, in degrees."""
     if not isinstance(view.extent, str):
         return tuple(float(v) for v in view.extent)  # type: ignore[return-value]
@@ -327,10 +410,19 @@ def _view_layers(ds: Dataset, view: View) -> ViewLayers:
     else:
         regions = _intersecting(display.display_regions(ds, view.level), look)
     context = display.display_regions(ds, "province")
-    return ViewLayers(view=view, selection=selection, regions=regions, context=context,
-                      counts=counts.reindex(regions["adcode"]).fillna(0).astype(int)
-                      .set_axis(regions["adcode"].to_numpy()),
-                      projects=mapped, extent=extent, focus=view.region)
+    return ViewLayers(
+        view=view,
+        selection=selection,
+        regions=regions,
+        context=context,
+        counts=counts.reindex(regions["adcode"])
+        .fillna(0)
+        .astype(int)
+        .set_axis(regions["adcode"].to_numpy()),
+        projects=mapped,
+        extent=extent,
+        focus=view.region,
+    )
 
 
 def sections_with_content(ds: Dataset, numbers: Sequence[int]) -> list[tuple[int, list[int]]]:
@@ -341,8 +433,11 @@ def sections_with_content(ds: Dataset, numbers: Sequence[int]) -> list[tuple[int
     named = set(ds.place_links["measure"]) | set(ds.measure_projects["measure"])
     result = []
     for section in ds.plan.sections:
-        ms = [m.number for m in ds.plan.measures if m.section == section.number
-              and m.number in set(numbers)]
+        ms = [
+            m.number
+            for m in ds.plan.measures
+            if m.section == section.number and m.number in set(numbers)
+        ]
         if ms and any(n in named for n in ms):
             result.append((section.number, ms))
     return result

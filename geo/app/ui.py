@@ -119,8 +119,11 @@ def dataset() -> Dataset:
 def show_data_error(problem: str) -> None:
     """The error page for a broken dataset: one error box with the problem, shown literally."""
     lang = current_lang()
-    st.error(f"**{t('data_error_title', lang)}**\n\n{t('data_error_body', lang)} {md(problem)}"
-             f"\n\n{t('data_error_hint', lang)}", icon=":material/error:")
+    st.error(
+        f"**{t('data_error_title', lang)}**\n\n{t('data_error_body', lang)} {md(problem)}"
+        f"\n\n{t('data_error_hint', lang)}",
+        icon=":material/error:",
+    )
 
 
 def run_page(page: StreamlitPage) -> None:
@@ -137,8 +140,10 @@ def run_page(page: StreamlitPage) -> None:
             raise
         _LOG.exception("page %s failed", getattr(page, "url_path", page))
         lang = current_lang()
-        st.error(f"**{t('page_error_title', lang)}**\n\n{t('page_error_body', lang)}",
-                 icon=":material/error:")
+        st.error(
+            f"**{t('page_error_title', lang)}**\n\n{t('page_error_body', lang)}",
+            icon=":material/error:",
+        )
 
 
 def current_lang() -> str:
@@ -243,8 +248,9 @@ def parse_int_in(options: Iterable[int]) -> Callable[[str], int]:
     return parse
 
 
-def parse_list(options: Iterable[object],
-                cast: Callable[[str], object] = str) -> Callable[[str], list[object]]:
+def parse_list(
+    options: Iterable[object], cast: Callable[[str], object] = str
+) -> Callable[[str], list[object]]:
     """A deep-link parser for a comma-separated list, each item one of ``options``.
 
     The returned function raises ``ValueError`` on any unknown item (the whole value is then
@@ -274,8 +280,9 @@ def parse_flag(raw: str) -> bool:
     return value in ("1", "true")
 
 
-def map_widget(m: folium.Map, key: str, height: int = MAP_HEIGHT,
-               on_click: Callable[[str], None] | None = None) -> None:
+def map_widget(
+    m: folium.Map, key: str, height: int = MAP_HEIGHT, on_click: Callable[[str], None] | None = None
+) -> None:
     """Render the map; call ``on_click(adcode)`` when the user clicks a region.
 
     ``returned_objects`` is limited to the clicked feature, so pan and zoom never rerun the
@@ -290,9 +297,15 @@ def map_widget(m: folium.Map, key: str, height: int = MAP_HEIGHT,
         if code and on_click is not None:
             on_click(str(code))
 
-    st_folium(m, key=key, height=height, use_container_width=True,
-              returned_objects=["last_active_drawing"], return_on_hover=False,
-              on_change=clicked if on_click else None)
+    st_folium(
+        m,
+        key=key,
+        height=height,
+        use_container_width=True,
+        returned_objects=["last_active_drawing"],
+        return_on_hover=False,
+        on_change=clicked if on_click else None,
+    )
 
 
 BASEMAP_KEY = "basemap"
@@ -312,8 +325,9 @@ def basemap_selector() -> None:
         st.session_state[BASEMAP_KEY] = raw if raw in BASEMAPS else "none"
         if raw not in BASEMAPS:
             note_bad_param(BASEMAP_KEY, raw)
-    st.selectbox(t("basemap", lang), BASEMAPS, key=BASEMAP_KEY,
-                 format_func=lambda b: t(f"basemap_{b}", lang))
+    st.selectbox(
+        t("basemap", lang), BASEMAPS, key=BASEMAP_KEY, format_func=lambda b: t(f"basemap_{b}", lang)
+    )
 
 
 def map_options() -> dict[str, object]:

@@ -38,9 +38,7 @@ from geo.core.constants import CRS
 from geo.core.errors import DataError
 
 __all__ = [
-    "CRS",
     "DASHLINE_COLUMNS",
-    "LEVELS",
     "REGION_COLUMNS",
     "check_hierarchy",
     "load_dashline",

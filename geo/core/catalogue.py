@@ -599,9 +599,7 @@ def project_regions(
             raise ValueError(f"{level} boundaries repeat adcode(s) {', '.join(map(str, dup))}")
 
     order = {pid: i for i, pid in enumerate(projects["id"])}
-    mapped = projects.loc[
-        has_geometry(projects), ["id", "geometry"]
-    ].reset_index(drop=True)
+    mapped = projects.loc[has_geometry(projects), ["id", "geometry"]].reset_index(drop=True)
     parts: list[pd.DataFrame] = []
     for level in LEVELS:
         if level not in regions:

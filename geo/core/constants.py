@@ -20,8 +20,18 @@ HAINAN = "460000"
 CHONGQING = "500000"
 TAIWAN = "710000"
 # The ten partners, in the plan's order of the 9+2 (福建 … 云南, then 香港, 澳门).
-PARTNERS = ("350000", "430000", "440000", "450000", "460000", "510000", "520000", "530000",
-            "810000", "820000")
+PARTNERS = (
+    "350000",
+    "430000",
+    "440000",
+    "450000",
+    "460000",
+    "510000",
+    "520000",
+    "530000",
+    "810000",
+    "820000",
+)
 # The 9+2 in adcode order: Jiangxi and its ten partners.
 PPRD_ADCODES = tuple(sorted((JIANGXI, *PARTNERS)))
 # The provinces beyond the 9+2 that the plan's projects reach most (浙皖闽赣, 九景衢, 武九 …).

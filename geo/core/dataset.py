@@ -65,8 +65,10 @@ class Dataset:
         """adcode → name, per language: pages format thousands of options on every rerun, and a
         dict lookup is ~100× faster than ``DataFrame.at``."""
         table = self.region_table
-        return {lang: dict(zip(table["adcode"], table[column].astype(str), strict=True))
-                for lang, column in (("zh", "name_zh"), ("en", "name_en"))}
+        return {
+            lang: dict(zip(table["adcode"], table[column].astype(str), strict=True))
+            for lang, column in (("zh", "name_zh"), ("en", "name_en"))
+        }
 
     def region_name(self, adcode: str, lang: str = "zh") -> str:
         """The region's official name in ``lang`` (``zh`` or ``en``), or the adcode if unknown."""
@@ -128,9 +130,14 @@ def _read_meta(root: Path) -> dict:
     return meta
 
 
-def check_references(plan: Plan, gazetteer: tuple[Place, ...], units: pd.DataFrame,
-                     regions: dict[str, gpd.GeoDataFrame], projects: pd.DataFrame,
-                     root: Path) -> list[str]:
+def check_references(
+    plan: Plan,
+    gazetteer: tuple[Place, ...],
+    units: pd.DataFrame,
+    regions: dict[str, gpd.GeoDataFrame],
+    projects: pd.DataFrame,
+    root: Path,
+) -> list[str]:
     """Every cross-file reference that does not resolve, as messages naming file and row.
 
     Checks: gazetteer and unit adcodes exist in the boundaries; every unit a measure names is in
@@ -144,20 +151,26 @@ def check_references(plan: Plan, gazetteer: tuple[Place, ...], units: pd.DataFra
     for place in gazetteer:
         for code in place.adcodes:
             if code not in known:
-                problems.append(f"{gaz_path}, row {gaz_lines.get(place.name, '?')}: "
-                                f"{place.name}: unknown adcode {code}")
+                problems.append(
+                    f"{gaz_path}, row {gaz_lines.get(place.name, '?')}: "
+                    f"{place.name}: unknown adcode {code}"
+                )
     units_path = paths.data_path(paths.UNITS_FILE, root)
     for row in units.to_dict("records"):
         if row["adcode"] and row["adcode"] not in known:
-            problems.append(f"{units_path}, row {row['_line']}: {row['name_zh']}: "
-                            f"unknown adcode {row['adcode']}")
+            problems.append(
+                f"{units_path}, row {row['_line']}: {row['name_zh']}: "
+                f"unknown adcode {row['adcode']}"
+            )
     unit_names = set(units["name_zh"])
     plan_path = paths.data_path(paths.PLAN_FILE, root)
     for m in plan.measures:
         for unit in m.units:
             if unit not in unit_names:
-                problems.append(f"{plan_path}, line {m.line}: measure {m.number} names unit "
-                                f"{unit!r}, which is not in {units_path}")
+                problems.append(
+                    f"{plan_path}, line {m.line}: measure {m.number} names unit "
+                    f"{unit!r}, which is not in {units_path}"
+                )
     numbers = {m.number: m for m in plan.measures}
     proj_path = paths.data_path(paths.PROJECTS_FILE, root)
     for row in projects.to_dict("records"):
@@ -167,8 +180,10 @@ def check_references(plan: Plan, gazetteer: tuple[Place, ...], units: pd.DataFra
                 problems.append(f"{where}: measure {n} does not exist in the plan")
         texts = [numbers[n].text for n in row["measures"] if n in numbers]
         if texts and not any(row["name_plan"] in t for t in texts):
-            problems.append(f"{where}: name_plan {row['name_plan']!r} is not written in "
-                            f"measure(s) {', '.join(to_cn_numeral(n) for n in row['measures'])}")
+            problems.append(
+                f"{where}: name_plan {row['name_plan']!r} is not written in "
+                f"measure(s) {', '.join(to_cn_numeral(n) for n in row['measures'])}"
+            )
     return problems
 
 
@@ -209,20 +224,41 @@ def load_dataset(root: Path | None = None) -> Dataset:
     projects = load_projects(root, regions=regions)
     problems = check_references(plan, gazetteer, units, regions, projects, root)
     if problems:
-        raise DataError(problems[0] + (f" (and {len(problems) - 1} more problem(s): run "
-                                       "`python -m geo validate`)" if len(problems) > 1 else ""))
-    crossings = (projects[["id", "regions"]].explode("regions").dropna()
-                 .rename(columns={"id": "project_id", "regions": "adcode"})
-                 .reset_index(drop=True))
+        raise DataError(
+            problems[0]
+            + (
+                f" (and {len(problems) - 1} more problem(s): run `python -m geo validate`)"
+                if len(problems) > 1
+                else ""
+            )
+        )
+    crossings = (
+        projects[["id", "regions"]]
+        .explode("regions")
+        .dropna()
+        .rename(columns={"id": "project_id", "regions": "adcode"})
+        .reset_index(drop=True)
+    )
     place_links = links.measure_place_links(plan.measures, gazetteer, projects["name_plan"])
     unit_links = links.measure_unit_links(plan.measures, units)
     measure_projects = links.measure_project_links(projects)
-    region_links = links.measure_region_links(place_links, unit_links, measure_projects,
-                                              crossings)
-    all_regions = pd.concat([pd.DataFrame(g.drop(columns="geometry")) for g in regions.values()],
-                            ignore_index=True)
-    return Dataset(root=root, meta=meta, plan=plan, titles_en=titles_en, gazetteer=gazetteer,
-                   units=units, regions=regions, dashline=dashline, projects=projects,
-                   place_links=place_links, measure_projects=measure_projects,
-                   project_regions=crossings, region_links=region_links,
-                   ancestors=links.region_ancestors(all_regions))
+    region_links = links.measure_region_links(place_links, unit_links, measure_projects, crossings)
+    all_regions = pd.concat(
+        [pd.DataFrame(g.drop(columns="geometry")) for g in regions.values()], ignore_index=True
+    )
+    return Dataset(
+        root=root,
+        meta=meta,
+        plan=plan,
+        titles_en=titles_en,
+        gazetteer=gazetteer,
+        units=units,
+        regions=regions,
+        dashline=dashline,
+        projects=projects,
+        place_links=place_links,
+        measure_projects=measure_projects,
+        project_regions=crossings,
+        region_links=region_links,
+        ancestors=links.region_ancestors(all_regions),
+    )

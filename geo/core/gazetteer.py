@@ -93,13 +93,23 @@ def load_gazetteer(root: Path | None = None) -> tuple[Place, ...]:
             raise DataError(f"{where}: a {kind} needs the adcodes it covers")
         if kind in UNMAPPED_KINDS and adcodes:
             raise DataError(f"{where}: a {kind} place is not mapped and takes no adcodes")
-        places.append(Place(row["name"], kind, adcodes, row["name_en"], row["precision"],
-                            row["confidence"], row["source"]))
+        places.append(
+            Place(
+                row["name"],
+                kind,
+                adcodes,
+                row["name_en"],
+                row["precision"],
+                row["confidence"],
+                row["source"],
+            )
+        )
     return tuple(places)
 
 
-def find_places(text: str, gazetteer: Sequence[Place],
-                masks: Iterable[str] = ()) -> list[PlaceMention]:
+def find_places(
+    text: str, gazetteer: Sequence[Place], masks: Iterable[str] = ()
+) -> list[PlaceMention]:
     """Find every gazetteer place written in ``text``, longest name first.
 
     Parameters

@@ -38,8 +38,10 @@ def frame_bounds(frames: Iterable[gpd.GeoDataFrame]) -> list[list[float]]:
     if not boxes:
         return [list(corner) for corner in DEFAULT_BOUNDS]
     arr = np.array(boxes)
-    return [[float(arr[:, 1].min()), float(arr[:, 0].min())],
-            [float(arr[:, 3].max()), float(arr[:, 2].max())]]
+    return [
+        [float(arr[:, 1].min()), float(arr[:, 0].min())],
+        [float(arr[:, 3].max()), float(arr[:, 2].max())],
+    ]
 
 
 def fit_bounds(frame: gpd.GeoDataFrame) -> list[list[float]]:
@@ -52,5 +54,6 @@ def fit_bounds(frame: gpd.GeoDataFrame) -> list[list[float]]:
 
 def shows_hainan(frame: gpd.GeoDataFrame) -> bool:
     """Whether the regions drawn include all of Hainan (then the dash line and 示意图 apply)."""
-    return bool((frame["adcode"] == HAINAN).any()
-                or (frame["province_adcode"] == HAINAN).sum() >= 10)
+    return bool(
+        (frame["adcode"] == HAINAN).any() or (frame["province_adcode"] == HAINAN).sum() >= 10
+    )

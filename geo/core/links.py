@@ -22,8 +22,9 @@ PLACE_LINK_COLUMNS = ["measure", "name", "kind", "adcode", "start", "end"]
 REGION_LINK_COLUMNS = ["measure", "adcode", "link", "via"]
 
 
-def measure_place_links(measures: Sequence[Measure], gazetteer: Sequence[Place],
-                        masks: Iterable[str] = ()) -> pd.DataFrame:
+def measure_place_links(
+    measures: Sequence[Measure], gazetteer: Sequence[Place], masks: Iterable[str] = ()
+) -> pd.DataFrame:
     """Every place each measure's text names, one row per (mention, adcode).
 
     Parameters
@@ -44,8 +45,9 @@ def measure_place_links(measures: Sequence[Measure], gazetteer: Sequence[Place],
     for m in measures:
         for mention in find_places(m.text, gazetteer, masks):
             for adcode in mention.place.adcodes or ("",):
-                rows.append((m.number, mention.name, mention.place.kind, adcode,
-                             mention.start, mention.end))
+                rows.append(
+                    (m.number, mention.name, mention.place.kind, adcode, mention.start, mention.end)
+                )
     return pd.DataFrame(rows, columns=PLACE_LINK_COLUMNS)
 
 
@@ -92,15 +94,21 @@ def measure_project_links(projects: pd.DataFrame) -> pd.DataFrame:
     pandas.DataFrame
         Columns ``measure, project_id``, sorted.
     """
-    rows = [(int(n), pid) for pid, ns in zip(projects["id"], projects["measures"], strict=True)
-            for n in ns]
+    rows = [
+        (int(n), pid)
+        for pid, ns in zip(projects["id"], projects["measures"], strict=True)
+        for n in ns
+    ]
     frame = pd.DataFrame(rows, columns=["measure", "project_id"])
     return frame.sort_values(["measure", "project_id"], ignore_index=True)
 
 
-def measure_region_links(place_links: pd.DataFrame, unit_links: pd.DataFrame,
-                         measure_projects: pd.DataFrame,
-                         project_regions: pd.DataFrame) -> pd.DataFrame:
+def measure_region_links(
+    place_links: pd.DataFrame,
+    unit_links: pd.DataFrame,
+    measure_projects: pd.DataFrame,
+    project_regions: pd.DataFrame,
+) -> pd.DataFrame:
     """Combine text, unit and project links into one measure × region table.
 
     Parameters
@@ -121,9 +129,12 @@ def measure_region_links(place_links: pd.DataFrame, unit_links: pd.DataFrame,
     """
     text = place_links.loc[place_links["adcode"] != "", ["measure", "adcode", "name"]]
     text = text.rename(columns={"name": "via"}).assign(link="text")
-    via_project = measure_projects.merge(project_regions[["project_id", "adcode"]],
-                                         on="project_id", how="inner",
-                                         validate="many_to_many")
+    via_project = measure_projects.merge(
+        project_regions[["project_id", "adcode"]],
+        on="project_id",
+        how="inner",
+        validate="many_to_many",
+    )
     via_project = via_project.rename(columns={"project_id": "via"}).assign(link="project")
     frames = [f[REGION_LINK_COLUMNS] for f in (text, unit_links, via_project) if len(f)]
     if not frames:
@@ -147,14 +158,14 @@ def region_ancestors(regions: pd.DataFrame) -> pd.DataFrame:
         Columns ``adcode, ancestor, ancestor_level``.
     """
     rows = []
-    for adcode, level, prov, city in regions[["adcode", "level", "province_adcode",
-                                              "city_adcode"]].itertuples(index=False):
+    for adcode, level, prov, city in regions[
+        ["adcode", "level", "province_adcode", "city_adcode"]
+    ].itertuples(index=False):
         rows.append((adcode, adcode, level))
         if level in ("city", "county") and prov and prov != adcode:
             rows.append((adcode, prov, "province"))
         if level == "county" and city and city != adcode:
             rows.append((adcode, city, "city"))
     return pd.DataFrame(rows, columns=["adcode", "ancestor", "ancestor_level"]).drop_duplicates(
-        ignore_index=True)
-
-
+        ignore_index=True
+    )

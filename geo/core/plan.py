@@ -178,8 +178,11 @@ def parse_plan(text: str, source: str = "<plan>") -> Plan:
             number = cn_numeral(m.group(1))
             expected = len(sections) + 1
             if number != expected:
-                raise fail(lineno, f"section {m.group(1)} found where section "
-                                   f"{to_cn_numeral(expected)} was expected")
+                raise fail(
+                    lineno,
+                    f"section {m.group(1)} found where section "
+                    f"{to_cn_numeral(expected)} was expected",
+                )
             close_section_intro()
             sections.append(Section(number, m.group(2), lineno))
             continue
@@ -189,8 +192,11 @@ def parse_plan(text: str, source: str = "<plan>") -> Plan:
             number = cn_numeral(m.group(1))
             expected = len(measures) + 1
             if number != expected:
-                raise fail(lineno, f"measure ({m.group(1)}) found where measure "
-                                   f"({to_cn_numeral(expected)}) was expected")
+                raise fail(
+                    lineno,
+                    f"measure ({m.group(1)}) found where measure "
+                    f"({to_cn_numeral(expected)}) was expected",
+                )
             body = m.group(2).strip()
             units_match = UNITS_RE.search(body)
             if not units_match:
@@ -202,25 +208,38 @@ def parse_plan(text: str, source: str = "<plan>") -> Plan:
             title, stop, _ = body.partition("。")
             if not stop or not title.strip():
                 raise fail(lineno, f"measure ({m.group(1)}) has no title ending in 。")
-            measures.append(Measure(number=number, section=sections[-1].number,
-                                    title=title.strip(), text=body,
-                                    units=tuple(units), units_raw=units_match.group(1),
-                                    line=lineno))
+            measures.append(
+                Measure(
+                    number=number,
+                    section=sections[-1].number,
+                    title=title.strip(),
+                    text=body,
+                    units=tuple(units),
+                    units_raw=units_match.group(1),
+                    line=lineno,
+                )
+            )
             continue
         if UNITS_RE.search(line) or line.startswith(("(责任单位", "(责任单位")):
             raise fail(lineno, "a 责任单位 clause outside a numbered measure")
         if sections:
             if sections[-1].number in {ms.section for ms in measures}:
-                raise fail(lineno, "unexpected text after a measure (not a section heading or "
-                                   "a numbered measure)")
+                raise fail(
+                    lineno,
+                    "unexpected text after a measure (not a section heading or a numbered measure)",
+                )
             section_intro.append(line)
         else:
             preamble.append(line)
     close_section_intro()
     if not measures:
         raise DataError(f"{source}: no numbered measures found")
-    return Plan(preamble="\n".join(preamble), sections=tuple(sections),
-                measures=tuple(measures), source=source)
+    return Plan(
+        preamble="\n".join(preamble),
+        sections=tuple(sections),
+        measures=tuple(measures),
+        source=source,
+    )
 
 
 def load_plan(path: Path) -> Plan:
@@ -280,13 +299,15 @@ def load_plan_titles_en(plan: Plan, root: Path | None = None) -> dict[tuple[str,
         if key in titles:
             raise DataError(f"{where}: duplicate {key[0]} {key[1]}")
         if row["title_zh"] != expected[key]:
-            raise DataError(f"{where}: title_zh {row['title_zh']!r} does not match the plan's "
-                            f"{expected[key]!r}")
+            raise DataError(
+                f"{where}: title_zh {row['title_zh']!r} does not match the plan's {expected[key]!r}"
+            )
         if not row["title_en"]:
             raise DataError(f"{where}: empty title_en")
         titles[key] = row["title_en"]
     missing = sorted(set(expected) - set(titles))
     if missing:
-        raise DataError(f"{path}: no English title for "
-                        + ", ".join(f"{k} {n}" for k, n in missing))
+        raise DataError(
+            f"{path}: no English title for " + ", ".join(f"{k} {n}" for k, n in missing)
+        )
     return titles

@@ -48,8 +48,9 @@ def read_table(path: Path, required: Iterable[str], key: str | None = None) -> p
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         hint = " (truncated?)" if exc.start >= len(raw) - 3 else ""
-        raise DataError(f"{path}, row {line}: not UTF-8 ({exc.reason} at byte {exc.start})"
-                        f"{hint}") from None
+        raise DataError(
+            f"{path}, row {line}: not UTF-8 ({exc.reason} at byte {exc.start}){hint}"
+        ) from None
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         rows = [(reader.line_num, row) for row in reader]
@@ -60,16 +61,19 @@ def read_table(path: Path, required: Iterable[str], key: str | None = None) -> p
     header = [h.strip() for h in rows[0][1]]
     missing = [c for c in required if c not in header]
     if missing:
-        raise DataError(f"{path}: missing column(s) {', '.join(missing)}; "
-                        f"found {', '.join(header)}")
+        raise DataError(
+            f"{path}: missing column(s) {', '.join(missing)}; found {', '.join(header)}"
+        )
     body: list[list[str]] = []
     lines: list[int] = []
     for lineno, row in rows[1:]:
         if not any(cell.strip() for cell in row):
             continue
         if len(row) != len(header):
-            raise DataError(f"{path}, row {lineno}: {len(row)} fields where the header has "
-                            f"{len(header)} (truncated or misquoted row?)")
+            raise DataError(
+                f"{path}, row {lineno}: {len(row)} fields where the header has "
+                f"{len(header)} (truncated or misquoted row?)"
+            )
         body.append([cell.strip() for cell in row])
         lines.append(lineno)
     frame = pd.DataFrame(body, columns=header, dtype=str)
@@ -80,8 +84,9 @@ def read_table(path: Path, required: Iterable[str], key: str | None = None) -> p
             if not value:
                 raise DataError(f"{path}, row {lineno}: empty {key}")
             if value in seen:
-                raise DataError(f"{path}, row {lineno}: duplicate {key} {value!r} "
-                                f"(first at row {seen[value]})")
+                raise DataError(
+                    f"{path}, row {lineno}: duplicate {key} {value!r} (first at row {seen[value]})"
+                )
             seen[value] = lineno
     return frame
 

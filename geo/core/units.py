@@ -10,8 +10,15 @@ from geo.core import paths
 from geo.core.errors import DataError
 from geo.core.tables import LINE, read_table
 
-UNIT_KINDS = ("provincial_department", "department_group", "central_agency", "state_enterprise",
-              "mass_organisation", "city_government", "city_government_group")
+UNIT_KINDS = (
+    "provincial_department",
+    "department_group",
+    "central_agency",
+    "state_enterprise",
+    "mass_organisation",
+    "city_government",
+    "city_government_group",
+)
 COLUMNS = ("name_zh", "name_en", "kind", "adcode")
 
 
@@ -39,8 +46,9 @@ def load_units(root: Path | None = None) -> pd.DataFrame:
     for row in frame.to_dict("records"):
         where = f"{path}, row {row[LINE]}"
         if row["kind"] not in UNIT_KINDS:
-            raise DataError(f"{where}: unknown kind {row['kind']!r} "
-                            f"(expected one of {', '.join(UNIT_KINDS)})")
+            raise DataError(
+                f"{where}: unknown kind {row['kind']!r} (expected one of {', '.join(UNIT_KINDS)})"
+            )
         code = row["adcode"]
         if code and not (len(code) == 6 and code.isdigit()):
             raise DataError(f"{where}: malformed adcode {code!r} (6 digits expected)")

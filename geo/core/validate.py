@@ -63,8 +63,10 @@ def validate(root: Path | None = None) -> tuple[list[str], list[str]]:
     if all(f is not None for f in regions.values()):
         projects = _attempt(problems, lambda: load_projects(root, regions=regions))
     else:
-        problems.append(f"{paths.data_path(paths.PROJECTS_FILE, root)}: not checked "
-                        "(the boundaries did not load)")
+        problems.append(
+            f"{paths.data_path(paths.PROJECTS_FILE, root)}: not checked "
+            "(the boundaries did not load)"
+        )
     for level, frame in regions.items():
         if frame is None:
             continue
@@ -81,8 +83,10 @@ def validate(root: Path | None = None) -> tuple[list[str], list[str]]:
             if geom is not None and not geom.is_valid:
                 problems.append(f"{proj_path}, row {row['_line']}: {row['id']}: invalid geometry")
             if not is_drawable(geom) and not row.get("unmapped_reason"):
-                problems.append(f"{proj_path}, row {row['_line']}: {row['id']}: no geometry "
-                                "and no unmapped_reason")
+                problems.append(
+                    f"{proj_path}, row {row['_line']}: {row['id']}: no geometry "
+                    "and no unmapped_reason"
+                )
         notes.extend(_unlocated_waypoints(root))
     loaded = (plan, gazetteer, units, projects, *regions.values())
     if all(x is not None for x in loaded):
@@ -96,9 +100,12 @@ def _unlocated_waypoints(root: Path) -> list[str]:
 
     path = paths.data_path(paths.WAYPOINTS_FILE, root)
     frame = read_table(path, ("project_id", "name", "lat", "lon"))
-    return [f"{path}, row {row[LINE]}: {row['project_id']}: waypoint {row['name']!r} has no "
-            "coordinates in the sources (kept, not drawn)"
-            for row in frame.to_dict("records") if not row["lat"] or not row["lon"]]
+    return [
+        f"{path}, row {row[LINE]}: {row['project_id']}: waypoint {row['name']!r} has no "
+        "coordinates in the sources (kept, not drawn)"
+        for row in frame.to_dict("records")
+        if not row["lat"] or not row["lon"]
+    ]
 
 
 def audit_unlisted_names(plan, gazetteer, regions, projects) -> list[str]:
@@ -107,19 +114,23 @@ def audit_unlisted_names(plan, gazetteer, regions, projects) -> list[str]:
     Looks for the short names (two characters or more) of every province and city, and of the
     counties of Jiangxi, outside project names and outside the places already found.
     """
-    known = pd.concat([
-        regions["province"][["short_zh"]],
-        regions["city"][["short_zh"]],
-        regions["county"].loc[regions["county"]["province_adcode"] == "360000", ["short_zh"]],
-    ])
+    known = pd.concat(
+        [
+            regions["province"][["short_zh"]],
+            regions["city"][["short_zh"]],
+            regions["county"].loc[regions["county"]["province_adcode"] == "360000", ["short_zh"]],
+        ]
+    )
     candidates = {n for n in known["short_zh"] if isinstance(n, str) and len(n) >= 2}
     found = []
     masks = list(projects["name_plan"]) + [p.name for p in gazetteer]
     for m in plan.measures:
         hits = find_places(m.text, [_bare(n) for n in candidates], masks)
         for hit in hits:
-            found.append(f"measure {m.number}: {hit.name!r} looks like a region name but is "
-                         "not in the gazetteer")
+            found.append(
+                f"measure {m.number}: {hit.name!r} looks like a region name but is "
+                "not in the gazetteer"
+            )
     return found
 
 

@@ -32,7 +32,7 @@ def measure_label(number: int, lang: str) -> str:
 
 
 def section_heading(ds: Dataset, number: int, lang: str) -> str:
-    """"四、加快基础设施互联互通" / "Section 4: Connected infrastructure"."""
+    """ "四、加快基础设施互联互通" / "Section 4: Connected infrastructure"."""
     if lang == "en":
         return f"{t('section', lang)} {number}: {ds.section_title(number, 'en')}"
     return f"{to_cn_numeral(number)}、{ds.section_title(number, 'zh')}"

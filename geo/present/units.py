@@ -15,17 +15,21 @@ def unit_table(ds: Dataset, lang: str) -> pd.DataFrame:
     summary = unit_summary(ds)
     sep = "; " if lang == "en" else "、"
     by_name = {p.name: p.name_en for p in ds.gazetteer}
-    return pd.DataFrame({
-        t("unit", lang): [ds.unit_name(u, lang) for u in summary["name_zh"]],
-        t("unit_kind", lang): [term("unit_kind", k, lang) for k in summary["kind"]],
-        t("n_led", lang): summary["n_measures"].to_numpy(),
-        t("measures", lang): [", ".join(map(str, ns)) for ns in summary["measures"]],
-        t("sections", lang): [", ".join(map(str, ss)) for ss in summary["sections"]],
-        t("own_city", lang): [ds.region_name(c, lang) if c else "" for c in summary["adcode"]],
-        t("n_cities", lang): summary["n_cities"].to_numpy(),
-        t("places_named", lang): [sep.join(by_name.get(p, p) if lang == "en" else p
-                                           for p in ps) for ps in summary["places"]],
-    })
+    return pd.DataFrame(
+        {
+            t("unit", lang): [ds.unit_name(u, lang) for u in summary["name_zh"]],
+            t("unit_kind", lang): [term("unit_kind", k, lang) for k in summary["kind"]],
+            t("n_led", lang): summary["n_measures"].to_numpy(),
+            t("measures", lang): [", ".join(map(str, ns)) for ns in summary["measures"]],
+            t("sections", lang): [", ".join(map(str, ss)) for ss in summary["sections"]],
+            t("own_city", lang): [ds.region_name(c, lang) if c else "" for c in summary["adcode"]],
+            t("n_cities", lang): summary["n_cities"].to_numpy(),
+            t("places_named", lang): [
+                sep.join(by_name.get(p, p) if lang == "en" else p for p in ps)
+                for ps in summary["places"]
+            ],
+        }
+    )
 
 
 def unit_measures_table(ds: Dataset, unit: str, lang: str) -> pd.DataFrame:
@@ -34,9 +38,14 @@ def unit_measures_table(ds: Dataset, unit: str, lang: str) -> pd.DataFrame:
     for n in unit_measures(ds, unit):
         m = ds.plan.measure(n)
         others = [ds.unit_name(u, lang) for u in m.units if u != unit]
-        rows.append({t("measure", lang): f"({to_cn_numeral(n)})",
-                     t("title", lang): ds.measure_title(n, lang),
-                     t("section", lang): f"{m.section}. {ds.section_title(m.section, lang)}",
-                     t("units", lang): ("; " if lang == "en" else "、").join(others)})
-    return pd.DataFrame(rows, columns=[t(k, lang) for k in ("measure", "title", "section",
-                                                            "units")])
+        rows.append(
+            {
+                t("measure", lang): f"({to_cn_numeral(n)})",
+                t("title", lang): ds.measure_title(n, lang),
+                t("section", lang): f"{m.section}. {ds.section_title(m.section, lang)}",
+                t("units", lang): ("; " if lang == "en" else "、").join(others),
+            }
+        )
+    return pd.DataFrame(
+        rows, columns=[t(k, lang) for k in ("measure", "title", "section", "units")]
+    )

@@ -36,6 +36,7 @@ LABEL_STYLE = {
 }
 _HALO = "text-shadow:0 0 2px #fff,0 0 2px #fff,0 0 3px #fff"
 
+
 class _Labels(MacroElement):
     """Text labels as one compact script: a list of (lat, lon, escaped text, anchor, kind) in
     order of importance, and a loop making non-interactive ``L.divIcon`` markers (a folium
@@ -89,13 +90,15 @@ class _Labels(MacroElement):
 
 def add_labels(m: folium.Map, labels: list[tuple[float, float, str, str, str]]) -> None:
     """Add non-interactive text labels ((lon, lat, text, ha, kind)); texts are escaped here."""
-    items = [[round(lat, 4), round(lon, 4), esc(text), ha, kind]
-             for lon, lat, text, ha, kind in labels]
+    items = [
+        [round(lat, 4), round(lon, 4), esc(text), ha, kind] for lon, lat, text, ha, kind in labels
+    ]
     m.add_child(_Labels(items))
 
 
-def add_projects_light(m: folium.Map, projects: gpd.GeoDataFrame, lang: str,
-                       colour_by: str) -> None:
+def add_projects_light(
+    m: folium.Map, projects: gpd.GeoDataFrame, lang: str, colour_by: str
+) -> None:
     """Projects with name tooltips and no popups (the page's budget).
 
     Drawn like :func:`geo.render.maps.add_projects`: routes as lines (freight services dotted) and
@@ -114,29 +117,56 @@ def add_projects_light(m: folium.Map, projects: gpd.GeoDataFrame, lang: str,
         shape = maps.project_shape(row)
         if shape == "point":
             for part in shapely.get_parts(row["geometry"]):
-                folium.CircleMarker([part.y, part.x], radius=6, color="#222", weight=1,
-                                    fill=True, fill_color=colour, fill_opacity=0.95,
-                                    tooltip=tip).add_to(group)
+                folium.CircleMarker(
+                    [part.y, part.x],
+                    radius=6,
+                    color="#222",
+                    weight=1,
+                    fill=True,
+                    fill_color=colour,
+                    fill_opacity=0.95,
+                    tooltip=tip,
+                ).add_to(group)
             continue
-        features.append({"type": "Feature", "geometry": row["geometry"].__geo_interface__,
-                         "properties": {"tip": tip, "colour": colour, "shape": shape}})
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": row["geometry"].__geo_interface__,
+                "properties": {"tip": tip, "colour": colour, "shape": shape},
+            }
+        )
 
     def style(feature: dict) -> dict:
         props = feature["properties"]
-        return {"color": props["colour"], "fillColor": props["colour"], "opacity": 0.95,
-                "weight": 4 if props["shape"] != "fill" else 2, "fillOpacity": 0.3,
-                "dashArray": "1 7" if props["shape"] == "dotted" else None}
+        return {
+            "color": props["colour"],
+            "fillColor": props["colour"],
+            "opacity": 0.95,
+            "weight": 4 if props["shape"] != "fill" else 2,
+            "fillOpacity": 0.3,
+            "dashArray": "1 7" if props["shape"] == "dotted" else None,
+        }
 
     if features:
-        folium.GeoJson({"type": "FeatureCollection", "features": features}, style_function=style,
-                       tooltip=folium.GeoJsonTooltip(["tip"], labels=False, sticky=False),
-                       highlight_function=lambda _f: {"weight": 6}).add_to(group)
+        folium.GeoJson(
+            {"type": "FeatureCollection", "features": features},
+            style_function=style,
+            tooltip=folium.GeoJsonTooltip(["tip"], labels=False, sticky=False),
+            highlight_function=lambda _f: {"weight": 6},
+        ).add_to(group)
     group.add_to(m)
 
 
-def view_map(ds: Dataset, view: View, lang: str = "zh", *,
-             static_url: str = DEFAULT_STATIC_BASE_URL, labels: bool = True,
-             popups: bool = True, label_size: tuple[int, int] = (2000, 1000)) -> folium.Map:
+def view_map(
+    ds: Dataset,
+    view: View,
+    lang: str = "zh",
+    *,
+    static_url: str = DEFAULT_STATIC_BASE_URL,
+    labels: bool = True,
+    popups: bool = True,
+    label_size: tuple[int, int] = (2000, 1000),
+) -> folium.Map:
     """The interactive map of ``view``: choropleth, projects, legends, labels, dash line.
 
     To keep within the browser budget, the regions sent are those near the view's extent
@@ -154,34 +184,54 @@ def view_map(ds: Dataset, view: View, lang: str = "zh", *,
     # Context outlines cut to the neighbourhood: what lies far outside only costs bytes.
     # At province level the regions are the provinces: no context needed.
     clipped = layers.context.geometry.clip_by_rect(*near.bounds)
-    context = (None if view.level == "province"
-               else layers.context[~clipped.is_empty].set_geometry(clipped[~clipped.is_empty]))
+    context = (
+        None
+        if view.level == "province"
+        else layers.context[~clipped.is_empty].set_geometry(clipped[~clipped.is_empty])
+    )
     # Popups cite each project's sources as text; without the scheme a citation is still
     # readable but no longer a URL (the file references nothing outside itself).
-    cited = layers.selection.projects.assign(status_source=layers.selection.projects[
-        "status_source"].astype(str).str.replace(r"https?://", "", regex=True))
+    cited = layers.selection.projects.assign(
+        status_source=layers.selection.projects["status_source"]
+        .astype(str)
+        .str.replace(r"https?://", "", regex=True)
+    )
     m = maps.build_regions_map(
-        regions, lang, context=context,
-        counts={k: float(v) for k, v in layers.counts.items()}, selected=view.region,
-        dashline=ds.dashline, projects=cited if popups else None,
+        regions,
+        lang,
+        context=context,
+        counts={k: float(v) for k, v in layers.counts.items()},
+        selected=view.region,
+        dashline=ds.dashline,
+        projects=cited if popups else None,
         colour_by=view.colour_by,
         legend_title=f"{t('n_measures', lang)} · {t(f'level_{view.level}', lang)}",
-        bounds=[[south, west], [north, east]], static_url=static_url)
+        bounds=[[south, west], [north, east]],
+        static_url=static_url,
+    )
     if layers.focus and view.level != filters.level_of(ds, layers.focus):
         # the focus is not one of the regions drawn (a city over its counties): outline it
         level = filters.level_of(ds, layers.focus) or "city"
         shape = display.display_regions(ds, level)
         shape = shape[shape["adcode"] == layers.focus]
-        folium.GeoJson(json.loads(shape[["geometry"]].to_json(drop_id=True)),
-                       name=ds.region_name(layers.focus, lang), interactive=False,
-                       style_function=lambda _f: {"color": maps.HIGHLIGHT, "weight": 3,
-                                                  "fill": False}).add_to(m)
+        folium.GeoJson(
+            json.loads(shape[["geometry"]].to_json(drop_id=True)),
+            name=ds.region_name(layers.focus, lang),
+            interactive=False,
+            style_function=lambda _f: {"color": maps.HIGHLIGHT, "weight": 3, "fill": False},
+        ).add_to(m)
     if not popups and not layers.projects.empty:
         add_projects_light(m, layers.projects, lang, view.colour_by)
         title = t("kind", lang) if view.colour_by == "kind" else t("status", lang)
-        maps.add_overlay(m, maps.legend_html(
-            title, maps.project_legend_items(layers.projects, lang, view.colour_by),
-            [t("legend_location_note", lang)]), "topright")
+        maps.add_overlay(
+            m,
+            maps.legend_html(
+                title,
+                maps.project_legend_items(layers.projects, lang, view.colour_by),
+                [t("legend_location_note", lang)],
+            ),
+            "topright",
+        )
     if labels:
         add_labels(m, map_labels(ds, view, lang, *label_size))
     _layer_control_last(m)
@@ -207,11 +257,13 @@ def export_html(ds: Dataset, view: View, lang: str = "zh") -> bytes:
     and the attribution are the page map's.
     """
     m = view_map(ds, view, lang)
-    title = (f'<div style="background:rgba(255,255,255,.94);padding:8px 12px;'
-             f'border-radius:4px;box-shadow:0 1px 4px rgba(0,0,0,.3);font-family:{_FONT};'
-             f'max-width:560px"><div style="font-size:20px;font-weight:700">'
-             f'{esc(view.title(lang))}</div><div style="font-size:13px;color:#555">'
-             f'{esc(view.subtitle(lang))}</div><div style="font-size:11px;color:#777">'
-             f'{esc(t("export_schematic", lang))}</div></div>')
+    title = (
+        f'<div style="background:rgba(255,255,255,.94);padding:8px 12px;'
+        f"border-radius:4px;box-shadow:0 1px 4px rgba(0,0,0,.3);font-family:{_FONT};"
+        f'max-width:560px"><div style="font-size:20px;font-weight:700">'
+        f'{esc(view.title(lang))}</div><div style="font-size:13px;color:#555">'
+        f'{esc(view.subtitle(lang))}</div><div style="font-size:11px;color:#777">'
+        f"{esc(t('export_schematic', lang))}</div></div>"
+    )
     maps.add_overlay(m, title, "topright")
     return render_standalone_html(m, title=view.title(lang)).encode("utf-8")

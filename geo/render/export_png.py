@@ -80,9 +80,11 @@ def lcc_crs(extent: Sequence[float]) -> CRS:
     lat1, lat2 = south + span / 6, north - span / 6
     if abs(lat2 - lat1) < 0.5:
         lat1, lat2 = lat1 - 0.5, lat2 + 0.5
-    return CRS.from_proj4(f"+proj=lcc +lat_0={(south + north) / 2:.4f} "
-                          f"+lon_0={(west + east) / 2:.4f} +lat_1={lat1:.4f} +lat_2={lat2:.4f} "
-                          "+x_0=0 +y_0=0 +ellps=WGS84 +units=m +no_defs")
+    return CRS.from_proj4(
+        f"+proj=lcc +lat_0={(south + north) / 2:.4f} "
+        f"+lon_0={(west + east) / 2:.4f} +lat_1={lat1:.4f} +lat_2={lat2:.4f} "
+        "+x_0=0 +y_0=0 +ellps=WGS84 +units=m +no_defs"
+    )
 
 
 def nice_length(km: float) -> float:
@@ -149,13 +151,25 @@ class _Labeller:
     def block(self, box: Bbox) -> None:
         self.placed.append(box)
 
-    def place(self, x: float, y: float, text: str, *, pad: float = 3.0, kind: str = "region",
-              **kwargs: object) -> bool:
+    def place(
+        self,
+        x: float,
+        y: float,
+        text: str,
+        *,
+        pad: float = 3.0,
+        kind: str = "region",
+        **kwargs: object,
+    ) -> bool:
         artist = self.ax.text(x, y, text, **kwargs)
         box = artist.get_window_extent(self.renderer).expanded(1.0, 1.0)
         box = Bbox.from_extents(box.x0 - pad, box.y0 - pad, box.x1 + pad, box.y1 + pad)
-        inside = (box.x0 >= self.area.x0 and box.x1 <= self.area.x1 and box.y0 >= self.area.y0
-                  and box.y1 <= self.area.y1)
+        inside = (
+            box.x0 >= self.area.x0
+            and box.x1 <= self.area.x1
+            and box.y0 >= self.area.y0
+            and box.y1 <= self.area.y1
+        )
         if not inside or any(box.overlaps(other) for other in self.placed):
             artist.remove()
             return False
@@ -202,17 +216,31 @@ def _draw_frame(gdf: gpd.GeoDataFrame, ax: Axes, **kwargs: object) -> None:
         gdf.plot(ax=ax, **kwargs)
 
 
-def _legend_rows(layers: ViewLayers, lang: str, inset: bool, dash_in_main: bool,
-                 focus_name: str, others_visible: bool
-                 ) -> list[tuple[str, list[tuple[object, str]]]]:
+def _legend_rows(
+    layers: ViewLayers,
+    lang: str,
+    inset: bool,
+    dash_in_main: bool,
+    focus_name: str,
+    others_visible: bool,
+) -> list[tuple[str, list[tuple[object, str]]]]:
     """Legend sections: (title, [(handle, label)]), for every colour and symbol drawn."""
     sections: list[tuple[str, list[tuple[object, str]]]] = []
     present = {maps.count_colour(float(n)) for n in layers.counts}
-    count_rows = [(Patch(facecolor=item.colour, edgecolor=REGION_EDGE, linewidth=0.6),
-                   item.label) for item in maps.count_legend(lang) if item.colour in present]
+    count_rows = [
+        (Patch(facecolor=item.colour, edgecolor=REGION_EDGE, linewidth=0.6), item.label)
+        for item in maps.count_legend(lang)
+        if item.colour in present
+    ]
     level = t(f"level_{layers.view.level}", lang)
-    sections.append((f"{t('n_measures', lang)}({level})" if lang == "zh"
-                     else f"{t('n_measures', lang)} ({level.lower()})", count_rows))
+    sections.append(
+        (
+            f"{t('n_measures', lang)}({level})"
+            if lang == "zh"
+            else f"{t('n_measures', lang)} ({level.lower()})",
+            count_rows,
+        )
+    )
     if not layers.projects.empty:
         by_colour: dict[str, tuple[list[str], set[str]]] = {}
         for row in layers.projects.to_dict("records"):
@@ -225,43 +253,86 @@ def _legend_rows(layers: ViewLayers, lang: str, inset: bool, dash_in_main: bool,
         rows: list[tuple[object, str]] = []
         for colour, (labels, shapes) in by_colour.items():
             rows.append((_legend_handle(colour, shapes), " / ".join(labels)))
-        if layers.view.colour_by == "status" and (layers.projects["kind"]
-                                                  == "freight_route").any():
-            rows.append((_legend_handle("#555555", {"dotted"}),
-                         term("kind", "freight_route", lang)))
+        if layers.view.colour_by == "status" and (layers.projects["kind"] == "freight_route").any():
+            rows.append(
+                (_legend_handle("#555555", {"dotted"}), term("kind", "freight_route", lang))
+            )
         title = t("kind", lang) if layers.view.colour_by == "kind" else t("status", lang)
-        sections.append((f"{t('projects', lang)}:{title}" if lang == "zh"
-                         else f"{t('projects', lang)}: {title}", rows))
+        sections.append(
+            (
+                f"{t('projects', lang)}:{title}"
+                if lang == "zh"
+                else f"{t('projects', lang)}: {title}",
+                rows,
+            )
+        )
     other: list[tuple[object, str]] = [
-        (Line2D([], [], color=PROVINCE_EDGE, linewidth=1.2), t("province_border", lang))]
+        (Line2D([], [], color=PROVINCE_EDGE, linewidth=1.2), t("province_border", lang))
+    ]
     if others_visible:
-        other.append((Patch(facecolor=CONTEXT_FILL, edgecolor=PROVINCE_EDGE, linewidth=0.6),
-                      t("context_regions", lang)))
+        other.append(
+            (
+                Patch(facecolor=CONTEXT_FILL, edgecolor=PROVINCE_EDGE, linewidth=0.6),
+                t("context_regions", lang),
+            )
+        )
     if layers.focus:
-        other.append((Patch(facecolor="none", edgecolor=maps.HIGHLIGHT, linewidth=2.2),
-                      f"{t('focus_region', lang)}:{focus_name}" if lang == "zh"
-                      else f"{t('focus_region', lang)}: {focus_name}"))
+        other.append(
+            (
+                Patch(facecolor="none", edgecolor=maps.HIGHLIGHT, linewidth=2.2),
+                f"{t('focus_region', lang)}:{focus_name}"
+                if lang == "zh"
+                else f"{t('focus_region', lang)}: {focus_name}",
+            )
+        )
     if dash_in_main or inset:
-        other.append((Line2D([], [], color=DASHLINE_COLOUR, linewidth=1.4, linestyle=(0, (4, 2))),
-                      t("dashline", lang)))
+        other.append(
+            (
+                Line2D([], [], color=DASHLINE_COLOUR, linewidth=1.4, linestyle=(0, (4, 2))),
+                t("dashline", lang),
+            )
+        )
     sections.append((t("legend_other", lang), other))
     return sections
 
 
 def _legend_handle(colour: str, shapes: set[str]) -> object:
     if shapes == {"point"}:
-        return Line2D([], [], linestyle="none", marker="o", markersize=8,
-                      markerfacecolor=colour, markeredgecolor="#222222")
+        return Line2D(
+            [],
+            [],
+            linestyle="none",
+            marker="o",
+            markersize=8,
+            markerfacecolor=colour,
+            markeredgecolor="#222222",
+        )
     if shapes == {"fill"}:
         return Patch(facecolor="none", hatch="///", edgecolor=colour, linewidth=1.5)
     style = (0, (1, 1.6)) if shapes == {"dotted"} else "-"
     marker = "o" if "point" in shapes else None
-    return Line2D([], [], color=colour, linewidth=2.6, linestyle=style, marker=marker,
-                  markersize=7, markerfacecolor=colour, markeredgecolor="#222222")
+    return Line2D(
+        [],
+        [],
+        color=colour,
+        linewidth=2.6,
+        linestyle=style,
+        marker=marker,
+        markersize=7,
+        markerfacecolor=colour,
+        markeredgecolor="#222222",
+    )
 
 
-def _scale_bar(ax: Axes, crs: CRS, extent: Sequence[float], limits: Sequence[float],
-               sizes: _Sizes, font: FontProperties, lang: str) -> Bbox:
+def _scale_bar(
+    ax: Axes,
+    crs: CRS,
+    extent: Sequence[float],
+    limits: Sequence[float],
+    sizes: _Sizes,
+    font: FontProperties,
+    lang: str,
+) -> Bbox:
     """Draw the scale bar in the lower left; returns its bounding box (display pixels)."""
     x0, y0, x1, y1 = limits
     lon = (extent[0] + extent[2]) / 2
@@ -275,25 +346,47 @@ def _scale_bar(ax: Axes, crs: CRS, extent: Sequence[float], limits: Sequence[flo
     segments = 4 if km / nice_length(km / 4) == 4 else 2
     step = length / segments
     for i in range(segments):
-        ax.add_patch(Rectangle((bx + i * step, by), step, height,
-                               facecolor="#222222" if i % 2 == 0 else "white",
-                               edgecolor="#222222", linewidth=0.8, zorder=30))
+        ax.add_patch(
+            Rectangle(
+                (bx + i * step, by),
+                step,
+                height,
+                facecolor="#222222" if i % 2 == 0 else "white",
+                edgecolor="#222222",
+                linewidth=0.8,
+                zorder=30,
+            )
+        )
     unit = t("scale_km", lang)
     texts = []
     for i in (0, segments // 2, segments):
         value = km * i / segments
         label = f"{value:g}" + (f" {unit}" if i == segments else "")
-        texts.append(ax.text(bx + i * step, by + height * 1.9, label, ha="center", va="bottom",
-                             fontproperties=font, fontsize=sizes.legend * 0.85,
-                             color=TEXT_COLOUR, zorder=31, path_effects=HALO))
+        texts.append(
+            ax.text(
+                bx + i * step,
+                by + height * 1.9,
+                label,
+                ha="center",
+                va="bottom",
+                fontproperties=font,
+                fontsize=sizes.legend * 0.85,
+                color=TEXT_COLOUR,
+                zorder=31,
+                path_effects=HALO,
+            )
+        )
     renderer = ax.figure.canvas.get_renderer()
-    box = Bbox.union([t_.get_window_extent(renderer) for t_ in texts]
-                     + [ax.transData.transform_bbox(Bbox.from_bounds(bx, by, length, height))])
+    box = Bbox.union(
+        [t_.get_window_extent(renderer) for t_ in texts]
+        + [ax.transData.transform_bbox(Bbox.from_bounds(bx, by, length, height))]
+    )
     return box
 
 
-def _north_arrow(ax: Axes, crs: CRS, limits: Sequence[float], sizes: _Sizes,
-                 font: FontProperties) -> Bbox:
+def _north_arrow(
+    ax: Axes, crs: CRS, limits: Sequence[float], sizes: _Sizes, font: FontProperties
+) -> Bbox:
     """Draw a north arrow pointing to true north where it stands.
 
     It stands in the upper right; on a map so wide that the meridians there lean more than
@@ -316,20 +409,41 @@ def _north_arrow(ax: Axes, crs: CRS, limits: Sequence[float], sizes: _Sizes,
         angle = north_at(x, y)
     length = (y1 - y0) * 0.075
     dx, dy = length * math.sin(angle), length * math.cos(angle)
-    arrow = FancyArrow(x - dx / 2, y - dy / 2, dx, dy, width=length * 0.12,
-                       head_width=length * 0.42, head_length=length * 0.45,
-                       length_includes_head=True, facecolor="#222222", edgecolor="white",
-                       linewidth=0.8, zorder=30)
+    arrow = FancyArrow(
+        x - dx / 2,
+        y - dy / 2,
+        dx,
+        dy,
+        width=length * 0.12,
+        head_width=length * 0.42,
+        head_length=length * 0.45,
+        length_includes_head=True,
+        facecolor="#222222",
+        edgecolor="white",
+        linewidth=0.8,
+        zorder=30,
+    )
     ax.add_patch(arrow)
-    text = ax.text(x + dx * 0.62, y + dy * 0.62, "N", ha="center", va="bottom",
-                   fontproperties=font, fontsize=sizes.legend_title * 1.15,
-                   fontweight="bold", color="#222222", zorder=31, path_effects=HALO)
+    text = ax.text(
+        x + dx * 0.62,
+        y + dy * 0.62,
+        "N",
+        ha="center",
+        va="bottom",
+        fontproperties=font,
+        fontsize=sizes.legend_title * 1.15,
+        fontweight="bold",
+        color="#222222",
+        zorder=31,
+        path_effects=HALO,
+    )
     renderer = ax.figure.canvas.get_renderer()
     return Bbox.union([arrow.get_window_extent(renderer), text.get_window_extent(renderer)])
 
 
-def _inset(fig: Figure, ax: Axes, ds: Dataset, sizes: _Sizes, font: FontProperties,
-           lang: str) -> Axes:
+def _inset(
+    fig: Figure, ax: Axes, ds: Dataset, sizes: _Sizes, font: FontProperties, lang: str
+) -> Axes:
     """The 南海诸岛 inset in the map's lower-right corner: the dash line and Hainan's islands."""
     crs = lcc_crs(INSET_BOX)
     box = _projected_box(INSET_BOX, crs)
@@ -341,8 +455,9 @@ def _inset(fig: Figure, ax: Axes, ds: Dataset, sizes: _Sizes, font: FontProperti
     if width > pos.width * 0.22:  # a tall, narrow map: keep the inset off the land
         width = pos.width * 0.22
         height = width / aspect * fig_w / fig_h
-    inset = fig.add_axes((pos.x1 - width - pos.width * 0.006, pos.y0 + pos.height * 0.008,
-                          width, height))
+    inset = fig.add_axes(
+        (pos.x1 - width - pos.width * 0.006, pos.y0 + pos.height * 0.008, width, height)
+    )
     inset.set_facecolor("white")
     clip = shapely.box(*INSET_BOX)
     provinces = ds.regions["province"]
@@ -366,14 +481,29 @@ def _inset(fig: Figure, ax: Axes, ds: Dataset, sizes: _Sizes, font: FontProperti
     name = t("south_china_sea_islands", lang)
     if lang == "en":
         name = name.replace(" Sea ", " Sea\n")
-    inset.text(x, y, name, ha="center", va="center", linespacing=1.1,
-               fontproperties=font, fontsize=sizes.label * 0.95, color=TEXT_COLOUR,
-               path_effects=HALO)
+    inset.text(
+        x,
+        y,
+        name,
+        ha="center",
+        va="center",
+        linespacing=1.1,
+        fontproperties=font,
+        fontsize=sizes.label * 0.95,
+        color=TEXT_COLOUR,
+        path_effects=HALO,
+    )
     return inset
 
 
-def _wrap(fig: Figure, text: str, font: FontProperties, size: float, width_px: float,
-          separators: str = " ·;;,,") -> list[str]:
+def _wrap(
+    fig: Figure,
+    text: str,
+    font: FontProperties,
+    size: float,
+    width_px: float,
+    separators: str = " ·;;,,",
+) -> list[str]:
     """Break ``text`` into lines no wider than ``width_px`` (at separators, else anywhere)."""
     renderer = fig.canvas.get_renderer()
 
@@ -424,8 +554,17 @@ class _Canvas:
     margins: tuple[float, float, float, float, float]  # left, bottom, top, right, panel
 
 
-def _canvas(ds: Dataset, view: View, lang: str, width: int, height: int, dpi: int,
-            title: bool, legend: str, scale: float | None) -> _Canvas:
+def _canvas(
+    ds: Dataset,
+    view: View,
+    lang: str,
+    width: int,
+    height: int,
+    dpi: int,
+    title: bool,
+    legend: str,
+    scale: float | None,
+) -> _Canvas:
     layers = view_layers(ds, view)
     # The title's characters must be covered only where the title is drawn (not on deck slides,
     # nor for the web map's label layout, whose text the browser draws).
@@ -454,11 +593,21 @@ def _canvas(ds: Dataset, view: View, lang: str, width: int, height: int, dpi: in
     ax.set_ylim(limits[1], limits[3])
     ax.set_aspect("equal", adjustable="box")
     projects = layers.projects.to_crs(crs) if not layers.projects.empty else layers.projects
-    return _Canvas(fig=fig, ax=ax, crs=crs, limits=limits, layers=layers, sizes=sizes,
-                   font=font_choice, regular=regular, bold=bold,
-                   context=layers.context[layers.context.intersects(look)].to_crs(crs),
-                   regions=layers.regions.to_crs(crs), projects=projects,
-                   margins=(left, bottom, top, right, right_panel))
+    return _Canvas(
+        fig=fig,
+        ax=ax,
+        crs=crs,
+        limits=limits,
+        layers=layers,
+        sizes=sizes,
+        font=font_choice,
+        regular=regular,
+        bold=bold,
+        context=layers.context[layers.context.intersects(look)].to_crs(crs),
+        regions=layers.regions.to_crs(crs),
+        projects=projects,
+        margins=(left, bottom, top, right, right_panel),
+    )
 
 
 _F = TypeVar("_F", bound=Callable[..., object])
@@ -467,6 +616,7 @@ _F = TypeVar("_F", bound=Callable[..., object])
 def _literal_text(func: _F) -> _F:
     """Run ``func`` with Matplotlib's mathtext off: it reads ``$...$`` in any text as TeX, so a
     ``$`` in a name would be drawn as math or stop the export with a parse error."""
+
     @functools.wraps(func)
     def literal(*args: object, **kwargs: object) -> object:
         with rc_context({"text.parse_math": False}):
@@ -476,10 +626,20 @@ def _literal_text(func: _F) -> _F:
 
 
 @_literal_text
-def render_map(ds: Dataset, view: View, lang: str = "zh", *, width: int = 1920,
-               height: int = 1080, dpi: int = 144, title: bool = True,
-               legend: str = "right", labels: bool = True, scale: float | None = None,
-               today: dt.date | None = None) -> MapImage:
+def render_map(
+    ds: Dataset,
+    view: View,
+    lang: str = "zh",
+    *,
+    width: int = 1920,
+    height: int = 1080,
+    dpi: int = 144,
+    title: bool = True,
+    legend: str = "right",
+    labels: bool = True,
+    scale: float | None = None,
+    today: dt.date | None = None,
+) -> MapImage:
     """Draw ``view`` as a PNG of ``width`` × ``height`` pixels.
 
     Parameters
@@ -516,14 +676,14 @@ def render_map(ds: Dataset, view: View, lang: str = "zh", *, width: int = 1920,
     fig_w_in, fig_h_in = width / dpi, height / dpi
     k = sizes.k
     _draw_frame(c.context, ax, facecolor=CONTEXT_FILL, edgecolor="none", linewidth=0)
-    fills = [maps.count_colour(float(layers.counts.get(code, 0)))
-             for code in c.regions["adcode"]]
+    fills = [maps.count_colour(float(layers.counts.get(code, 0))) for code in c.regions["adcode"]]
     _draw_frame(c.regions, ax, color=fills, edgecolor=REGION_EDGE, linewidth=0.35 * k)
     _draw_frame(c.context, ax, facecolor="none", edgecolor=PROVINCE_EDGE, linewidth=0.9 * k)
     if layers.focus:
         focus = _focus_frame(ds, layers.focus).to_crs(crs)
-        _draw_frame(focus, ax, facecolor="none", edgecolor=maps.HIGHLIGHT,
-                    linewidth=2.4 * k, zorder=6)
+        _draw_frame(
+            focus, ax, facecolor="none", edgecolor=maps.HIGHLIGHT, linewidth=2.4 * k, zorder=6
+        )
     dash = ds.dashline.to_crs(crs)
     dash_in_main = bool(dash.intersects(shapely.box(*limits)).any())
     if dash_in_main:
@@ -540,8 +700,10 @@ def render_map(ds: Dataset, view: View, lang: str = "zh", *, width: int = 1920,
         spine.set_linewidth(0.9)
 
     renderer = fig.canvas.get_renderer()
-    blocked = [_scale_bar(ax, crs, layers.extent, limits, sizes, regular, lang),
-               _north_arrow(ax, crs, limits, sizes, bold)]
+    blocked = [
+        _scale_bar(ax, crs, layers.extent, limits, sizes, regular, lang),
+        _north_arrow(ax, crs, limits, sizes, bold),
+    ]
     inset = shows_whole_hainan(ds, crs, limits)
     if inset:
         inset_ax = _inset(fig, ax, ds, sizes, regular, lang)
@@ -551,7 +713,8 @@ def render_map(ds: Dataset, view: View, lang: str = "zh", *, width: int = 1920,
     # the grey of provinces without choropleth regions (a county map's neighbours)
     drawn_provinces = set(c.regions["province_adcode"])
     others_visible = layers.view.level == "county" and bool(
-        (~c.context["adcode"].isin(drawn_provinces)).any())
+        (~c.context["adcode"].isin(drawn_provinces)).any()
+    )
     sections = _legend_rows(layers, lang, inset, dash_in_main, focus_name, others_visible)
     notes = [t("count_note", lang)]
     if not layers.projects.empty:
@@ -559,8 +722,14 @@ def render_map(ds: Dataset, view: View, lang: str = "zh", *, width: int = 1920,
     if unmapped:
         notes.append(t("unmapped_note", lang, n=unmapped))
     if legend == "right":
-        panel = fig.add_axes((1 - right - right_panel + 0.12 * k / fig_w_in, bottom,
-                              right_panel - 0.12 * k / fig_w_in, 1 - top - bottom))
+        panel = fig.add_axes(
+            (
+                1 - right - right_panel + 0.12 * k / fig_w_in,
+                bottom,
+                right_panel - 0.12 * k / fig_w_in,
+                1 - top - bottom,
+            )
+        )
         panel.set_axis_off()
         _draw_legend(fig, panel, sections, notes, sizes, regular, bold)
     else:
@@ -573,20 +742,43 @@ def render_map(ds: Dataset, view: View, lang: str = "zh", *, width: int = 1920,
         labelled = [text for text, *_ in labeller.placed_labels]
 
     if title:
-        fig.text(left, 1 - 0.12 * k / fig_h_in, view.title(lang), ha="left", va="top",
-                 fontproperties=bold, fontsize=sizes.title, color=TEXT_COLOUR)
+        fig.text(
+            left,
+            1 - 0.12 * k / fig_h_in,
+            view.title(lang),
+            ha="left",
+            va="top",
+            fontproperties=bold,
+            fontsize=sizes.title,
+            color=TEXT_COLOUR,
+        )
         sub = view.subtitle(lang)
         if sub:
-            fig.text(left, 1 - 0.62 * k / fig_h_in, sub, ha="left", va="top",
-                     fontproperties=regular, fontsize=sizes.subtitle, color="#555555")
+            fig.text(
+                left,
+                1 - 0.62 * k / fig_h_in,
+                sub,
+                ha="left",
+                va="top",
+                fontproperties=regular,
+                fontsize=sizes.subtitle,
+                color="#555555",
+            )
     _footer(ds, fig, lang, sizes, regular, left, bottom, today or dt.date.today())
     texts, bold_texts, files = _drawn_texts(fig)
     fonts.check_text_covered(c.font, texts, bold_texts)
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=dpi, facecolor="white")
-    return MapImage(png=buffer.getvalue(), width=width, height=height, font=c.font,
-                    texts=tuple(texts + bold_texts), inset=inset, labels=tuple(labelled),
-                    font_files=frozenset(files))
+    return MapImage(
+        png=buffer.getvalue(),
+        width=width,
+        height=height,
+        font=c.font,
+        texts=tuple(texts + bold_texts),
+        inset=inset,
+        labels=tuple(labelled),
+        font_files=frozenset(files),
+    )
 
 
 def _drawn_texts(fig: Figure) -> tuple[list[str], list[str], set[tuple[str, int]]]:
@@ -600,7 +792,8 @@ def _drawn_texts(fig: Figure) -> tuple[list[str], list[str], set[tuple[str, int]
             continue
         weight = artist.get_fontweight()
         is_bold = weight in ("bold", "heavy", "extra bold", "black", "semibold", "demibold") or (
-            isinstance(weight, (int, float)) and weight >= 600)
+            isinstance(weight, (int, float)) and weight >= 600
+        )
         (bold_texts if is_bold else texts).append(value)
         found = font_manager.findfont(artist.get_fontproperties(), fallback_to_default=False)
         files.add((str(found), int(getattr(found, "face_index", 0) or 0)))
@@ -608,20 +801,24 @@ def _drawn_texts(fig: Figure) -> tuple[list[str], list[str], set[tuple[str, int]
 
 
 @_literal_text
-def map_labels(ds: Dataset, view: View, lang: str = "zh", width: int = 1400,
-               height: int = 700) -> list[tuple[float, float, str, str, str]]:
+def map_labels(
+    ds: Dataset, view: View, lang: str = "zh", width: int = 1400, height: int = 700
+) -> list[tuple[float, float, str, str, str]]:
     """The labels a map of ``width`` × ``height`` screen pixels can carry without collisions.
 
     For the web map: the same choice and placement as the PNG, laid out at screen size.
     Returns (lon, lat, text, horizontal alignment, kind) with kind ``province``, ``region``
     or ``project``. Cached on the dataset.
     """
-    return ds.memo(("map_labels", view, lang, width, height),
-                   lambda: _map_labels(ds, view, lang, width, height))
+    return ds.memo(
+        ("map_labels", view, lang, width, height),
+        lambda: _map_labels(ds, view, lang, width, height),
+    )
 
 
-def _map_labels(ds: Dataset, view: View, lang: str, width: int,
-                height: int) -> list[tuple[float, float, str, str, str]]:
+def _map_labels(
+    ds: Dataset, view: View, lang: str, width: int, height: int
+) -> list[tuple[float, float, str, str, str]]:
     c = _canvas(ds, view, lang, width, height, 96, False, "inside", 0.95)
     c.fig.subplots_adjust()
     c.ax.set_position((0, 0, 1, 1))
@@ -653,9 +850,14 @@ def _draw_projects(ax: Axes, projects: gpd.GeoDataFrame, colour_by: str, sizes: 
         if maps.project_shape(row) == "fill":
             colour = maps.project_colour(row, colour_by)
             # hatched, not filled: a tint over the choropleth would read as another class
-            gpd.GeoSeries([row["geometry"]]).plot(ax=ax, facecolor="none", hatch="///",
-                                                  edgecolor=colour, linewidth=1.6 * sizes.k,
-                                                  zorder=7)
+            gpd.GeoSeries([row["geometry"]]).plot(
+                ax=ax,
+                facecolor="none",
+                hatch="///",
+                edgecolor=colour,
+                linewidth=1.6 * sizes.k,
+                zorder=7,
+            )
     for row in rows:
         shape = maps.project_shape(row)
         if shape not in ("line", "dotted"):
@@ -664,18 +866,36 @@ def _draw_projects(ax: Axes, projects: gpd.GeoDataFrame, colour_by: str, sizes: 
         for part in shapely.get_parts(row["geometry"]):
             xs, ys = np.asarray(part.coords).T[:2]
             style = (0, (1.0, 1.4)) if shape == "dotted" else "-"
-            ax.plot(xs, ys, color=colour, linewidth=sizes.line, linestyle=style,
-                    solid_capstyle="round", dash_capstyle="round", zorder=8,
-                    path_effects=[patheffects.Stroke(linewidth=sizes.line + 2.2 * sizes.k,
-                                                     foreground="white"), patheffects.Normal()])
+            ax.plot(
+                xs,
+                ys,
+                color=colour,
+                linewidth=sizes.line,
+                linestyle=style,
+                solid_capstyle="round",
+                dash_capstyle="round",
+                zorder=8,
+                path_effects=[
+                    patheffects.Stroke(linewidth=sizes.line + 2.2 * sizes.k, foreground="white"),
+                    patheffects.Normal(),
+                ],
+            )
     for row in rows:
         if maps.project_shape(row) != "point":
             continue
         colour = maps.project_colour(row, colour_by)
         for part in shapely.get_parts(row["geometry"]):
-            ax.plot(part.x, part.y, linestyle="none", marker="o", markersize=sizes.marker,
-                    markerfacecolor=colour, markeredgecolor="#222222",
-                    markeredgewidth=0.9 * sizes.k, zorder=9)
+            ax.plot(
+                part.x,
+                part.y,
+                linestyle="none",
+                marker="o",
+                markersize=sizes.marker,
+                markerfacecolor=colour,
+                markeredgecolor="#222222",
+                markeredgewidth=0.9 * sizes.k,
+                zorder=9,
+            )
 
 
 def _label_map(labeller: _Labeller, c: _Canvas, ds: Dataset, lang: str) -> None:
@@ -686,17 +906,22 @@ def _label_map(labeller: _Labeller, c: _Canvas, ds: Dataset, lang: str) -> None:
     view_box = shapely.box(x0, y0, x1, y1)
     px_per_unit = labeller.area.width / (x1 - x0)
     # Province names (grey, larger); on a map of one city, only the neighbouring provinces.
-    home = (str(ds.region_table.at[layers.focus, "province_adcode"])
-            if layers.focus and layers.view.extent == "focus" else None)
+    home = (
+        str(ds.region_table.at[layers.focus, "province_adcode"])
+        if layers.focus and layers.view.extent == "focus"
+        else None
+    )
     # Without a focus, Jiangxi's own regions (the plan's province) are labelled first.
     focus = layers.focus or JIANGXI
     frame = regions.assign(_count=[int(layers.counts.get(c, 0)) for c in regions["adcode"]])
     frame = frame.assign(_area=frame.geometry.area)
     frame = frame[frame.intersects(view_box)]
-    inside = ((frame["adcode"] == focus) | (frame["city_adcode"] == focus)
-              | (frame["province_adcode"] == focus))
-    frame = frame.assign(_focus=inside).sort_values(["_focus", "_count", "_area"],
-                                                    ascending=False)
+    inside = (
+        (frame["adcode"] == focus)
+        | (frame["city_adcode"] == focus)
+        | (frame["province_adcode"] == focus)
+    )
+    frame = frame.assign(_focus=inside).sort_values(["_focus", "_count", "_area"], ascending=False)
     named: set[str] = set()
     for row in context.to_dict("records"):
         if row["adcode"] == home:
@@ -708,9 +933,19 @@ def _label_map(labeller: _Labeller, c: _Canvas, ds: Dataset, lang: str) -> None:
             continue
         step = labeller.units_per_point * sizes.province_label * 1.6
         for x, y in _anchors(geom, step):
-            if labeller.place(x, y, _label_name(row, lang), ha="center", va="center",
-                              fontproperties=bold, fontsize=sizes.province_label,
-                              kind="province", color="#6b6b6b", zorder=20, path_effects=HALO):
+            if labeller.place(
+                x,
+                y,
+                _label_name(row, lang),
+                ha="center",
+                va="center",
+                fontproperties=bold,
+                fontsize=sizes.province_label,
+                kind="province",
+                color="#6b6b6b",
+                zorder=20,
+                path_effects=HALO,
+            ):
                 named.add(row["adcode"])
                 break
     frame = frame[~frame["adcode"].isin(named)]  # a province map: each name once
@@ -727,10 +962,19 @@ def _label_map(labeller: _Labeller, c: _Canvas, ds: Dataset, lang: str) -> None:
             colour = maps.project_colour(row, layers.view.colour_by)
             text = _project_label(row, lang)
             for px, py, ha in _project_anchors(geom, (x1 - x0) * 0.012):
-                if labeller.place(px, py, text, ha=ha, va="center", fontproperties=regular,
-                                  fontsize=sizes.project_label, color=_darker(colour),
-                                  kind="project",
-                                  zorder=21, path_effects=HALO):
+                if labeller.place(
+                    px,
+                    py,
+                    text,
+                    ha=ha,
+                    va="center",
+                    fontproperties=regular,
+                    fontsize=sizes.project_label,
+                    color=_darker(colour),
+                    kind="project",
+                    zorder=21,
+                    path_effects=HALO,
+                ):
                     break
     # Regions with measures first (most first), then the rest by size.
     if layers.view.level == "province" and layers.view.extent == "china":
@@ -739,22 +983,42 @@ def _label_map(labeller: _Labeller, c: _Canvas, ds: Dataset, lang: str) -> None:
         for row in frame[frame["_focus"]].to_dict("records"):
             _place_region_label(labeller, row, x0, y0, x1, y1, lang, sizes, regular)
     for row in frame[~frame["_focus"]].to_dict("records"):
-        big_enough = (shapely.area(shapely.clip_by_rect(row["geometry"], x0, y0, x1, y1))
-                      * px_per_unit**2 >= 1800)
+        big_enough = (
+            shapely.area(shapely.clip_by_rect(row["geometry"], x0, y0, x1, y1)) * px_per_unit**2
+            >= 1800
+        )
         if row["_count"] > 0 or (big_enough and layers.view.level == "county"):
             _place_region_label(labeller, row, x0, y0, x1, y1, lang, sizes, regular)
 
 
-def _place_region_label(labeller: _Labeller, row: dict, x0: float, y0: float, x1: float,
-                        y1: float, lang: str, sizes: _Sizes, regular: FontProperties) -> None:
+def _place_region_label(
+    labeller: _Labeller,
+    row: dict,
+    x0: float,
+    y0: float,
+    x1: float,
+    y1: float,
+    lang: str,
+    sizes: _Sizes,
+    regular: FontProperties,
+) -> None:
     geom = shapely.clip_by_rect(row["geometry"], x0, y0, x1, y1)
     if geom.is_empty:
         return
     step = labeller.units_per_point * sizes.label * 1.5
     for x, y in _anchors(geom, step):
-        if labeller.place(x, y, _label_name(row, lang), ha="center", va="center",
-                          fontproperties=regular, fontsize=sizes.label, color=TEXT_COLOUR,
-                          zorder=19, path_effects=HALO):
+        if labeller.place(
+            x,
+            y,
+            _label_name(row, lang),
+            ha="center",
+            va="center",
+            fontproperties=regular,
+            fontsize=sizes.label,
+            color=TEXT_COLOUR,
+            zorder=19,
+            path_effects=HALO,
+        ):
             return
 
 
@@ -762,8 +1026,18 @@ def _anchors(geom: shapely.Geometry, step: float) -> list[tuple[float, float]]:
     """Where a region's label may go: its label point, then nudged around it, still inside."""
     point = _label_anchor(geom)
     found = [(point.x, point.y)]
-    for dx, dy in ((0, 1), (0, -1), (1.5, 0), (-1.5, 0), (1.2, 1), (-1.2, 1), (1.2, -1),
-                   (-1.2, -1), (0, 2), (0, -2)):
+    for dx, dy in (
+        (0, 1),
+        (0, -1),
+        (1.5, 0),
+        (-1.5, 0),
+        (1.2, 1),
+        (-1.2, 1),
+        (1.2, -1),
+        (-1.2, -1),
+        (0, 2),
+        (0, -2),
+    ):
         x, y = point.x + dx * step, point.y + dy * step
         if geom.contains(shapely.Point(x, y)):
             found.append((x, y))
@@ -790,19 +1064,24 @@ def _label_anchor(geom: shapely.Geometry) -> shapely.Point:
     return largest.representative_point()
 
 
-def _project_anchors(geom: shapely.Geometry, offset: float
-                     ) -> list[tuple[float, float, str]]:
+def _project_anchors(geom: shapely.Geometry, offset: float) -> list[tuple[float, float, str]]:
     """Candidate label positions: along a line (middle first), or beside a point or area."""
     if geom.geom_type in ("Point", "MultiPoint"):
         point = shapely.get_parts(geom)[0]
-        return [(point.x + offset, point.y, "left"), (point.x - offset, point.y, "right"),
-                (point.x + offset, point.y + offset * 1.6, "left"),
-                (point.x + offset, point.y - offset * 1.6, "left")]
+        return [
+            (point.x + offset, point.y, "left"),
+            (point.x - offset, point.y, "right"),
+            (point.x + offset, point.y + offset * 1.6, "left"),
+            (point.x + offset, point.y - offset * 1.6, "left"),
+        ]
     if geom.geom_type.endswith("Polygon"):
         point = geom.representative_point()
         return [(point.x, point.y, "center")]
-    line = max(shapely.get_parts(geom), key=lambda g: g.length) if geom.geom_type.startswith(
-        "Multi") or geom.geom_type == "GeometryCollection" else geom
+    line = (
+        max(shapely.get_parts(geom), key=lambda g: g.length)
+        if geom.geom_type.startswith("Multi") or geom.geom_type == "GeometryCollection"
+        else geom
+    )
     anchors = []
     for fraction in (0.5, 0.35, 0.65, 0.2, 0.8):
         point = line.interpolate(fraction, normalized=True)
@@ -812,21 +1091,28 @@ def _project_anchors(geom: shapely.Geometry, offset: float
 
 def _darker(colour: str, factor: float = 0.7) -> str:
     value = colour.lstrip("#")
-    rgb = [int(value[i:i + 2], 16) for i in (0, 2, 4)]
+    rgb = [int(value[i : i + 2], 16) for i in (0, 2, 4)]
     return "#" + "".join(f"{int(c * factor):02x}" for c in rgb)
 
 
-def _draw_legend(fig: Figure, panel: Axes, sections: list[tuple[str, list[tuple[object, str]]]],
-                 notes: list[str], sizes: _Sizes, regular: FontProperties,
-                 bold: FontProperties) -> list[str]:
+def _draw_legend(
+    fig: Figure,
+    panel: Axes,
+    sections: list[tuple[str, list[tuple[object, str]]]],
+    notes: list[str],
+    sizes: _Sizes,
+    regular: FontProperties,
+    bold: FontProperties,
+) -> list[str]:
     """Stack one legend per section in ``panel``, then the notes, top down.
 
     When it all does not fit the panel's height, it is drawn again smaller (down to 70%).
     """
     drawn: list[str] = []
     for scale in (1.0, 0.9, 0.8, 0.7):
-        artists, drawn, bottom = _stack_legend(fig, panel, sections, notes, sizes, regular,
-                                               bold, scale)
+        artists, drawn, bottom = _stack_legend(
+            fig, panel, sections, notes, sizes, regular, bold, scale
+        )
         if bottom >= 0 or scale == 0.7:
             return drawn
         for artist in artists:
@@ -834,9 +1120,16 @@ def _draw_legend(fig: Figure, panel: Axes, sections: list[tuple[str, list[tuple[
     return drawn
 
 
-def _stack_legend(fig: Figure, panel: Axes, sections: list[tuple[str, list[tuple[object, str]]]],
-                  notes: list[str], sizes: _Sizes, regular: FontProperties,
-                  bold: FontProperties, scale: float) -> tuple[list, list[str], float]:
+def _stack_legend(
+    fig: Figure,
+    panel: Axes,
+    sections: list[tuple[str, list[tuple[object, str]]]],
+    notes: list[str],
+    sizes: _Sizes,
+    regular: FontProperties,
+    bold: FontProperties,
+    scale: float,
+) -> tuple[list, list[str], float]:
     renderer = fig.canvas.get_renderer()
     panel_box = panel.get_window_extent(renderer)
     y = 1.0
@@ -849,13 +1142,25 @@ def _stack_legend(fig: Figure, panel: Axes, sections: list[tuple[str, list[tuple
     for title, rows in sections:
         if not rows:
             continue
-        labels = [_wrap(fig, label, regular, sizes.legend * scale, panel_box.width * 0.78)
-                  for _, label in rows]
-        legend = panel.legend([h for h, _ in rows], ["\n".join(lines) for lines in labels],
-                              title=title, loc="upper left", bbox_to_anchor=(0.0, y),
-                              frameon=False, prop=item_font, title_fontproperties=title_font,
-                              alignment="left", handlelength=2.2, handleheight=1.0,
-                              borderaxespad=0.0, labelspacing=0.45 * scale)
+        labels = [
+            _wrap(fig, label, regular, sizes.legend * scale, panel_box.width * 0.78)
+            for _, label in rows
+        ]
+        legend = panel.legend(
+            [h for h, _ in rows],
+            ["\n".join(lines) for lines in labels],
+            title=title,
+            loc="upper left",
+            bbox_to_anchor=(0.0, y),
+            frameon=False,
+            prop=item_font,
+            title_fontproperties=title_font,
+            alignment="left",
+            handlelength=2.2,
+            handleheight=1.0,
+            borderaxespad=0.0,
+            labelspacing=0.45 * scale,
+        )
         panel.add_artist(legend)
         artists.append(legend)
         drawn.append(title)
@@ -865,8 +1170,17 @@ def _stack_legend(fig: Figure, panel: Axes, sections: list[tuple[str, list[tuple
     note_size = sizes.legend * 0.82 * scale
     for note in notes:
         lines = _wrap(fig, note, regular, note_size, panel_box.width * 0.98)
-        text = panel.text(0.0, y, "\n".join(lines), transform=panel.transAxes, ha="left",
-                          va="top", fontproperties=regular, fontsize=note_size, color="#555555")
+        text = panel.text(
+            0.0,
+            y,
+            "\n".join(lines),
+            transform=panel.transAxes,
+            ha="left",
+            va="top",
+            fontproperties=regular,
+            fontsize=note_size,
+            color="#555555",
+        )
         artists.append(text)
         box = text.get_window_extent(renderer)
         y = (box.y0 - panel_box.y0) / panel_box.height - 0.02 * scale
@@ -874,9 +1188,14 @@ def _stack_legend(fig: Figure, panel: Axes, sections: list[tuple[str, list[tuple
     return artists, drawn, y
 
 
-def _draw_inside_legend(fig: Figure, ax: Axes,
-                        sections: list[tuple[str, list[tuple[object, str]]]], sizes: _Sizes,
-                        regular: FontProperties, bold: FontProperties) -> Bbox:
+def _draw_inside_legend(
+    fig: Figure,
+    ax: Axes,
+    sections: list[tuple[str, list[tuple[object, str]]]],
+    sizes: _Sizes,
+    regular: FontProperties,
+    bold: FontProperties,
+) -> Bbox:
     """One compact legend box in the map's upper left (for narrow slide maps)."""
     handles: list[object] = []
     labels: list[str] = []
@@ -890,9 +1209,18 @@ def _draw_inside_legend(fig: Figure, ax: Axes,
             labels.append(label)
     item_font = regular.copy()
     item_font.set_size(sizes.legend * 0.9)
-    legend = ax.legend(handles, labels, loc="upper left", prop=item_font, frameon=True,
-                       framealpha=0.92, edgecolor="#999999", handlelength=2.0,
-                       borderpad=0.6, labelspacing=0.35)
+    legend = ax.legend(
+        handles,
+        labels,
+        loc="upper left",
+        prop=item_font,
+        frameon=True,
+        framealpha=0.92,
+        edgecolor="#999999",
+        handlelength=2.0,
+        borderpad=0.6,
+        labelspacing=0.35,
+    )
     titles = {title for title, _ in sections}
     for text in legend.get_texts():
         if text.get_text() in titles:
@@ -902,26 +1230,50 @@ def _draw_inside_legend(fig: Figure, ax: Axes,
     return legend.get_window_extent(fig.canvas.get_renderer())
 
 
-def _footer(ds: Dataset, fig: Figure, lang: str, sizes: _Sizes, font: FontProperties,
-            left: float, bottom: float, today: dt.date) -> list[str]:
+def _footer(
+    ds: Dataset,
+    fig: Figure,
+    lang: str,
+    sizes: _Sizes,
+    font: FontProperties,
+    left: float,
+    bottom: float,
+    today: dt.date,
+) -> list[str]:
     """Source and date (left), 示意图 note (right), under the map."""
     renderer = fig.canvas.get_renderer()
     fig_px = fig.get_window_extent(renderer)
-    boundary, plan = t("boundary_source", lang), t("export_plan_source", lang,
-                                                    date=ds.meta["date"])
+    boundary, plan = t("boundary_source", lang), t("export_plan_source", lang, date=ds.meta["date"])
     status = t("export_status_source", lang, date=status_as_of(ds))
-    right_text = [t("export_schematic", lang),
-                  t("export_made", lang, date=today.isoformat())]
+    right_text = [t("export_schematic", lang), t("export_made", lang, date=today.isoformat())]
     right_width = max(_text_width(fig, s, font, sizes.footer) for s in right_text)
     width = fig_px.width * (1 - left) - right_width - fig_px.width * left * 3
-    lines = (_wrap(fig, boundary, font, sizes.footer, width)
-             + _wrap(fig, f"{plan};{status}" if lang == "zh" else f"{plan}; {status}", font,
-                     sizes.footer, width))
+    lines = _wrap(fig, boundary, font, sizes.footer, width) + _wrap(
+        fig, f"{plan};{status}" if lang == "zh" else f"{plan}; {status}", font, sizes.footer, width
+    )
     y_top = bottom - 0.1 * sizes.k / (fig_px.height / fig.dpi)
-    fig.text(left, y_top, "\n".join(lines[:3]), ha="left", va="top", fontproperties=font,
-             fontsize=sizes.footer, color="#444444", linespacing=1.35)
-    fig.text(1 - left * 0.8, y_top, "\n".join(right_text), ha="right", va="top",
-             fontproperties=font, fontsize=sizes.footer, color="#444444", linespacing=1.35)
+    fig.text(
+        left,
+        y_top,
+        "\n".join(lines[:3]),
+        ha="left",
+        va="top",
+        fontproperties=font,
+        fontsize=sizes.footer,
+        color="#444444",
+        linespacing=1.35,
+    )
+    fig.text(
+        1 - left * 0.8,
+        y_top,
+        "\n".join(right_text),
+        ha="right",
+        va="top",
+        fontproperties=font,
+        fontsize=sizes.footer,
+        color="#444444",
+        linespacing=1.35,
+    )
     return lines + right_text
 
 

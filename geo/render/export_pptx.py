@@ -60,8 +60,9 @@ ACCENT = RGBColor(0x08, 0x51, 0x9C)
 WHITE = RGBColor(0xFF, 0xFF, 0xFF)
 
 
-def set_run_font(run: object, size: float, *, bold: bool = False,
-                 colour: RGBColor = DARK, lang: str = "zh") -> None:
+def set_run_font(
+    run: object, size: float, *, bold: bool = False, colour: RGBColor = DARK, lang: str = "zh"
+) -> None:
     """Size, weight, colour, language and CJK-capable font (Latin and East Asian) of a run.
 
     The language tags (``lang``, ``altLang``) make renderers that substitute the font pick a
@@ -102,15 +103,16 @@ def _theme_fonts(prs: PresentationType) -> None:
             root = etree.fromstring(part.blob)
             for scheme in root.iter(qn("a:majorFont"), qn("a:minorFont")):
                 for child in scheme:
-                    if child.tag in (qn("a:ea"),) or (child.tag == qn("a:font")
-                                                     and child.get("script") in ("Hans", "Hant")):
+                    if child.tag in (qn("a:ea"),) or (
+                        child.tag == qn("a:font") and child.get("script") in ("Hans", "Hant")
+                    ):
                         child.set("typeface", FONT)
-            part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8",
-                                        standalone=True)
+            part._blob = etree.tostring(
+                root, xml_declaration=True, encoding="UTF-8", standalone=True
+            )
 
 
-def _text_box(slide: Slide, left: float, top: float, width: float, height: float
-              ) -> TextFrame:
+def _text_box(slide: Slide, left: float, top: float, width: float, height: float) -> TextFrame:
     box = slide.shapes.add_textbox(Inches(left), Inches(top), Inches(width), Inches(height))
     frame = box.text_frame
     frame.word_wrap = True
@@ -119,10 +121,19 @@ def _text_box(slide: Slide, left: float, top: float, width: float, height: float
     return frame
 
 
-def _paragraph(frame: TextFrame, text: str, size: float, *, bold: bool = False,
-               colour: RGBColor = DARK, first: bool = False, level: int = 0,
-               space_before: float = 0, align: PP_ALIGN | None = None,
-               lang: str = "zh") -> None:
+def _paragraph(
+    frame: TextFrame,
+    text: str,
+    size: float,
+    *,
+    bold: bool = False,
+    colour: RGBColor = DARK,
+    first: bool = False,
+    level: int = 0,
+    space_before: float = 0,
+    align: PP_ALIGN | None = None,
+    lang: str = "zh",
+) -> None:
     para = frame.paragraphs[0] if first else frame.add_paragraph()
     para.level = level
     if space_before:
@@ -134,12 +145,29 @@ def _paragraph(frame: TextFrame, text: str, size: float, *, bold: bool = False,
     set_run_font(run, size, bold=bold, colour=colour, lang=lang)
 
 
-def _bullet(frame: TextFrame, text: str, size: float, *, first: bool = False,
-            colour: RGBColor = DARK, bold: bool = False, indent: float = 0.0,
-            space_before: float = 0, lang: str = "zh") -> None:
+def _bullet(
+    frame: TextFrame,
+    text: str,
+    size: float,
+    *,
+    first: bool = False,
+    colour: RGBColor = DARK,
+    bold: bool = False,
+    indent: float = 0.0,
+    space_before: float = 0,
+    lang: str = "zh",
+) -> None:
     """A paragraph with a real bullet (a:buChar), hanging indent."""
-    _paragraph(frame, text, size, bold=bold, colour=colour, first=first,
-               space_before=space_before, lang=lang)
+    _paragraph(
+        frame,
+        text,
+        size,
+        bold=bold,
+        colour=colour,
+        first=first,
+        space_before=space_before,
+        lang=lang,
+    )
     para = frame.paragraphs[-1]
     ppr = para._p.get_or_add_pPr()
     ppr.set("marL", str(Emu(Inches(indent + 0.22))))
@@ -161,11 +189,18 @@ def _slide_title(slide: Slide, text: str, subtitle: str, lang: str) -> None:
 
 def _footer(slide: Slide, number: int, total: int, lang: str) -> None:
     frame = _text_box(slide, 0.45, 7.08, 10.0, 0.3)
-    _paragraph(frame, f"{t('app_title', lang)} · {t('export_schematic', lang)}", 9,
-               colour=GREY, first=True, lang=lang)
+    _paragraph(
+        frame,
+        f"{t('app_title', lang)} · {t('export_schematic', lang)}",
+        9,
+        colour=GREY,
+        first=True,
+        lang=lang,
+    )
     frame = _text_box(slide, 11.6, 7.08, 1.3, 0.3)
-    _paragraph(frame, f"{number} / {total}", 9, colour=GREY, first=True, align=PP_ALIGN.RIGHT,
-               lang=lang)
+    _paragraph(
+        frame, f"{number} / {total}", 9, colour=GREY, first=True, align=PP_ALIGN.RIGHT, lang=lang
+    )
 
 
 def _indent(frame: TextFrame, inches: float) -> None:
@@ -178,7 +213,7 @@ def _picture(slide: Slide, png: bytes, left: float, top: float, width: float) ->
 
 
 def _short(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def _source_line(source: str) -> str:
@@ -190,8 +225,9 @@ def _source_line(source: str) -> str:
     return " · ".join(parts) if parts else _short(source, 60)
 
 
-def build_deck(ds: Dataset, view: View, lang: str = "zh",
-               today: dt.date | None = None) -> PresentationType:
+def build_deck(
+    ds: Dataset, view: View, lang: str = "zh", today: dt.date | None = None
+) -> PresentationType:
     """The deck of ``view`` as a python-pptx Presentation (see the module docstring).
 
     Raises
@@ -227,9 +263,17 @@ def build_deck(ds: Dataset, view: View, lang: str = "zh",
                 counts = view_layers(ds, narrowed).counts
                 if (counts > 0).sum() < 3:
                     narrowed = replace(narrowed, level="province")
-            rendered[key] = render_map(ds, narrowed, lang, width=int(8.3 * MAP_DPI),
-                                       height=int(5.6 * MAP_DPI), dpi=MAP_DPI, title=False,
-                                       scale=0.78, today=today).png
+            rendered[key] = render_map(
+                ds,
+                narrowed,
+                lang,
+                width=int(8.3 * MAP_DPI),
+                height=int(5.6 * MAP_DPI),
+                dpi=MAP_DPI,
+                title=False,
+                scale=0.78,
+                today=today,
+            ).png
         return rendered[key]
 
     # 1. Title
@@ -240,25 +284,48 @@ def build_deck(ds: Dataset, view: View, lang: str = "zh",
     band.line.fill.background()
     frame = _text_box(slide, 0.8, 2.45, 11.8, 1.3)
     frame.vertical_anchor = MSO_ANCHOR.MIDDLE
-    para(frame, view.title(lang), 36 if len(view.title(lang)) <= 30 else 30, bold=True,
-               colour=WHITE, first=True)
+    para(
+        frame,
+        view.title(lang),
+        36 if len(view.title(lang)) <= 30 else 30,
+        bold=True,
+        colour=WHITE,
+        first=True,
+    )
     frame = _text_box(slide, 0.8, 3.75, 11.8, 0.9)
     para(frame, t("deck_subtitle", lang), 18, colour=WHITE, first=True)
     if view.subtitle(lang):
         para(frame, view.subtitle(lang), 14, colour=WHITE)
     frame = _text_box(slide, 0.8, 5.3, 11.8, 1.2)
-    para(frame, t("briefing_selection", lang, m=len(selection.measures),
-                        p=len(projects), mapped=int(has_geometry(projects).sum())),
-               16, first=True)
-    para(frame, t("deck_made", lang, date=today.isoformat()), 12, colour=GREY,
-               space_before=6)
+    para(
+        frame,
+        t(
+            "briefing_selection",
+            lang,
+            m=len(selection.measures),
+            p=len(projects),
+            mapped=int(has_geometry(projects).sum()),
+        ),
+        16,
+        first=True,
+    )
+    para(frame, t("deck_made", lang, date=today.isoformat()), 12, colour=GREY, space_before=6)
     para(frame, t("export_schematic", lang), 12, colour=GREY)
 
     # 2. Overview map
     slide = prs.slides.add_slide(blank)
     _slide_title(slide, view.title(lang), t("deck_overview", lang), lang)
-    image = render_map(ds, view, lang, width=int(12.45 * MAP_DPI), height=int(5.6 * MAP_DPI),
-                       dpi=MAP_DPI, title=False, scale=0.8, today=today)
+    image = render_map(
+        ds,
+        view,
+        lang,
+        width=int(12.45 * MAP_DPI),
+        height=int(5.6 * MAP_DPI),
+        dpi=MAP_DPI,
+        title=False,
+        scale=0.8,
+        today=today,
+    )
     _picture(slide, image.png, 0.45, 1.32, 12.45)
     _footer(slide, 2, total, lang)
 
@@ -277,33 +344,54 @@ def build_deck(ds: Dataset, view: View, lang: str = "zh",
         for i, rec in enumerate(shown):
             title = rec["title_en"] if lang == "en" else rec["title"]
             numbered = rec["number_zh"] if lang == "zh" else f"{rec['number']}."
-            bullet(frame, f"{numbered} {title}", size, bold=True, first=i == 0,
-                    space_before=0 if i == 0 else 8)
+            bullet(
+                frame,
+                f"{numbered} {title}",
+                size,
+                bold=True,
+                first=i == 0,
+                space_before=0 if i == 0 else 8,
+            )
             units = rec["units_en"] if lang == "en" else rec["units"]
             joiner = "; " if lang == "en" else "、"
-            para(frame, f"{t('units', lang)}: {_short(joiner.join(units), 90)}"
-                       if lang == "en" else f"{t('units', lang)}:{_short(joiner.join(units), 48)}",
-                       size - 3.5, colour=GREY)
+            para(
+                frame,
+                f"{t('units', lang)}: {_short(joiner.join(units), 90)}"
+                if lang == "en"
+                else f"{t('units', lang)}:{_short(joiner.join(units), 48)}",
+                size - 3.5,
+                colour=GREY,
+            )
             _indent(frame, 0.22)
             places = len(rec["places"])
             named = len(rec["projects"])
             if places or named:
-                para(frame, t("deck_places_projects", lang, places=places,
-                                    projects=named), size - 3.5, colour=GREY)
+                para(
+                    frame,
+                    t("deck_places_projects", lang, places=places, projects=named),
+                    size - 3.5,
+                    colour=GREY,
+                )
                 _indent(frame, 0.22)
         if len(recs) > len(shown):
-            para(frame, t("deck_more_measures", lang, n=len(recs) - len(shown)), 11,
-                       colour=GREY, space_before=6)
+            para(
+                frame,
+                t("deck_more_measures", lang, n=len(recs) - len(shown)),
+                11,
+                colour=GREY,
+                space_before=6,
+            )
         _footer(slide, number, total, lang)
 
     # 4. Project status table
     for page in range(table_pages):
         number += 1
         slide = prs.slides.add_slide(blank)
-        suffix = (" " + t("deck_continued", lang, i=page + 1, n=table_pages)
-                  if table_pages > 1 else "")
+        suffix = (
+            " " + t("deck_continued", lang, i=page + 1, n=table_pages) if table_pages > 1 else ""
+        )
         _slide_title(slide, t("deck_status", lang) + suffix, view.title(lang), lang)
-        rows = projects.iloc[page * per_page:(page + 1) * per_page]
+        rows = projects.iloc[page * per_page : (page + 1) * per_page]
         if rows.empty:
             frame = _text_box(slide, 0.45, 1.5, 12.4, 0.6)
             para(frame, t("deck_no_projects", lang), 16, first=True)
@@ -318,8 +406,14 @@ def build_deck(ds: Dataset, view: View, lang: str = "zh",
     frame = _text_box(slide, 0.45, 1.3, 12.4, 5.7)
     meta = ds.meta
     plan_title = meta["title_en"] if lang == "en" else meta["title_zh"]
-    bullet(frame, f"{t('src_plan', lang)}: {plan_title} ({meta['date']})" if lang == "en"
-            else f"{t('src_plan', lang)}:{plan_title}({meta['date']})", 14, first=True)
+    bullet(
+        frame,
+        f"{t('src_plan', lang)}: {plan_title} ({meta['date']})"
+        if lang == "en"
+        else f"{t('src_plan', lang)}:{plan_title}({meta['date']})",
+        14,
+        first=True,
+    )
     para(frame, t("src_plan_note", lang), 11, colour=GREY)
     _indent(frame, 0.22)
     bullet(frame, t("boundary_source", lang), 14, space_before=8)
@@ -331,45 +425,76 @@ def build_deck(ds: Dataset, view: View, lang: str = "zh",
     listed = projects.to_dict("records")[:12]
     for row in listed:
         name = row["name_en"] if lang == "en" else (row.get("label_zh") or row["name_plan"])
-        para(frame, f"{_short(str(name), 40)}: {_source_line(str(row['status_source']))}"
-                   f" ({term('confidence', str(row['confidence']), lang)})", 11, colour=GREY)
+        para(
+            frame,
+            f"{_short(str(name), 40)}: {_source_line(str(row['status_source']))}"
+            f" ({term('confidence', str(row['confidence']), lang)})",
+            11,
+            colour=GREY,
+        )
         _indent(frame, 0.4)
     if len(projects) > len(listed):
-        para(frame, t("deck_more_sources", lang, n=len(projects) - len(listed)), 11,
-                   colour=GREY)
+        para(frame, t("deck_more_sources", lang, n=len(projects) - len(listed)), 11, colour=GREY)
         _indent(frame, 0.4)
-    bullet(frame, t("export_schematic", lang) + " · " + t("deck_made", lang,
-                                                          date=today.isoformat()),
-            12, space_before=8, colour=GREY)
+    bullet(
+        frame,
+        t("export_schematic", lang) + " · " + t("deck_made", lang, date=today.isoformat()),
+        12,
+        space_before=8,
+        colour=GREY,
+    )
     _footer(slide, number, total, lang)
     return prs
 
 
 def _status_table(slide: Slide, rows: list[dict], lang: str) -> None:
-    headers = [t("field_project", lang), t("kind", lang), t("status", lang),
-               t("field_date", lang), t("confidence", lang)]
+    headers = [
+        t("field_project", lang),
+        t("kind", lang),
+        t("status", lang),
+        t("field_date", lang),
+        t("confidence", lang),
+    ]
     widths = [5.0, 2.2, 2.1, 1.7, 1.4]
-    shape = slide.shapes.add_table(len(rows) + 1, len(headers), Inches(0.45), Inches(1.4),
-                                   Inches(sum(widths)), Inches(0.4 * (len(rows) + 1)))
+    shape = slide.shapes.add_table(
+        len(rows) + 1,
+        len(headers),
+        Inches(0.45),
+        Inches(1.4),
+        Inches(sum(widths)),
+        Inches(0.4 * (len(rows) + 1)),
+    )
     table = shape.table
     for i, width in enumerate(widths):
         table.columns[i].width = Inches(width)
     for j, header in enumerate(headers):
         _cell(table.cell(0, j), header, 13, bold=True, colour=WHITE, lang=lang)
     for i, row in enumerate(rows, start=1):
-        name = (str(row["name_en"]).split(" (")[0] if lang == "en"
-                else (row.get("label_zh") or row["name_plan"]))
-        values = [_short(str(name), 52 if lang == "en" else 30),
-                  term("kind", str(row["kind"]), lang),
-                  term("status", str(row["status"]), lang),
-                  str(row["status_date"] or "—"),
-                  term("confidence", str(row["confidence"]), lang)]
+        name = (
+            str(row["name_en"]).split(" (")[0]
+            if lang == "en"
+            else (row.get("label_zh") or row["name_plan"])
+        )
+        values = [
+            _short(str(name), 52 if lang == "en" else 30),
+            term("kind", str(row["kind"]), lang),
+            term("status", str(row["status"]), lang),
+            str(row["status_date"] or "—"),
+            term("confidence", str(row["confidence"]), lang),
+        ]
         for j, value in enumerate(values):
             _cell(table.cell(i, j), value, 12 if lang == "zh" else 11, lang=lang)
 
 
-def _cell(cell: object, text: str, size: float, *, bold: bool = False,
-          colour: RGBColor = DARK, lang: str = "zh") -> None:
+def _cell(
+    cell: object,
+    text: str,
+    size: float,
+    *,
+    bold: bool = False,
+    colour: RGBColor = DARK,
+    lang: str = "zh",
+) -> None:
     frame = cell.text_frame  # type: ignore[attr-defined]
     frame.word_wrap = True
     para = frame.paragraphs[0]
@@ -379,8 +504,7 @@ def _cell(cell: object, text: str, size: float, *, bold: bool = False,
     cell.margin_top = cell.margin_bottom = Inches(0.03)  # type: ignore[attr-defined]
 
 
-def export_pptx(ds: Dataset, view: View, lang: str = "zh",
-                today: dt.date | None = None) -> bytes:
+def export_pptx(ds: Dataset, view: View, lang: str = "zh", today: dt.date | None = None) -> bytes:
     """The deck of ``view`` as .pptx bytes (see :func:`build_deck`)."""
     buffer = io.BytesIO()
     build_deck(ds, view, lang, today).save(buffer)

@@ -30,11 +30,34 @@ MIME = {
     "csv": "text/csv",
     "geojson": "application/geo+json",
 }
-EXTENSIONS = {"png": "png", "png-a4": "png", "pptx": "pptx", "html": "html", "csv": "csv",
-              "geojson": "geojson"}
-CSV_COLUMNS = ["record", "id", "number_zh", "section", "section_title", "title", "units",
-               "places", "kind", "status", "status_date", "opened_date", "confidence",
-               "measures", "projects", "precision", "status_source", "text"]
+EXTENSIONS = {
+    "png": "png",
+    "png-a4": "png",
+    "pptx": "pptx",
+    "html": "html",
+    "csv": "csv",
+    "geojson": "geojson",
+}
+CSV_COLUMNS = [
+    "record",
+    "id",
+    "number_zh",
+    "section",
+    "section_title",
+    "title",
+    "units",
+    "places",
+    "kind",
+    "status",
+    "status_date",
+    "opened_date",
+    "confidence",
+    "measures",
+    "projects",
+    "precision",
+    "status_source",
+    "text",
+]
 
 
 @dataclass(frozen=True)
@@ -56,27 +79,42 @@ def data_table(ds: Dataset, view: View, lang: str = "zh") -> pd.DataFrame:
     selection = view_selection(ds, view)
     rows: list[dict[str, Any]] = []
     for rec in records.measure_records(ds, selection.measures):
-        rows.append({
-            "record": "measure", "id": rec["number"], "number_zh": rec["number_zh"],
-            "section": rec["section"],
-            "section_title": rec["section_title_en" if lang == "en" else "section_title"],
-            "title": rec["title_en" if lang == "en" else "title"],
-            "units": ";".join(rec["units_en" if lang == "en" else "units"]),
-            "places": ";".join(p["name_en" if lang == "en" else "name"] or p["name"]
-                               for p in rec["places"]),
-            "projects": ";".join(rec["projects"]), "text": rec["text"]})
+        rows.append(
+            {
+                "record": "measure",
+                "id": rec["number"],
+                "number_zh": rec["number_zh"],
+                "section": rec["section"],
+                "section_title": rec["section_title_en" if lang == "en" else "section_title"],
+                "title": rec["title_en" if lang == "en" else "title"],
+                "units": ";".join(rec["units_en" if lang == "en" else "units"]),
+                "places": ";".join(
+                    p["name_en" if lang == "en" else "name"] or p["name"] for p in rec["places"]
+                ),
+                "projects": ";".join(rec["projects"]),
+                "text": rec["text"],
+            }
+        )
     for row in selection.projects.to_dict("records"):
-        rows.append({
-            "record": "project", "id": row["id"],
-            "title": row["name_en"] if lang == "en" else (row.get("label_zh")
-                                                          or row["name_plan"]),
-            "kind": term("kind", str(row["kind"]), lang),
-            "status": term("status", str(row["status"]), lang),
-            "status_date": row["status_date"], "opened_date": row["opened_date"],
-            "confidence": term("confidence", str(row["confidence"]), lang),
-            "measures": ";".join(str(n) if lang == "en" else f"({to_cn_numeral(n)})"
-                                 for n in row["measures"]),
-            "precision": row["precision"], "status_source": row["status_source"]})
+        rows.append(
+            {
+                "record": "project",
+                "id": row["id"],
+                "title": row["name_en"]
+                if lang == "en"
+                else (row.get("label_zh") or row["name_plan"]),
+                "kind": term("kind", str(row["kind"]), lang),
+                "status": term("status", str(row["status"]), lang),
+                "status_date": row["status_date"],
+                "opened_date": row["opened_date"],
+                "confidence": term("confidence", str(row["confidence"]), lang),
+                "measures": ";".join(
+                    str(n) if lang == "en" else f"({to_cn_numeral(n)})" for n in row["measures"]
+                ),
+                "precision": row["precision"],
+                "status_source": row["status_source"],
+            }
+        )
     return pd.DataFrame(rows, columns=CSV_COLUMNS)
 
 
@@ -94,26 +132,49 @@ def export_geojson(ds: Dataset, view: View, lang: str = "zh") -> bytes:
     """
     selection = view_selection(ds, view)
     collection = records.project_features(ds, selection.projects["id"])
-    labels = {row["id"]: row["name_en"] if lang == "en"
-              else (row.get("label_zh") or row["name_plan"])
-              for row in selection.projects.to_dict("records")}
+    labels = {
+        row["id"]: row["name_en"] if lang == "en" else (row.get("label_zh") or row["name_plan"])
+        for row in selection.projects.to_dict("records")
+    }
     features = []
     for feature in collection["features"]:
-        props = {"feature_type": "project", "label": labels.get(feature["id"], ""),
-                 **feature["properties"]}
+        props = {
+            "feature_type": "project",
+            "label": labels.get(feature["id"], ""),
+            **feature["properties"],
+        }
         features.append({**feature, "properties": props})
     for rec in records.measure_records(ds, selection.measures):
-        props = {"feature_type": "measure",
-                 "label": (f"{rec['number']}. {rec['title_en']}" if lang == "en"
-                           else f"{rec['number_zh']} {rec['title']}"),
-                 "number": rec["number"], "section": rec["section"], "title": rec["title"],
-                 "title_en": rec["title_en"], "units": rec["units"],
-                 "places": [p["name"] for p in rec["places"]], "projects": rec["projects"],
-                 "regions": rec["regions"]}
-        features.append({"type": "Feature", "id": f"measure-{rec['number']}",
-                         "properties": props, "geometry": None})
-    document = {"type": "FeatureCollection", "name": view.name, "title": view.title(lang),
-                "features": features}
+        props = {
+            "feature_type": "measure",
+            "label": (
+                f"{rec['number']}. {rec['title_en']}"
+                if lang == "en"
+                else f"{rec['number_zh']} {rec['title']}"
+            ),
+            "number": rec["number"],
+            "section": rec["section"],
+            "title": rec["title"],
+            "title_en": rec["title_en"],
+            "units": rec["units"],
+            "places": [p["name"] for p in rec["places"]],
+            "projects": rec["projects"],
+            "regions": rec["regions"],
+        }
+        features.append(
+            {
+                "type": "Feature",
+                "id": f"measure-{rec['number']}",
+                "properties": props,
+                "geometry": None,
+            }
+        )
+    document = {
+        "type": "FeatureCollection",
+        "name": view.name,
+        "title": view.title(lang),
+        "features": features,
+    }
     return json.dumps(document, ensure_ascii=False).encode("utf-8")
 
 
@@ -158,6 +219,12 @@ def export_stem(view: View, lang: str) -> str:
 
 def format_label(fmt: str, lang: str) -> str:
     """The button label of a format in ``lang``."""
-    key = {"png": "export_png", "png-a4": "export_png_a4", "pptx": "export_pptx",
-           "html": "export_html", "csv": "export_csv", "geojson": "export_geojson"}[fmt]
+    key = {
+        "png": "export_png",
+        "png-a4": "export_png_a4",
+        "pptx": "export_pptx",
+        "html": "export_html",
+        "csv": "export_csv",
+        "geojson": "export_geojson",
+    }[fmt]
     return t(key, lang)

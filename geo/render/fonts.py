@@ -36,9 +36,11 @@ CJK_FAMILIES = (
 )
 # Characters every export draws; a font lacking them is not a CJK font for our purpose.
 PROBE_TEXT = "泛珠三角区域合作示意图南海诸岛江西省赣州市图例比例尺公里0123456789 km"
-INSTALL_HINT = ("On Debian/Ubuntu: apt-get install fonts-noto-cjk (then delete matplotlib's "
-                "font cache, ~/.cache/matplotlib). On Windows, Microsoft YaHei or SimHei; on "
-                "macOS, PingFang SC or Heiti SC are used when present.")
+INSTALL_HINT = (
+    "On Debian/Ubuntu: apt-get install fonts-noto-cjk (then delete matplotlib's "
+    "font cache, ~/.cache/matplotlib). On Windows, Microsoft YaHei or SimHei; on "
+    "macOS, PingFang SC or Heiti SC are used when present."
+)
 
 
 class MissingFontError(RuntimeError):
@@ -80,8 +82,9 @@ def font_charset(path: str, index: int = 0) -> frozenset[int]:
 def missing_characters(text: str, path: str, index: int = 0) -> list[str]:
     """Characters of ``text`` (whitespace and controls aside) the font face cannot draw."""
     charset = font_charset(path, index)
-    return sorted({ch for ch in text if ch.isprintable() and not ch.isspace()
-                   and ord(ch) not in charset})
+    return sorted(
+        {ch for ch in text if ch.isprintable() and not ch.isspace() and ord(ch) not in charset}
+    )
 
 
 def _entry_index(entry: font_manager.FontEntry) -> int:
@@ -95,8 +98,11 @@ def _weight(entry: font_manager.FontEntry) -> int:
     return int(weight)
 
 
-def find_cjk_font(text: str = "", families: Iterable[str] = CJK_FAMILIES,
-                  entries: Callable[[], list[font_manager.FontEntry]] | None = None) -> CJKFont:
+def find_cjk_font(
+    text: str = "",
+    families: Iterable[str] = CJK_FAMILIES,
+    entries: Callable[[], list[font_manager.FontEntry]] | None = None,
+) -> CJKFont:
     """The first installed family of ``families`` whose regular face covers ``text``.
 
     Parameters
@@ -125,9 +131,12 @@ def find_cjk_font(text: str = "", families: Iterable[str] = CJK_FAMILIES,
         by_family.setdefault(entry.name.casefold(), []).append(entry)
     tried: list[str] = []
     for family in families:
-        faces = [e for e in by_family.get(family.casefold(), [])
-                 if e.style == "normal" and str(e.fname).lower().endswith((".ttf", ".otf",
-                                                                           ".ttc", ".otc"))]
+        faces = [
+            e
+            for e in by_family.get(family.casefold(), [])
+            if e.style == "normal"
+            and str(e.fname).lower().endswith((".ttf", ".otf", ".ttc", ".otc"))
+        ]
         if not faces:
             continue
         regular = min(faces, key=lambda e: abs(_weight(e) - 400))
@@ -138,23 +147,32 @@ def find_cjk_font(text: str = "", families: Iterable[str] = CJK_FAMILIES,
         bold = max(faces, key=_weight)
         if _weight(bold) < 600 or missing_characters(wanted, bold.fname, _entry_index(bold)):
             bold = regular
-        return CJKFont(family=regular.name, path=regular.fname, index=_entry_index(regular),
-                       bold_path=bold.fname, bold_index=_entry_index(bold))
+        return CJKFont(
+            family=regular.name,
+            path=regular.fname,
+            index=_entry_index(regular),
+            bold_path=bold.fname,
+            bold_index=_entry_index(bold),
+        )
     found = "; ".join(tried) if tried else "none of them is installed"
     raise MissingFontError(
         "No font that draws Chinese text was found, so the map is not drawn (it would show "
-        f"empty boxes). Tried: {', '.join(families)} — {found}. {INSTALL_HINT}")
+        f"empty boxes). Tried: {', '.join(families)} — {found}. {INSTALL_HINT}"
+    )
 
 
-def check_text_covered(font: CJKFont, texts: Iterable[str], bold_texts: Iterable[str] = ()
-                       ) -> None:
+def check_text_covered(font: CJKFont, texts: Iterable[str], bold_texts: Iterable[str] = ()) -> None:
     """Raise :class:`MissingFontError` if ``font`` cannot draw a character of ``texts``."""
     problems = []
-    for label, path, index, chunk in (("regular", font.path, font.index, texts),
-                                      ("bold", font.bold_path, font.bold_index, bold_texts)):
+    for label, path, index, chunk in (
+        ("regular", font.path, font.index, texts),
+        ("bold", font.bold_path, font.bold_index, bold_texts),
+    ):
         missing = missing_characters("".join(chunk), path, index)
         if missing:
             problems.append(f"{label} face lacks {''.join(missing[:30])}")
     if problems:
-        raise MissingFontError(f"The font {font.family} ({font.path}) cannot draw every "
-                               f"character of this map: {'; '.join(problems)}. {INSTALL_HINT}")
+        raise MissingFontError(
+            f"The font {font.family} ({font.path}) cannot draw every "
+            f"character of this map: {'; '.join(problems)}. {INSTALL_HINT}"
+        )

@@ -68,15 +68,22 @@ HIGHLIGHT = "#08519c"
 
 BASEMAPS = ("none", "osm", "carto", "tianditu", "gaode")
 _TILES = {
-    "osm": ("https://tile.openstreetmap.org/{z}/{x}/{y}.png",
-            "© OpenStreetMap contributors"),
-    "carto": ("https://{s}.basemaps.cartocdn.com/light_all/{z}/{x}/{y}{r}.png",
-              "© OpenStreetMap contributors © CARTO"),
-    "tianditu": ("https://t{s}.tianditu.gov.cn/vec_w/wmts?SERVICE=WMTS&REQUEST=GetTile"
-                 "&VERSION=1.0.0&LAYER=vec&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles"
-                 "&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}&tk={key}", "© 天地图"),
-    "gaode": ("https://webrd0{s}.is.autonavi.com/appmaptile?lang=zh_cn&size=1&scale=1"
-              "&style=8&x={x}&y={y}&z={z}", "© 高德地图"),
+    "osm": ("https://tile.openstreetmap.org/{z}/{x}/{y}.png", "© OpenStreetMap contributors"),
+    "carto": (
+        "https://{s}.basemaps.cartocdn.com/light_all/{z}/{x}/{y}{r}.png",
+        "© OpenStreetMap contributors © CARTO",
+    ),
+    "tianditu": (
+        "https://t{s}.tianditu.gov.cn/vec_w/wmts?SERVICE=WMTS&REQUEST=GetTile"
+        "&VERSION=1.0.0&LAYER=vec&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles"
+        "&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}&tk={key}",
+        "© 天地图",
+    ),
+    "gaode": (
+        "https://webrd0{s}.is.autonavi.com/appmaptile?lang=zh_cn&size=1&scale=1"
+        "&style=8&x={x}&y={y}&z={z}",
+        "© 高德地图",
+    ),
 }
 
 
@@ -145,8 +152,9 @@ def count_legend(lang: str) -> list[LegendItem]:
     """Legend rows for the choropleth classes."""
     labels, low = [], 1
     for bound in COUNT_BINS:
-        labels.append(str(low) if bound == low else
-                      (f"{low}+" if bound >= 10_000 else f"{low}–{bound}"))
+        labels.append(
+            str(low) if bound == low else (f"{low}+" if bound >= 10_000 else f"{low}–{bound}")
+        )
         low = bound + 1
     items = [LegendItem(EMPTY_FILL, f"0 ({t('no_data', lang)})")]
     return items + [LegendItem(c, label) for c, label in zip(COUNT_COLOURS, labels, strict=True)]
@@ -161,25 +169,35 @@ def legend_html(title: str, items: Sequence[LegendItem], notes: Iterable[str] = 
     for item in items:
         colour = esc(item.colour)
         if item.shape == "point":
-            swatch = (f'<span style="display:inline-block;width:12px;height:12px;'
-                      f'border-radius:6px;background:{colour};border:1px solid #333"></span>')
+            swatch = (
+                f'<span style="display:inline-block;width:12px;height:12px;'
+                f'border-radius:6px;background:{colour};border:1px solid #333"></span>'
+            )
         elif item.shape in ("line", "dashed", "dotted"):
             style = item.shape if item.shape != "line" else "solid"
-            swatch = (f'<span style="display:inline-block;width:22px;height:0;'
-                      f'border-top:4px {style} {colour};vertical-align:middle"></span>')
+            swatch = (
+                f'<span style="display:inline-block;width:22px;height:0;'
+                f'border-top:4px {style} {colour};vertical-align:middle"></span>'
+            )
         else:
-            swatch = (f'<span style="display:inline-block;width:16px;height:12px;'
-                      f'background:{colour};border:1px solid #777"></span>')
-        rows.append(f'<div style="margin:2px 0;break-inside:avoid">{swatch} {esc(item.label)}'
-                    '</div>')
-    extra = "".join(f'<div style="margin-top:4px;color:#444;max-width:230px">{esc(n)}</div>'
-                    for n in notes)
+            swatch = (
+                f'<span style="display:inline-block;width:16px;height:12px;'
+                f'background:{colour};border:1px solid #777"></span>'
+            )
+        rows.append(
+            f'<div style="margin:2px 0;break-inside:avoid">{swatch} {esc(item.label)}</div>'
+        )
+    extra = "".join(
+        f'<div style="margin-top:4px;color:#444;max-width:230px">{esc(n)}</div>' for n in notes
+    )
     if len(rows) > LEGEND_ONE_COLUMN:  # a long legend in two columns covers less of the map
         rows = [f'<div style="column-count:2;column-gap:10px;width:300px">{"".join(rows)}</div>']
-    return ('<div style="background:rgba(255,255,255,.92);padding:4px 7px;border-radius:4px;'
-            'font:11px/1.3 \'Noto Sans CJK SC\',\'Microsoft YaHei\',\'PingFang SC\',sans-serif;'
-            f'box-shadow:0 1px 4px rgba(0,0,0,.3)"><b>{esc(title)}</b>{"".join(rows)}{extra}'
-            '</div>')
+    return (
+        '<div style="background:rgba(255,255,255,.92);padding:4px 7px;border-radius:4px;'
+        "font:11px/1.3 'Noto Sans CJK SC','Microsoft YaHei','PingFang SC',sans-serif;"
+        f'box-shadow:0 1px 4px rgba(0,0,0,.3)"><b>{esc(title)}</b>{"".join(rows)}{extra}'
+        "</div>"
+    )
 
 
 def _to_display(gdf: gpd.GeoDataFrame, basemap: str) -> gpd.GeoDataFrame:
@@ -193,8 +211,12 @@ def _to_display(gdf: gpd.GeoDataFrame, basemap: str) -> gpd.GeoDataFrame:
     return shifted
 
 
-def new_map(bounds: Sequence[Sequence[float]], lang: str, basemap: str = "none",
-            tianditu_key: str | None = None) -> folium.Map:
+def new_map(
+    bounds: Sequence[Sequence[float]],
+    lang: str,
+    basemap: str = "none",
+    tianditu_key: str | None = None,
+) -> folium.Map:
     """An empty map fitted to ``bounds`` ([[south, west], [north, east]]) with attribution.
 
     Parameters
@@ -206,27 +228,34 @@ def new_map(bounds: Sequence[Sequence[float]], lang: str, basemap: str = "none",
     """
     if basemap not in BASEMAPS:
         raise ValueError(f"basemap must be one of {BASEMAPS}, got {basemap!r}")
-    m = folium.Map(location=[(bounds[0][0] + bounds[1][0]) / 2,
-                             (bounds[0][1] + bounds[1][1]) / 2],
-                   tiles=None, zoom_start=5, control_scale=True, prefer_canvas=False,
-                   zoom_snap=0.25)
+    m = folium.Map(
+        location=[(bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2],
+        tiles=None,
+        zoom_start=5,
+        control_scale=True,
+        prefer_canvas=False,
+        zoom_snap=0.25,
+    )
     if basemap != "none":
         url, attr = _TILES[basemap]
         if basemap == "tianditu":
             if not tianditu_key:
                 raise ValueError("the Tianditu basemap needs a key")
             url = url.replace("{key}", tianditu_key)
-        subdomains = "01234567" if basemap == "tianditu" else ("1234" if basemap == "gaode"
-                                                               else "abc")
-        folium.TileLayer(url, attr=attr, name=t(f"basemap_{basemap}", lang),
-                         subdomains=subdomains, max_zoom=18).add_to(m)
+        subdomains = (
+            "01234567" if basemap == "tianditu" else ("1234" if basemap == "gaode" else "abc")
+        )
+        folium.TileLayer(
+            url, attr=attr, name=t(f"basemap_{basemap}", lang), subdomains=subdomains, max_zoom=18
+        ).add_to(m)
     m.fit_bounds(bounds)
     m.add_child(_Attribution(t("attribution", lang)))
     return m
 
 
-def finish_map(m: folium.Map, base_url: str = DEFAULT_STATIC_BASE_URL,
-               layer_control: bool = True) -> folium.Map:
+def finish_map(
+    m: folium.Map, base_url: str = DEFAULT_STATIC_BASE_URL, layer_control: bool = True
+) -> folium.Map:
     """Add the layer control and point the map's assets at the app (call last)."""
     if layer_control:
         folium.LayerControl(collapsed=True).add_to(m)
@@ -239,11 +268,20 @@ def add_overlay(m: folium.Map, markup: str, position: str = "bottomright") -> No
     m.add_child(_Overlay(markup, position))
 
 
-def add_regions(m: folium.Map, regions: gpd.GeoDataFrame, name: str, lang: str, *,
-                counts: Mapping[str, float] | None = None, selected: str | None = None,
-                highlight: Iterable[str] = (), show_names: bool = True,
-                basemap: str = "none", weight: float = 1.0,
-                count_label: str | None = None) -> None:
+def add_regions(
+    m: folium.Map,
+    regions: gpd.GeoDataFrame,
+    name: str,
+    lang: str,
+    *,
+    counts: Mapping[str, float] | None = None,
+    selected: str | None = None,
+    highlight: Iterable[str] = (),
+    show_names: bool = True,
+    basemap: str = "none",
+    weight: float = 1.0,
+    count_label: str | None = None,
+) -> None:
     """Add a layer of region polygons, clickable, optionally coloured by ``counts``.
 
     Each feature carries only ``adcode`` and an escaped ``tip`` (name, and the count) so the
@@ -260,39 +298,56 @@ def add_regions(m: folium.Map, regions: gpd.GeoDataFrame, name: str, lang: str, 
         if counts is not None:
             tip += f"<br>{esc(count_label or t('n_measures', lang))}: {int(counts.get(code, 0))}"
         tips.append(tip)
-    fill = {code: (count_colour(counts.get(code, 0)) if counts is not None
-                   else ("#fde0c5" if code in chosen else "#f4f1ea"))
-            for code in frame["adcode"]}
-    data = gpd.GeoDataFrame({"adcode": frame["adcode"].to_numpy(), "tip": tips},
-                            geometry=frame.geometry.to_numpy(), crs=frame.crs)
+    fill = {
+        code: (
+            count_colour(counts.get(code, 0))
+            if counts is not None
+            else ("#fde0c5" if code in chosen else "#f4f1ea")
+        )
+        for code in frame["adcode"]
+    }
+    data = gpd.GeoDataFrame(
+        {"adcode": frame["adcode"].to_numpy(), "tip": tips},
+        geometry=frame.geometry.to_numpy(),
+        crs=frame.crs,
+    )
     sel = selected
 
     def style(feature: dict) -> dict:
         code = feature["properties"]["adcode"]
         on = code == sel
-        return {"fillColor": fill.get(code, EMPTY_FILL), "color": HIGHLIGHT if on else OUTLINE,
-                "weight": weight * (3 if on else 1), "fillOpacity": 0.85 if counts is not None
-                else 0.6, "opacity": 1}
+        return {
+            "fillColor": fill.get(code, EMPTY_FILL),
+            "color": HIGHLIGHT if on else OUTLINE,
+            "weight": weight * (3 if on else 1),
+            "fillOpacity": 0.85 if counts is not None else 0.6,
+            "opacity": 1,
+        }
 
     folium.GeoJson(
-        frame_geojson(data), name=name, style_function=style,
+        frame_geojson(data),
+        name=name,
+        style_function=style,
         highlight_function=lambda _f: {"weight": 3, "color": HIGHLIGHT},
-        tooltip=folium.GeoJsonTooltip(["tip"], labels=False, sticky=False) if show_names
-        else None,
+        tooltip=folium.GeoJsonTooltip(["tip"], labels=False, sticky=False) if show_names else None,
         zoom_on_click=False,
     ).add_to(m)
 
 
-def add_dashline(m: folium.Map, dashline: gpd.GeoDataFrame, lang: str,
-                 basemap: str = "none", show: bool = True) -> None:
+def add_dashline(
+    m: folium.Map, dashline: gpd.GeoDataFrame, lang: str, basemap: str = "none", show: bool = True
+) -> None:
     """The South China Sea dash line as its own layer, with no interaction."""
     if dashline.empty:
         return
     frame = _to_display(dashline, basemap)
-    folium.GeoJson(frame_geojson(frame[["geometry"]]),
-                   name=t("dashline", lang), show=show,
-                   style_function=lambda _f: {"color": "#3a6fb0", "weight": 1.6},
-                   interactive=False).add_to(m)
+    folium.GeoJson(
+        frame_geojson(frame[["geometry"]]),
+        name=t("dashline", lang),
+        show=show,
+        style_function=lambda _f: {"color": "#3a6fb0", "weight": 1.6},
+        interactive=False,
+    ).add_to(m)
 
 
 def project_popup_html(row: Mapping[str, object], lang: str) -> str:
@@ -303,24 +358,34 @@ def project_popup_html(row: Mapping[str, object], lang: str) -> str:
     reported = row.get("reported_length_km")
     lines = [
         (t("kind", lang), term("kind", str(row["kind"]), lang)),
-        (t("status", lang), f"{term('status', str(row['status']), lang)}"
-                            + (f" ({row['status_date']})" if row.get("status_date") else "")),
+        (
+            t("status", lang),
+            f"{term('status', str(row['status']), lang)}"
+            + (f" ({row['status_date']})" if row.get("status_date") else ""),
+        ),
         (t("field_name_plan", lang), row["name_plan"] if row["name_plan"] != name else ""),
         (t("plan_stage", lang), row.get("plan_stage", "")),
         (t("source", lang), row.get("status_source", "")),
         (t("confidence", lang), term("confidence", str(row.get("confidence", "")), lang)),
         (t("length_km", lang), length_txt),
-        (t("reported_length_km", lang), "" if reported is None or pd.isna(reported)
-         or reported == "" else reported),
+        (
+            t("reported_length_km", lang),
+            "" if reported is None or pd.isna(reported) or reported == "" else reported,
+        ),
         (t("precision", lang), row.get("precision", "")),
     ]
-    body = "".join(f"<tr><th style='text-align:left;padding-right:6px;vertical-align:top'>"
-                   f"{esc(k)}</th><td style='overflow-wrap:anywhere'>{esc(v)}</td></tr>"
-                   for k, v in lines if v not in ("", None))
+    body = "".join(
+        f"<tr><th style='text-align:left;padding-right:6px;vertical-align:top'>"
+        f"{esc(k)}</th><td style='overflow-wrap:anywhere'>{esc(v)}</td></tr>"
+        for k, v in lines
+        if v not in ("", None)
+    )
     subtitle = row.get("name_zh") if row.get("name_zh") != name else ""
-    return (f"<div style='max-width:320px;font-size:12px'><b>{esc(name)}</b>"
-            + (f"<br><span style='color:#555'>{esc(subtitle)}</span>" if subtitle else "")
-            + f"<table>{body}</table></div>")
+    return (
+        f"<div style='max-width:320px;font-size:12px'><b>{esc(name)}</b>"
+        + (f"<br><span style='color:#555'>{esc(subtitle)}</span>" if subtitle else "")
+        + f"<table>{body}</table></div>"
+    )
 
 
 def project_colour(row: Mapping[str, object], colour_by: str) -> str:
@@ -330,9 +395,16 @@ def project_colour(row: Mapping[str, object], colour_by: str) -> str:
     return KIND_COLOURS.get(str(row["kind"]), "#333333")
 
 
-def add_projects(m: folium.Map, projects: gpd.GeoDataFrame, lang: str, *,
-                 colour_by: str = "kind", not_yet: Iterable[str] = (),
-                 selected: str | None = None, basemap: str = "none") -> list[LegendItem]:
+def add_projects(
+    m: folium.Map,
+    projects: gpd.GeoDataFrame,
+    lang: str,
+    *,
+    colour_by: str = "kind",
+    not_yet: Iterable[str] = (),
+    selected: str | None = None,
+    basemap: str = "none",
+) -> list[LegendItem]:
     """Draw projects: routes as lines, sites as circle markers, zones as areas.
 
     Parameters
@@ -359,8 +431,9 @@ def add_projects(m: folium.Map, projects: gpd.GeoDataFrame, lang: str, *,
     # compiles a template per element, which made a page rerun several times slower.
     features, styles = [], {}
     order = {"fill": 0, "line": 1, "dotted": 1, "point": 2}  # areas under lines under sites
-    rows = sorted(frame.to_dict("records"),
-                  key=lambda r: (r["id"] == selected, order[project_shape(r)]))
+    rows = sorted(
+        frame.to_dict("records"), key=lambda r: (r["id"] == selected, order[project_shape(r)])
+    )
     for row in rows:
         colour = project_colour(row, colour_by)
         shape = project_shape(row)
@@ -368,16 +441,23 @@ def add_projects(m: folium.Map, projects: gpd.GeoDataFrame, lang: str, *,
         heavy = row["id"] == selected
         label = row["name_en"] if lang == "en" else (row.get("label_zh") or row["name_plan"])
         if shape == "point":  # a MultiPoint (several host places): one circle per place
-            styles[row["id"]] = {"radius": 9 if heavy else 6, "color": HIGHLIGHT if heavy
-                                 else "#222", "weight": 3 if heavy else 1, "fillColor": colour,
-                                 "fillOpacity": 0.35 if dim else 0.95,
-                                 "opacity": 0.5 if dim else 1}
+            styles[row["id"]] = {
+                "radius": 9 if heavy else 6,
+                "color": HIGHLIGHT if heavy else "#222",
+                "weight": 3 if heavy else 1,
+                "fillColor": colour,
+                "fillOpacity": 0.35 if dim else 0.95,
+                "opacity": 0.5 if dim else 1,
+            }
         else:
-            styles[row["id"]] = {"color": colour,
-                                 "weight": 6 if heavy else (4 if shape != "fill" else 2),
-                                 "opacity": 0.45 if dim else 0.95, "fillColor": colour,
-                                 "fillOpacity": 0.25, "dashArray": "6 6" if dim else
-                                 ("1 7" if shape == "dotted" else None)}
+            styles[row["id"]] = {
+                "color": colour,
+                "weight": 6 if heavy else (4 if shape != "fill" else 2),
+                "opacity": 0.45 if dim else 0.95,
+                "fillColor": colour,
+                "fillOpacity": 0.25,
+                "dashArray": "6 6" if dim else ("1 7" if shape == "dotted" else None),
+            }
         # A MultiPoint goes as one feature per place (ids id#1, id#2 … after the first; folium
         # needs unique ids): Leaflet draws a MultiPoint as a group of markers that carry no
         # ``feature``, so their tooltip and popup would fail.
@@ -387,22 +467,28 @@ def add_projects(m: folium.Map, projects: gpd.GeoDataFrame, lang: str, *,
         for i, part in enumerate(parts):
             fid = row["id"] if i == 0 else f"{row['id']}#{i}"
             styles[fid] = styles[row["id"]]
-            features.append({"type": "Feature", "id": fid, "properties": properties,
-                             "geometry": part.__geo_interface__})
+            features.append(
+                {
+                    "type": "Feature",
+                    "id": fid,
+                    "properties": properties,
+                    "geometry": part.__geo_interface__,
+                }
+            )
     if features:
         folium.GeoJson(
-            {"type": "FeatureCollection", "features": features}, name=t("projects", lang),
+            {"type": "FeatureCollection", "features": features},
+            name=t("projects", lang),
             style_function=lambda f: styles[f["id"]],
-            highlight_function=lambda f: {"weight": 7} if "radius" not in styles[f["id"]]
-            else {"weight": 3},
+            highlight_function=lambda f: (
+                {"weight": 7} if "radius" not in styles[f["id"]] else {"weight": 3}
+            ),
             marker=folium.CircleMarker(radius=6, fill=True),
             tooltip=folium.GeoJsonTooltip(["tip"], labels=False, sticky=False),
             popup=folium.GeoJsonPopup(["popup"], labels=False, max_width=340),
             zoom_on_click=False,
         ).add_to(m)
     return project_legend_items(frame, lang, colour_by)
-
-
 
 
 def project_shape(row: Mapping[str, object]) -> str:
@@ -417,8 +503,9 @@ def project_shape(row: Mapping[str, object]) -> str:
     return "dotted" if row.get("kind") == "freight_route" else "line"
 
 
-def project_legend_items(projects: gpd.GeoDataFrame, lang: str, colour_by: str = "kind",
-                         not_yet: Iterable[str] = ()) -> list[LegendItem]:
+def project_legend_items(
+    projects: gpd.GeoDataFrame, lang: str, colour_by: str = "kind", not_yet: Iterable[str] = ()
+) -> list[LegendItem]:
     """The legend of the projects drawn: every colour, then every symbol that needs saying.
 
     One row per colour used (statuses sharing a colour, e.g. open/operating/completed, share a
@@ -442,8 +529,10 @@ def project_legend_items(projects: gpd.GeoDataFrame, lang: str, colour_by: str =
         if label not in labels:
             labels.append(label)
         shapes.add(project_shape(row))
-    items = [LegendItem(colour, " / ".join(labels), next(iter(shapes)) if len(shapes) == 1
-                        else "fill") for colour, (labels, shapes) in by_colour.items()]
+    items = [
+        LegendItem(colour, " / ".join(labels), next(iter(shapes)) if len(shapes) == 1 else "fill")
+        for colour, (labels, shapes) in by_colour.items()
+    ]
     if colour_by == "status" and (mapped["kind"] == "freight_route").any():
         items.append(LegendItem("#555555", term("kind", "freight_route", lang), "dotted"))
     if mapped["id"].isin(set(not_yet)).any():
@@ -453,23 +542,33 @@ def project_legend_items(projects: gpd.GeoDataFrame, lang: str, colour_by: str =
 
 # --- Page maps -------------------------------------------------------------------------------
 
+
 def schematic_note(lang: str) -> str:
     """The 示意图 note with the data source, escaped, for the map corner."""
     return legend_html(t("schematic", lang), [], [t("schematic_note", lang)])
 
 
-def build_regions_map(regions: gpd.GeoDataFrame, lang: str, *,
-                      context: gpd.GeoDataFrame | None = None,
-                      counts: Mapping[str, float] | None = None,
-                      selected: str | None = None, highlight: Iterable[str] = (),
-                      dashline: gpd.GeoDataFrame | None = None,
-                      projects: gpd.GeoDataFrame | None = None, colour_by: str = "kind",
-                      not_yet: Iterable[str] = (), selected_project: str | None = None,
-                      legend_title: str | None = None, bounds: list[list[float]] | None = None,
-                      basemap: str = "none", tianditu_key: str | None = None,
-                      static_url: str = DEFAULT_STATIC_BASE_URL,
-                      count_label: str | None = None,
-                      legend_position: str = "bottomright") -> folium.Map:
+def build_regions_map(
+    regions: gpd.GeoDataFrame,
+    lang: str,
+    *,
+    context: gpd.GeoDataFrame | None = None,
+    counts: Mapping[str, float] | None = None,
+    selected: str | None = None,
+    highlight: Iterable[str] = (),
+    dashline: gpd.GeoDataFrame | None = None,
+    projects: gpd.GeoDataFrame | None = None,
+    colour_by: str = "kind",
+    not_yet: Iterable[str] = (),
+    selected_project: str | None = None,
+    legend_title: str | None = None,
+    bounds: list[list[float]] | None = None,
+    basemap: str = "none",
+    tianditu_key: str | None = None,
+    static_url: str = DEFAULT_STATIC_BASE_URL,
+    count_label: str | None = None,
+    legend_position: str = "bottomright",
+) -> folium.Map:
     """The map every page draws: clickable regions, optional context, projects and legends.
 
     Parameters
@@ -492,24 +591,51 @@ def build_regions_map(regions: gpd.GeoDataFrame, lang: str, *,
     m = new_map(view, lang, basemap, tianditu_key)
     if context is not None and not context.empty:
         frame = _to_display(context, basemap)
-        folium.GeoJson(frame_geojson(frame[["geometry"]]),
-                       name=t("regions", lang), interactive=False,
-                       style_function=lambda _f: {"color": "#999", "weight": 0.8,
-                                                  "fillColor": "#eeeeee",
-                                                  "fillOpacity": 0.5}).add_to(m)
-    add_regions(m, regions, t("regions", lang), lang, counts=counts, selected=selected,
-                highlight=highlight, basemap=basemap, count_label=count_label)
+        folium.GeoJson(
+            frame_geojson(frame[["geometry"]]),
+            name=t("regions", lang),
+            interactive=False,
+            style_function=lambda _f: {
+                "color": "#999",
+                "weight": 0.8,
+                "fillColor": "#eeeeee",
+                "fillOpacity": 0.5,
+            },
+        ).add_to(m)
+    add_regions(
+        m,
+        regions,
+        t("regions", lang),
+        lang,
+        counts=counts,
+        selected=selected,
+        highlight=highlight,
+        basemap=basemap,
+        count_label=count_label,
+    )
     legends: list[str] = []
     if counts is not None:
-        legends.append(legend_html(legend_title or count_label or t("n_measures", lang),
-                                   count_legend(lang)))
+        legends.append(
+            legend_html(legend_title or count_label or t("n_measures", lang), count_legend(lang))
+        )
     if projects is not None and not projects.empty:
-        add_projects(m, projects, lang, colour_by=colour_by, not_yet=not_yet,
-                     selected=selected_project, basemap=basemap)
+        add_projects(
+            m,
+            projects,
+            lang,
+            colour_by=colour_by,
+            not_yet=not_yet,
+            selected=selected_project,
+            basemap=basemap,
+        )
         title = t("kind", lang) if colour_by == "kind" else t("status", lang)
-        legends.append(legend_html(title, project_legend_items(projects, lang, colour_by,
-                                                               not_yet),
-                                   [t("legend_location_note", lang)]))
+        legends.append(
+            legend_html(
+                title,
+                project_legend_items(projects, lang, colour_by, not_yet),
+                [t("legend_location_note", lang)],
+            )
+        )
     whole = context if context is not None else regions
     if dashline is not None and (shows_hainan(whole) or shows_hainan(regions)):
         add_dashline(m, dashline, lang, basemap)
@@ -523,8 +649,9 @@ HOME_FILL = "#9ecae1"  # Jiangxi on the partners map: blue, apart from the OrRd 
 HOME_OUTLINE = "#08306b"
 
 
-def clip_to_view(frame: gpd.GeoDataFrame, view: Sequence[Sequence[float]],
-                 margin: float = 0.5) -> gpd.GeoDataFrame:
+def clip_to_view(
+    frame: gpd.GeoDataFrame, view: Sequence[Sequence[float]], margin: float = 0.5
+) -> gpd.GeoDataFrame:
     """The parts of ``frame`` inside ``view`` grown by ``margin`` of its size on every side.
 
     For context outlines: what lies far outside the view only costs bytes. Empty results are
@@ -537,15 +664,23 @@ def clip_to_view(frame: gpd.GeoDataFrame, view: Sequence[Sequence[float]],
     return frame[keep].set_geometry(clipped[keep])
 
 
-def build_partners_map(partners: gpd.GeoDataFrame, home: gpd.GeoDataFrame, lang: str, *,
-                       counts: Mapping[str, float], count_label: str,
-                       notes: Iterable[str] = (), selected: str | None = None,
-                       projects: gpd.GeoDataFrame | None = None,
-                       context: gpd.GeoDataFrame | None = None,
-                       dashline: gpd.GeoDataFrame | None = None,
-                       bounds: list[list[float]] | None = None, basemap: str = "none",
-                       tianditu_key: str | None = None,
-                       static_url: str = DEFAULT_STATIC_BASE_URL) -> folium.Map:
+def build_partners_map(
+    partners: gpd.GeoDataFrame,
+    home: gpd.GeoDataFrame,
+    lang: str,
+    *,
+    counts: Mapping[str, float],
+    count_label: str,
+    notes: Iterable[str] = (),
+    selected: str | None = None,
+    projects: gpd.GeoDataFrame | None = None,
+    context: gpd.GeoDataFrame | None = None,
+    dashline: gpd.GeoDataFrame | None = None,
+    bounds: list[list[float]] | None = None,
+    basemap: str = "none",
+    tianditu_key: str | None = None,
+    static_url: str = DEFAULT_STATIC_BASE_URL,
+) -> folium.Map:
     """Jiangxi and its partners: partners shaded by ``counts``, Jiangxi apart, corridors on top.
 
     Parameters
@@ -569,45 +704,76 @@ def build_partners_map(partners: gpd.GeoDataFrame, home: gpd.GeoDataFrame, lang:
     """
     (south, west), (north, east) = bounds or fit_bounds(pd.concat([partners, home]))
     # room on the east for the legends and at the bottom for the 示意图 note and the scale
-    view = [[south - (north - south) * 0.08, west],
-            [north, east + (east - west) * LEGEND_ROOM]]
+    view = [[south - (north - south) * 0.08, west], [north, east + (east - west) * LEGEND_ROOM]]
     m = new_map(view, lang, basemap, tianditu_key)
     if context is not None and not context.empty:
         frame = _to_display(clip_to_view(context, view), basemap)
-        folium.GeoJson(frame_geojson(frame[["geometry"]]),
-                       name=t("regions", lang), interactive=False,
-                       style_function=lambda _f: {"color": "#999", "weight": 0.8,
-                                                  "fillColor": "#eeeeee",
-                                                  "fillOpacity": 0.5}).add_to(m)
-    add_regions(m, partners, t("partners", lang), lang, counts=counts, selected=selected,
-                basemap=basemap, count_label=count_label)
+        folium.GeoJson(
+            frame_geojson(frame[["geometry"]]),
+            name=t("regions", lang),
+            interactive=False,
+            style_function=lambda _f: {
+                "color": "#999",
+                "weight": 0.8,
+                "fillColor": "#eeeeee",
+                "fillOpacity": 0.5,
+            },
+        ).add_to(m)
+    add_regions(
+        m,
+        partners,
+        t("partners", lang),
+        lang,
+        counts=counts,
+        selected=selected,
+        basemap=basemap,
+        count_label=count_label,
+    )
     home_frame = _to_display(home, basemap)
     name_col = "name_en" if lang == "en" else "name_zh"
     home_label = " / ".join(str(n) for n in home_frame[name_col])
     home_data = gpd.GeoDataFrame(
-        {"adcode": home_frame["adcode"].to_numpy(),
-         "tip": [f"<b>{esc(n)}</b>" for n in home_frame[name_col]]},
-        geometry=home_frame.geometry.to_numpy(), crs=home_frame.crs)
+        {
+            "adcode": home_frame["adcode"].to_numpy(),
+            "tip": [f"<b>{esc(n)}</b>" for n in home_frame[name_col]],
+        },
+        geometry=home_frame.geometry.to_numpy(),
+        crs=home_frame.crs,
+    )
     # Leaflet's layer control sets layer names as HTML: a name from the data is escaped.
-    folium.GeoJson(frame_geojson(home_data), name=esc(home_label),
-                   style_function=lambda _f: {"color": HOME_OUTLINE, "weight": 2,
-                                              "fillColor": HOME_FILL, "fillOpacity": 0.9},
-                   tooltip=folium.GeoJsonTooltip(["tip"], labels=False, sticky=False),
-                   zoom_on_click=False).add_to(m)
+    folium.GeoJson(
+        frame_geojson(home_data),
+        name=esc(home_label),
+        style_function=lambda _f: {
+            "color": HOME_OUTLINE,
+            "weight": 2,
+            "fillColor": HOME_FILL,
+            "fillOpacity": 0.9,
+        },
+        tooltip=folium.GeoJsonTooltip(["tip"], labels=False, sticky=False),
+        zoom_on_click=False,
+    ).add_to(m)
     if projects is not None and not projects.empty:
-        lines = _to_display(projects[projects.geom_type.isin(["LineString",
-                                                              "MultiLineString"])], basemap)
+        lines = _to_display(
+            projects[projects.geom_type.isin(["LineString", "MultiLineString"])], basemap
+        )
         if not lines.empty:  # a white casing keeps the lines legible on the darkest classes
-            folium.GeoJson(frame_geojson(lines[["geometry"]]),
-                           name=t("projects", lang), interactive=False, control=False,
-                           style_function=lambda _f: {"color": "#ffffff", "weight": 7,
-                                                      "opacity": 0.85}).add_to(m)
+            folium.GeoJson(
+                frame_geojson(lines[["geometry"]]),
+                name=t("projects", lang),
+                interactive=False,
+                control=False,
+                style_function=lambda _f: {"color": "#ffffff", "weight": 7, "opacity": 0.85},
+            ).add_to(m)
         items = add_projects(m, projects, lang, colour_by="kind", basemap=basemap)
         if items:
             add_overlay(m, legend_html(t("kind", lang), items), "topright")
     if dashline is not None and shows_hainan(partners):
         add_dashline(m, dashline, lang, basemap)
         add_overlay(m, schematic_note(lang), "bottomleft")
-    add_overlay(m, legend_html(count_label, [LegendItem(HOME_FILL, home_label),
-                                             *count_legend(lang)], notes), "bottomright")
+    add_overlay(
+        m,
+        legend_html(count_label, [LegendItem(HOME_FILL, home_label), *count_legend(lang)], notes),
+        "bottomright",
+    )
     return finish_map(m, static_url)

@@ -178,12 +178,16 @@ def _macro_render(self: MacroElement, **kwargs: object) -> None:
     if not isinstance(figure, Figure):  # branca asserts this; keep its error type
         raise AssertionError("You cannot render this Element if it is not in a Figure.")
     macros = self._template.module.__dict__
-    for part, target in (("header", figure.header), ("html", figure.html),
-                         ("script", figure.script)):
+    for part, target in (
+        ("header", figure.header),
+        ("html", figure.html),
+        ("script", figure.script),
+    ):
         macro = macros.get(part)
         if macro is not None:
-            target.add_child(_RenderedText(_as_jinja_would(str(macro(self, kwargs)))),
-                            name=self.get_name())
+            target.add_child(
+                _RenderedText(_as_jinja_would(str(macro(self, kwargs)))), name=self.get_name()
+            )
     for element in self._children.values():
         element.render(**kwargs)
 
@@ -228,19 +232,21 @@ def _detail_render(self: folium.features.GeoJsonDetail, **kwargs: object) -> Non
         self.warn_for_geometry_collections()
     elif isinstance(self._parent, folium.TopoJson):
         obj_name = self._parent.object_path.split(".")[-1]
-        keys = tuple(
-            self._parent.data["objects"][obj_name]["geometries"][0]["properties"].keys())
+        keys = tuple(self._parent.data["objects"][obj_name]["geometries"][0]["properties"].keys())
     else:
-        raise TypeError(f"You cannot add a {self._name} to anything other than a "
-                        "GeoJson or TopoJson object.")
+        raise TypeError(
+            f"You cannot add a {self._name} to anything other than a GeoJson or TopoJson object."
+        )
     keys = tuple(x for x in keys if x not in ("style", "highlight"))
     for value in self.fields:
         if value not in keys:
             raise AssertionError(
-                f"The field {value} is not available in the data. Choose from: {keys}.")
+                f"The field {value} is not available in the data. Choose from: {keys}."
+            )
     figure.header.add_child(
         _RenderedText(_as_jinja_would(_DETAIL_STYLE.render(this=self))),
-        name=self.get_name() + "tablestyle")
+        name=self.get_name() + "tablestyle",
+    )
     MacroElement.render(self, **kwargs)
 
 
@@ -300,8 +306,9 @@ def install_render_fixes() -> None:
     folium.features.GeoJson._get_self_bounds = _geojson_self_bounds
 
 
-_GEOMETRY_TYPES = frozenset({"Point", "MultiPoint", "LineString", "MultiLineString", "Polygon",
-                             "MultiPolygon"})
+_GEOMETRY_TYPES = frozenset(
+    {"Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon"}
+)
 # The Jinja environment every folium template shares (``|tojson`` reads its policies).
 FOLIUM_JINJA_ENV = folium.features.GeoJson._template.environment
 ORIGINAL_DUMPS_FUNCTION = FOLIUM_JINJA_ENV.policies.get("json.dumps_function")
@@ -341,6 +348,7 @@ def dumps_compact_coordinates(obj: Any, **kwargs: Any) -> str:
 
 
 # --- GeoJSON of a frame, each geometry converted once ----------------------------------------
+
 
 class _CachedGeometry:
     """A geometry (kept alive, so its id stays its own), its GeoJSON and compact text."""
@@ -406,9 +414,11 @@ def frame_geojson(frame: gpd.GeoDataFrame) -> dict:
         A FeatureCollection. Its geometry dicts are shared between calls: do not modify them.
     """
     name = frame.geometry.name
-    blank = gpd.GeoDataFrame(frame.drop(columns=name),
-                             geometry=gpd.GeoSeries([None] * len(frame), index=frame.index),
-                             crs=frame.crs)
+    blank = gpd.GeoDataFrame(
+        frame.drop(columns=name),
+        geometry=gpd.GeoSeries([None] * len(frame), index=frame.index),
+        crs=frame.crs,
+    )
     collection = json.loads(blank.to_json(drop_id=True))
     for feature, geometry in zip(collection["features"], frame.geometry, strict=True):
         if geometry is not None and not geometry.is_empty:
@@ -442,6 +452,9 @@ def uninstall_render_fixes() -> None:
 
 def render_fixes_installed() -> bool:
     """Whether :func:`install_render_fixes` is in effect."""
-    return (MacroElement.render is _macro_render and folium.map.Popup.render is _popup_render
-            and folium.features.GeoJsonDetail.render is _detail_render
-            and folium.features.GeoJson._get_self_bounds is _geojson_self_bounds)
+    return (
+        MacroElement.render is _macro_render
+        and folium.map.Popup.render is _popup_render
+        and folium.features.GeoJsonDetail.render is _detail_render
+        and folium.features.GeoJson._get_self_bounds is _geojson_self_bounds
+    )

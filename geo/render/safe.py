@@ -74,7 +74,7 @@ def md_cell(value: object) -> str:
         return ""
     text, parts, start = str(value), [], 0
     for match in _URL.finditer(text):
-        parts += [md(text[start:match.start()]), f"<{match.group(0)}>"]
+        parts += [md(text[start : match.start()]), f"<{match.group(0)}>"]
         start = match.end()
     return "".join([*parts, md(text[start:])])
 
@@ -86,8 +86,7 @@ def md_rows(rows: list[dict[str, object]]) -> str:
     if not rows:
         return ""
     header = list(rows[0])
-    lines = ["| " + " | ".join(md_cell(h) for h in header) + " |",
-             "|" + "---|" * len(header)]
+    lines = ["| " + " | ".join(md_cell(h) for h in header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(md_cell(row.get(h)) for h in header) + " |" for row in rows]
     return "\n".join(lines)
 
@@ -95,6 +94,7 @@ def md_rows(rows: list[dict[str, object]]) -> str:
 def md_table(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy of ``frame`` for ``st.table``, which renders text cells and the index as
     markdown: every text cell and index label through :func:`md_cell`."""
+
     def cell(value: object) -> object:
         return md_cell(value) if isinstance(value, str) else value
 
