@@ -280,14 +280,12 @@ def test_crossings(catalogue, real_regions):
     lists = project_regions_list(catalogue, real_regions)
     assert lists.map(lambda codes: len(codes) == len(set(codes))).all()
     assert lists.tolist() == catalogue["regions"].tolist()
-    # Regions a project crosses nest: each county's city and each city's province is there too.
-    # Except at the 白鹤滩 dam, a point on the 川滇 border river: the province layer is
-    # simplified apart from the city layer (1,200 m vs 700 m), and there they disagree.
+    # Regions a project crosses nest: each county's city and each city's province is there too
+    # (the boundaries nest exactly, so even the 白鹤滩 dam point on the 川滇 border river is
+    # on the same side at every level).
     for level, parent in (("county", "city_adcode"), ("city", "province_adcode")):
         frame = real_regions[level].set_index("adcode")
-        rows = crossed[
-            (crossed["level"] == level) & (crossed["project_id"] != "baihetan_to_jiangxi")
-        ]
+        rows = crossed[crossed["level"] == level]
         for row in rows.itertuples():
             assert frame.at[row.adcode, parent] in set(
                 lists[catalogue["id"] == row.project_id].item()

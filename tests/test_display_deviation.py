@@ -16,7 +16,8 @@ import shapely
 from shapely.geometry import box
 
 from geo.analysis import display
-from geo.build.deviation import outline_deviation_px, source_geometries
+from geo.build.build_boundaries import source_geometries
+from geo.build.deviation import outline_deviation_px
 from geo.core.boundaries import FINE_PROVINCES
 from geo.core.constants import PPRD_ADCODES
 from geo.core.dataset import Dataset, load_dataset

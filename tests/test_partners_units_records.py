@@ -59,10 +59,12 @@ def test_each_partner_gets_what_the_plan_ties_to_it(ds):
     summary = partners.partner_summary(ds)
     assert summary.loc["810000", "measures"] == (1, 19, 23, 24, 25)  # 港澳, 香港, 赣港, 赣港澳
     assert summary.loc["810000", "projects"] == ("ganggang_park",)  # named 赣港, not mapped
-    assert summary.loc["530000", "projects"] == ("baihetan_to_jiangxi",)  # only in 云南
+    # The 白鹤滩 dam point is on the 金沙江, the 川滇 border: 25 m inside 云南 in the source, 32 m
+    # inside 四川 (宁南县, 凉山州) in the nested 700 m boundaries, at every level (issue 11).
+    assert summary.loc["510000", "projects"] == ("baihetan_to_jiangxi",)  # only in 四川
     assert summary.loc["520000", "projects"] == ("xingyongchengan_rail",)  # 兴义 … 赣州
     assert summary.loc["450000", "measures"] == (21,)  # 南岭 reaches 广西
-    for code in ("460000", "510000"):  # 海南, 四川: only the whole 9+2
+    for code in ("460000", "530000"):  # 海南, 云南: only the whole 9+2
         assert summary.loc[code, "links"] == 0 and summary.loc[code, "whole_measures"] == 8
 
 

