@@ -74,7 +74,7 @@ def make_export(spec: str, fmt: str, lang: str, data_token: str) -> tuple[bytes,
 
 with st.sidebar:
     st.header(t("filters", lang))
-    name = st.selectbox(
+    name = ui.selectbox(
         t("briefing_view", lang),
         NAMES,
         key="briefing_view",
@@ -84,34 +84,34 @@ with st.sidebar:
     )
     with st.expander(t("view_current", lang), expanded=name == views.CURRENT):
         st.caption(t("view_current_help", lang))
-        chosen_sections = st.multiselect(
+        chosen_sections = ui.multiselect(
             t("section", lang),
             sections,
             key="briefing_sections",
             placeholder=t("all", lang),
             format_func=lambda n: f"{n}. {ds.section_title(n, lang)}",
         )
-        chosen_kinds = st.multiselect(
+        chosen_kinds = ui.multiselect(
             t("kind", lang),
             kinds,
             key="briefing_kinds",
             placeholder=t("all", lang),
             format_func=lambda k: term("kind", k, lang),
         )
-        region = st.selectbox(
+        region = ui.selectbox(
             t("region", lang),
             [None, *ds.region_table.index],
             key="briefing_region",
             format_func=lambda c: t("all", lang) if c is None else ds.region_name(c, lang),
         )
-        level = st.radio(
+        level = ui.radio(
             t("level", lang),
             constants.LEVELS,
             key="briefing_level",
             horizontal=True,
             format_func=lambda v: t(f"level_{v}", lang),
         )
-        colour_by = st.radio(
+        colour_by = ui.radio(
             t("colour_by", lang),
             constants.COLOUR_BY,
             key="briefing_colour",

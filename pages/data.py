@@ -24,7 +24,7 @@ st.title(t("page_data", lang))
 st.caption(t("data_intro", lang))
 
 st.header(t("downloads", lang))
-name = st.radio(
+name = ui.radio(
     t("data_table", lang),
     records.DATA_TABLES,
     key="data_table",

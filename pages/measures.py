@@ -34,35 +34,35 @@ def select_region(code: str) -> None:
 
 with st.sidebar:
     st.header(t("filters", lang))
-    level = st.radio(
+    level = ui.radio(
         t("level", lang),
         LEVELS,
         key="measures_level",
         horizontal=True,
         format_func=lambda v: t(f"level_{v}", lang),
     )
-    chosen_sections = st.multiselect(
+    chosen_sections = ui.multiselect(
         t("section", lang),
         sections,
         key="measures_sections",
         placeholder=t("all", lang),
         format_func=lambda n: f"{n}. {ds.section_title(n, lang)}",
     )
-    chosen_units = st.multiselect(
+    chosen_units = ui.multiselect(
         t("unit", lang),
         units,
         key="measures_units",
         placeholder=t("all", lang),
         format_func=lambda u: ds.unit_name(u, lang),
     )
-    region = st.selectbox(
+    region = ui.selectbox(
         t("region", lang),
         [None, *ds.region_table.index],
         key="measures_region",
         format_func=lambda c: t("all", lang) if c is None else ds.region_name(c, lang),
     )
     query = st.text_input(t("search", lang), key="measures_query", help=t("search_help", lang))
-    kinds = st.multiselect(
+    kinds = ui.multiselect(
         t("link_kinds", lang),
         LINK_KINDS,
         default=list(LINK_KINDS),

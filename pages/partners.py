@@ -25,7 +25,7 @@ def select_partner(code: str) -> None:
 
 with st.sidebar:
     st.header(t("filters", lang))
-    partner = st.selectbox(
+    partner = ui.selectbox(
         t("partner", lang),
         [None, *options],
         key="partners_partner",

@@ -51,31 +51,31 @@ def select_region(code: str) -> None:
 
 with st.sidebar:
     st.header(t("filters", lang))
-    chosen_kinds = st.multiselect(
+    chosen_kinds = ui.multiselect(
         t("kind", lang),
         kinds,
         key="projects_kinds",
         format_func=lambda k: term("kind", k, lang),
         placeholder=t("all", lang),
     )
-    chosen_statuses = st.multiselect(
+    chosen_statuses = ui.multiselect(
         t("status", lang),
         statuses,
         key="projects_statuses",
         format_func=lambda s: term("status", s, lang),
         placeholder=t("all", lang),
     )
-    chosen_stages = st.multiselect(
+    chosen_stages = ui.multiselect(
         t("plan_stage", lang), stages, key="projects_stages", placeholder=t("all", lang)
     )
-    chosen_measures = st.multiselect(
+    chosen_measures = ui.multiselect(
         t("measure", lang),
         measures,
         key="projects_measures",
         placeholder=t("all", lang),
         format_func=lambda n: f"{labels.measure_label(n, lang)} {ds.measure_title(n, lang)}",
     )
-    region = st.selectbox(
+    region = ui.selectbox(
         t("region_crossed", lang),
         [None, *regions],
         key="projects_region",
@@ -85,7 +85,7 @@ with st.sidebar:
         t("year", lang), years[0], years[-1], key="projects_year", help=t("year_help", lang)
     )
     open_only = st.toggle(t("open_only", lang), key="projects_open_only")
-    colour_by = st.radio(
+    colour_by = ui.radio(
         t("colour_by", lang),
         constants.COLOUR_BY,
         key="projects_colour",
@@ -146,7 +146,7 @@ st.caption(
     )
 )
 names = labels.project_names(ds, lang)
-selected = st.selectbox(
+selected = ui.selectbox(
     t("pick_project", lang),
     [None, *ids],
     key="projects_selected",

@@ -49,7 +49,7 @@ with st.sidebar:
                 st.session_state[key] = None  # the level above changed
             options = [None, *options]
         label = t(f"level_{ds.region_table.at[options[-1], 'level']}", lang)
-        picked = st.selectbox(
+        picked = ui.selectbox(
             label,
             options,
             key=key,

@@ -29,13 +29,13 @@ ui.show_param_notes()
 
 with st.sidebar:
     st.header(t("filters", lang))
-    unit = st.selectbox(
+    unit = ui.selectbox(
         t("pick_unit", lang),
         options,
         key="units_unit",
         format_func=lambda u: f"{ds.unit_name(u, lang)} ({summary.at[u, 'n_measures']})",
     )
-    kinds = st.multiselect(
+    kinds = ui.multiselect(
         t("link_kinds", lang),
         LINK_KINDS,
         default=list(LINK_KINDS),

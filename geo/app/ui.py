@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import folium
 import streamlit as st
@@ -280,6 +281,64 @@ def parse_flag(raw: str) -> bool:
     return value in ("1", "true")
 
 
+def _pin(key: str, valid: Callable[[object], bool]) -> None:
+    """Re-state a translated widget's value before it is drawn, so a language switch keeps it.
+
+    Streamlit (1.67) identifies these widgets by key and keeps, in the browser, the *label* of
+    the chosen option. After a language switch the labels change, and the old label would come
+    back as the widget's value (``'无(仅边界,可离线)'`` instead of ``'none'``). Before the widget
+    is drawn, Session State still reads the value with the previous run's labels, i.e. the
+    code; writing it back makes the new run use the code. A value that is no longer an option
+    is dropped (the widget shows its default).
+    """
+    if key not in st.session_state:
+        return
+    value = st.session_state[key]
+    if valid(value):
+        st.session_state[key] = value
+    else:
+        del st.session_state[key]
+
+
+def _distinct(options: Sequence[object], kwargs: dict[str, Any]) -> None:
+    """Make every option's label distinct (Streamlit maps a label back to the *last* option
+    that has it: two regions called "Ganzhou" would swap on the next run). A label shared by
+    several options gets the option's code after it."""
+    fmt = kwargs.get("format_func", str)
+    labels = [fmt(o) for o in options]
+    shared = {x for x in labels if labels.count(x) > 1}
+    if shared:
+        kwargs["format_func"] = lambda o: f"{fmt(o)} ({o})" if fmt(o) in shared else fmt(o)
+
+
+def selectbox(label: str, options: Sequence[object], *, key: str, **kwargs: Any) -> Any:
+    """``st.selectbox`` whose value (an option, never its label) survives language switches."""
+    allowed = list(options)
+    _pin(key, lambda v: v in allowed)
+    _distinct(allowed, kwargs)
+    return st.selectbox(label, allowed, key=key, **kwargs)
+
+
+def radio(label: str, options: Sequence[object], *, key: str, **kwargs: Any) -> Any:
+    """``st.radio`` whose value (an option, never its label) survives language switches."""
+    allowed = list(options)
+    _pin(key, lambda v: v in allowed)
+    _distinct(allowed, kwargs)
+    return st.radio(label, allowed, key=key, **kwargs)
+
+
+def multiselect(label: str, options: Sequence[object], *, key: str, **kwargs: Any) -> list[Any]:
+    """``st.multiselect`` that survives language switches and offers no English "Select all"."""
+    allowed = list(options)
+    if "default" in kwargs:  # as Session State, so that pinning it raises no warning
+        st.session_state.setdefault(key, list(kwargs.pop("default")))
+    _pin(key, lambda v: isinstance(v, list) and all(x in allowed for x in v))
+    _distinct(allowed, kwargs)
+    kwargs.setdefault("select_all", False)
+    kwargs.setdefault("placeholder", t("all", current_lang()))
+    return st.multiselect(label, allowed, key=key, **kwargs)
+
+
 def map_widget(
     m: folium.Map, key: str, height: int = MAP_HEIGHT, on_click: Callable[[str], None] | None = None
 ) -> None:
@@ -325,7 +384,7 @@ def basemap_selector() -> None:
         st.session_state[BASEMAP_KEY] = raw if raw in BASEMAPS else "none"
         if raw not in BASEMAPS:
             note_bad_param(BASEMAP_KEY, raw)
-    st.selectbox(
+    selectbox(
         t("basemap", lang), BASEMAPS, key=BASEMAP_KEY, format_func=lambda b: t(f"basemap_{b}", lang)
     )
 
