@@ -20,19 +20,33 @@ sections = [
 kinds = sorted(set(ds.projects["kind"]))
 PARAMS = [
     ui.Param("view", "briefing_view", ui.parse_choice(NAMES)),
-    ui.Param("section", "briefing_sections", ui.parse_list(sections, int), ui.dump_list),
-    ui.Param("kind", "briefing_kinds", ui.parse_list(kinds), ui.dump_list),
-    ui.Param("region", "briefing_region", ui.parse_choice(list(ds.region_table.index))),
+    ui.Param(
+        "section",
+        "briefing_sections",
+        ui.parse_list(sections, int, lambda n, lg: ds.section_title(n, lg)),
+        ui.dump_list,
+    ),
+    ui.Param(
+        "kind",
+        "briefing_kinds",
+        ui.parse_list(kinds, label=lambda k, lg: term("kind", k, lg)),
+        ui.dump_list,
+    ),
+    ui.Param(
+        "region",
+        "briefing_region",
+        ui.parse_choice([None, *ds.region_table.index], ui.region_label(ds)),
+    ),
     ui.Param(
         "level",
         "briefing_level",
-        ui.parse_choice(constants.LEVELS),
+        ui.parse_choice(constants.LEVELS, lambda v, lg: t(f"level_{v}", lg)),
         lambda v: None if v in (None, "city") else str(v),
     ),
     ui.Param(
         "colour",
         "briefing_colour",
-        ui.parse_choice(constants.COLOUR_BY),
+        ui.parse_choice(constants.COLOUR_BY, lambda c, lg: t(c, lg)),
         lambda v: None if v in (None, "kind") else str(v),
     ),
 ]

@@ -13,7 +13,7 @@ PARAMS = [
     ui.Param(
         "table",
         "data_table",
-        ui.parse_choice(records.DATA_TABLES),
+        ui.parse_choice(records.DATA_TABLES, lambda n, lg: term("data_table", n, lg)),
         lambda v: None if v in (None, records.DATA_TABLES[0]) else v,
     )
 ]

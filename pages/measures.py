@@ -17,10 +17,19 @@ sections = [
 ]
 units = list(ds.units["name_zh"])
 PARAMS = [
-    ui.Param("level", "measures_level", ui.parse_choice(LEVELS)),
-    ui.Param("section", "measures_sections", ui.parse_list(sections, int), ui.dump_list),
-    ui.Param("unit", "measures_units", ui.parse_list(units), ui.dump_list),
-    ui.Param("region", "measures_region", ui.parse_choice(list(ds.region_table.index))),
+    ui.Param("level", "measures_level", ui.parse_choice(LEVELS, lambda v, lg: t(f"level_{v}", lg))),
+    ui.Param(
+        "section",
+        "measures_sections",
+        ui.parse_list(sections, int, lambda n, lg: ds.section_title(n, lg)),
+        ui.dump_list,
+    ),
+    ui.Param("unit", "measures_units", ui.parse_list(units, label=ds.unit_name), ui.dump_list),
+    ui.Param(
+        "region",
+        "measures_region",
+        ui.parse_choice([None, *ds.region_table.index], ui.region_label(ds)),
+    ),
     ui.Param("q", "measures_query", lambda raw: raw[:100]),
     ui.Param("measure", "measures_open", ui.parse_int_in(range(1, len(ds.plan.measures) + 1))),
 ]

@@ -13,7 +13,7 @@ from geo.render.safe import md
 ds = ui.dataset()
 lang = ui.current_lang()
 options = partners.partner_options(ds)
-PARAMS = [ui.Param("partner", "partners_partner", ui.parse_choice(options))]
+PARAMS = [ui.Param("partner", "partners_partner", ui.parse_choice(options, ui.region_label(ds)))]
 ui.restore_params(PARAMS)
 ui.show_param_notes()
 

@@ -19,12 +19,22 @@ regions = project_view.region_filter_options(ds)
 region_labels = project_view.region_filter_labels(ds, lang)
 years = project_view.year_range()
 PARAMS = [
-    ui.Param("project", "projects_selected", ui.parse_choice(ids)),
-    ui.Param("kind", "projects_kinds", ui.parse_list(kinds), ui.dump_list),
-    ui.Param("status", "projects_statuses", ui.parse_list(statuses), ui.dump_list),
+    ui.Param("project", "projects_selected", ui.parse_choice(ids, labels.project_name_of(ds))),
+    ui.Param(
+        "kind",
+        "projects_kinds",
+        ui.parse_list(kinds, label=lambda k, lg: term("kind", k, lg)),
+        ui.dump_list,
+    ),
+    ui.Param(
+        "status",
+        "projects_statuses",
+        ui.parse_list(statuses, label=lambda s, lg: term("status", s, lg)),
+        ui.dump_list,
+    ),
     ui.Param("stage", "projects_stages", ui.parse_list(stages), ui.dump_list),
     ui.Param("measure", "projects_measures", ui.parse_list(measures, int), ui.dump_list),
-    ui.Param("region", "projects_region", ui.parse_choice(regions)),
+    ui.Param("region", "projects_region", ui.parse_choice([None, *regions], ui.region_label(ds))),
     ui.Param(
         "year",
         "projects_year",
@@ -35,7 +45,7 @@ PARAMS = [
     ui.Param(
         "colour",
         "projects_colour",
-        ui.parse_choice(constants.COLOUR_BY),
+        ui.parse_choice(constants.COLOUR_BY, lambda c, lg: t(c, lg)),
         lambda v: None if v in (None, "kind") else v,
     ),
 ]

@@ -16,7 +16,7 @@ PARAMS = [
     ui.Param(
         "region",
         "region_code",
-        ui.parse_choice(list(ds.region_table.index)),
+        ui.parse_choice(list(ds.region_table.index), ui.region_label(ds)),
         lambda v: None if v in (None, region_view.DEFAULT_REGION) else v,
     )
 ]

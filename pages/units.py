@@ -16,11 +16,11 @@ lang = ui.current_lang()
 summary = units.unit_summary(ds)
 options = list(summary["name_zh"])
 PARAMS = [
-    ui.Param("unit", "units_unit", ui.parse_choice(options)),
+    ui.Param("unit", "units_unit", ui.parse_choice(options, ds.unit_name)),
     ui.Param(
         "links",
         "units_links",
-        ui.parse_list(LINK_KINDS),
+        ui.parse_list(LINK_KINDS, label=lambda k, lg: t(f"link_{k}", lg)),
         lambda v: None if v is None or list(v) == list(LINK_KINDS) else ui.dump_list(v),
     ),
 ]

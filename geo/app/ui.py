@@ -224,16 +224,46 @@ def sync_params(params: Iterable[Param]) -> None:
         st.query_params.from_dict(wanted)
 
 
-def parse_choice(options: Iterable[object]) -> Callable[[str], object]:
-    """A parser accepting only one of ``options`` (compared as text)."""
-    table = {str(o): o for o in options}
+Labeller = Callable[[Any, str], str]
+
+
+def _lookup(options: Iterable[object], label: Labeller | None) -> Callable[[str], object]:
+    """URL text → option: an option's code, or (links made before codes were used) a label,
+    in either language, that names exactly one option. Raises ``KeyError`` otherwise. Labels
+    are only worked out when the text is not a code."""
+    codes = {str(o): o for o in options}
+
+    def find(text: str) -> object:
+        if text in codes:
+            return codes[text]
+        if label is None:
+            raise KeyError(text)
+        found = {o for lang in LANGS for o in codes.values() if label(o, lang).strip() == text}
+        if len(found) != 1:
+            raise KeyError(text)
+        return found.pop()
+
+    return find
+
+
+def parse_choice(
+    options: Iterable[object], label: Labeller | None = None
+) -> Callable[[str], object]:
+    """A parser accepting one of ``options`` by its code, or by a label that names only it."""
+    find = _lookup(options, label)
 
     def parse(raw: str) -> object:
-        if raw not in table:
-            raise ValueError(raw)
-        return table[raw]
+        try:
+            return find(raw.strip())
+        except KeyError:
+            raise ValueError(raw) from None
 
     return parse
+
+
+def region_label(ds: Dataset) -> Labeller:
+    """A region's name in a language (``None``: "all"), to read old links that named regions."""
+    return lambda c, lang: t("all", lang) if c is None else ds.region_name(c, lang)
 
 
 def parse_int_in(options: Iterable[int]) -> Callable[[str], int]:
@@ -250,18 +280,32 @@ def parse_int_in(options: Iterable[int]) -> Callable[[str], int]:
 
 
 def parse_list(
-    options: Iterable[object], cast: Callable[[str], object] = str
+    options: Iterable[object],
+    cast: Callable[[str], object] = str,
+    label: Labeller | None = None,
 ) -> Callable[[str], list[object]]:
-    """A deep-link parser for a comma-separated list, each item one of ``options``.
+    """A deep-link parser for a comma-separated list, each item one of ``options`` (by code,
+    or by a label that names only it).
 
     The returned function raises ``ValueError`` on any unknown item (the whole value is then
     ignored with a note, see :func:`geo.app.ui.restore_params`).
     """
     allowed = list(options)
+    find = _lookup(allowed, label)
+
+    def item(text: str) -> object:
+        try:
+            return find(text)
+        except KeyError:
+            pass
+        value = cast(text)
+        if value not in allowed:
+            raise ValueError(text)
+        return value
 
     def parse(raw: str) -> list[object]:
-        items = [cast(x.strip()) for x in raw.split(",") if x.strip()]
-        if not items or any(x not in allowed for x in items):
+        items = [item(x.strip()) for x in raw.split(",") if x.strip()]
+        if not items:
             raise ValueError(raw)
         return list(dict.fromkeys(items))
 
@@ -381,8 +425,12 @@ def basemap_selector() -> None:
     lang = current_lang()
     if BASEMAP_KEY not in st.session_state:
         raw = st.query_params.get(BASEMAP_KEY, "none")
-        st.session_state[BASEMAP_KEY] = raw if raw in BASEMAPS else "none"
-        if raw not in BASEMAPS:
+        try:
+            st.session_state[BASEMAP_KEY] = parse_choice(
+                BASEMAPS, lambda b, lg: t(f"basemap_{b}", lg)
+            )(raw)
+        except ValueError:
+            st.session_state[BASEMAP_KEY] = "none"
             note_bad_param(BASEMAP_KEY, raw)
     selectbox(
         t("basemap", lang), BASEMAPS, key=BASEMAP_KEY, format_func=lambda b: t(f"basemap_{b}", lang)
