@@ -32,7 +32,12 @@ PARAMS = [
         ui.parse_list(statuses, label=lambda s, lg: term("status", s, lg)),
         ui.dump_list,
     ),
-    ui.Param("stage", "projects_stages", ui.parse_list(stages), ui.dump_list),
+    ui.Param(
+        "stage",
+        "projects_stages",
+        ui.parse_list(stages, label=lambda w, lg: term("plan_stage", w, lg)),
+        ui.dump_list,
+    ),
     ui.Param("measure", "projects_measures", ui.parse_list(measures, int), ui.dump_list),
     ui.Param("region", "projects_region", ui.parse_choice([None, *regions], ui.region_label(ds))),
     ui.Param(
@@ -76,7 +81,10 @@ with st.sidebar:
         placeholder=t("all", lang),
     )
     chosen_stages = ui.multiselect(
-        t("plan_stage", lang), stages, key="projects_stages", placeholder=t("all", lang)
+        t("plan_stage", lang),
+        stages,
+        key="projects_stages",
+        format_func=lambda w: term("plan_stage", w, lang),
     )
     chosen_measures = ui.multiselect(
         t("measure", lang),
