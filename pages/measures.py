@@ -6,7 +6,7 @@ from geo.analysis import display, filters
 from geo.app import ui
 from geo.core.constants import LEVELS, LINK_KINDS
 from geo.core.i18n import t
-from geo.present import records
+from geo.present import labels, records
 from geo.render import maps
 from geo.render.safe import md, md_rows
 
@@ -39,6 +39,10 @@ ui.show_param_notes()
 
 def select_region(code: str) -> None:
     st.session_state["measures_region"] = code
+
+
+def clear_search() -> None:
+    st.session_state["measures_query"] = ""
 
 
 with st.sidebar:
@@ -99,19 +103,20 @@ m = maps.build_regions_map(
 )
 ui.map_widget(m, key="measures_map", on_click=select_region)
 
+if query and not numbers:
+    st.info(t("no_match", lang, query=md(query)), icon=":material/search_off:")
+    st.button(t("clear_search", lang), key="measures_clear", on_click=clear_search)
+if lang == "en":
+    st.caption(t("unofficial_translation", lang))
 opened = st.session_state.get("measures_open")
 for rec in records.measure_records(ds, numbers):
-    title = rec["title_en"] if lang == "en" else rec["title"]
-    number = rec["number_zh"] if lang == "zh" else f"{rec['number']}."
-    with st.expander(f"{number} {md(title)}", expanded=rec["number"] == opened):
-        st.caption(
-            f"{t('section', lang)} {rec['section']}: "
-            + md(rec["section_title_en"] if lang == "en" else rec["section_title"])
-        )
-        st.text(rec["text"])
-        units_txt = "、".join(rec["units"]) if lang == "zh" else "; ".join(rec["units_en"])
+    number = labels.measure_label(rec["number"], lang)
+    title = ds.measure_title(rec["number"], lang)
+    with st.expander(f"{md(number)} {md(title)}", expanded=rec["number"] == opened):
+        st.caption(md(labels.section_heading(ds, rec["section"], lang)))
+        st.text(ds.measure_text(rec["number"], lang))
         st.markdown(f"**{t('units', lang)}**")
-        st.text(units_txt)
+        st.text(("; " if lang == "en" else "、").join(ds.unit_name(u, lang) for u in rec["units"]))
         places, projects = records.measure_link_rows(ds, rec, lang)
         if places:
             st.markdown(f"**{t('places', lang)}**")

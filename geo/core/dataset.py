@@ -23,7 +23,13 @@ from geo.core.catalogue import load_projects, load_waypoints
 from geo.core.constants import LEVELS
 from geo.core.errors import DataError
 from geo.core.gazetteer import Place, load_gazetteer
-from geo.core.plan import Plan, load_plan, load_plan_titles_en, to_cn_numeral
+from geo.core.plan import (
+    Plan,
+    load_measure_texts_en,
+    load_plan,
+    load_plan_titles_en,
+    to_cn_numeral,
+)
 from geo.core.units import load_units
 
 T = TypeVar("T")
@@ -37,6 +43,7 @@ class Dataset:
     meta: dict
     plan: Plan
     titles_en: dict[tuple[str, int], str]
+    texts_en: dict[int, str]
     gazetteer: tuple[Place, ...]
     units: pd.DataFrame
     regions: dict[str, gpd.GeoDataFrame]
@@ -79,6 +86,13 @@ class Dataset:
         if lang == "en":
             return self.titles_en[("measure", number)]
         return self.plan.measure(number).title
+
+    def measure_text(self, number: int, lang: str = "zh") -> str:
+        """The measure's text after its title in ``lang`` (English: our unofficial
+        translation); the Chinese is the plan's text with its title."""
+        if lang == "en":
+            return self.texts_en[number]
+        return self.plan.measure(number).text
 
     def section_title(self, number: int, lang: str = "zh") -> str:
         """The section's heading in ``lang``."""
@@ -217,6 +231,7 @@ def load_dataset(root: Path | None = None) -> Dataset:
     meta = _read_meta(root)
     plan = load_plan(paths.data_path(paths.PLAN_FILE, root))
     titles_en = load_plan_titles_en(plan, root)
+    texts_en = load_measure_texts_en(plan, root)
     gazetteer = load_gazetteer(root)
     units = load_units(root)
     regions = {level: load_regions(level, root) for level in LEVELS}
@@ -251,6 +266,7 @@ def load_dataset(root: Path | None = None) -> Dataset:
         meta=meta,
         plan=plan,
         titles_en=titles_en,
+        texts_en=texts_en,
         gazetteer=gazetteer,
         units=units,
         regions=regions,

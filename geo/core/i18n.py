@@ -38,6 +38,15 @@ STRINGS: dict[str, tuple[str, str]] = {
     "regions": ("区域", "Regions"),
     "level": ("层级", "Level"),
     "search": ("全文检索", "Search the text"),
+    "no_match": (
+        "没有措施匹配“{query}”。可换用其他词语(中英文均可),或清除搜索。",
+        "No measure matches “{query}”. Try other words (English or Chinese), or clear the search.",
+    ),
+    "clear_search": ("清除搜索", "Clear the search"),
+    "unofficial_translation": (
+        "英文为本站非官方译文,以中文原文为准。",
+        "English texts are our unofficial translation; the Chinese original prevails.",
+    ),
     "search_help": (
         "在标题、全文、责任单位、地点和项目中查找(中英文均可),如“赣州”“铁路”“港澳”",
         "Search titles, full text, responsible units, places and projects, in English or "

@@ -311,3 +311,38 @@ def load_plan_titles_en(plan: Plan, root: Path | None = None) -> dict[tuple[str,
             f"{path}: no English title for " + ", ".join(f"{k} {n}" for k, n in missing)
         )
     return titles
+
+
+def load_measure_texts_en(plan: Plan, root: Path | None = None) -> dict[int, str]:
+    """Read our (unofficial) English translation of every measure's text, without its title.
+
+    Raises
+    ------
+    DataError
+        Naming the file and row of a number the plan does not have, a duplicate or an empty
+        text, or naming the measures that have no translation.
+    """
+    from geo.core import paths
+    from geo.core.tables import LINE, read_table
+
+    path = paths.data_path(paths.MEASURES_EN_FILE, root)
+    frame = read_table(path, ("number", "text_en"))
+    numbers = {m.number for m in plan.measures}
+    texts: dict[int, str] = {}
+    for row in frame.to_dict("records"):
+        where = f"{path}, row {row[LINE]}"
+        try:
+            number = int(row["number"])
+        except ValueError:
+            raise DataError(f"{where}: number {row['number']!r} is not an integer") from None
+        if number not in numbers:
+            raise DataError(f"{where}: the plan has no measure {number}")
+        if number in texts:
+            raise DataError(f"{where}: duplicate measure {number}")
+        if not row["text_en"].strip():
+            raise DataError(f"{where}: empty text_en")
+        texts[number] = row["text_en"].strip()
+    missing = sorted(numbers - set(texts))
+    if missing:
+        raise DataError(f"{path}: no English text for measure(s) {', '.join(map(str, missing))}")
+    return texts

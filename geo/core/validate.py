@@ -14,7 +14,7 @@ from geo.core.dataset import _read_meta, check_references
 from geo.core.errors import DataError
 from geo.core.gazetteer import find_places, load_gazetteer
 from geo.core.geometry import is_drawable
-from geo.core.plan import load_plan, load_plan_titles_en
+from geo.core.plan import load_measure_texts_en, load_plan, load_plan_titles_en
 from geo.core.units import load_units
 
 
@@ -55,6 +55,7 @@ def validate(root: Path | None = None) -> tuple[list[str], list[str]]:
     plan = _attempt(problems, load_plan, paths.data_path(paths.PLAN_FILE, root))
     if plan is not None:
         _attempt(problems, load_plan_titles_en, plan, root)
+        _attempt(problems, load_measure_texts_en, plan, root)
     gazetteer = _attempt(problems, load_gazetteer, root)
     units = _attempt(problems, load_units, root)
     regions = {level: _attempt(problems, load_regions, level, root) for level in LEVELS}
