@@ -191,6 +191,7 @@ class ProtocolSession:
         self.pages: dict[str, str] = {}  # url_pathname → page_script_hash (from navigation)
         self.replicas: list[str] = []  # X-Served-By of every websocket (proxy only)
         self.http_replicas: list[str] = []  # X-Served-By of every page GET (proxy only)
+        self.http_statuses: list[int] = []  # of every GET (a proxy error page would show here)
         self.connects = 0
         self._ws = None
         self._cache: dict[str, ForwardMsg] = {}
@@ -212,6 +213,7 @@ class ProtocolSession:
             status, headers, set_cookies = await _http_get(
                 self.base, path + "/_stcore/health", self.cookies, self.timeout)
         _take_cookies(self.cookies, set_cookies)
+        self.http_statuses.append(status)
         if "x-served-by" in headers:
             self.http_replicas.append(headers["x-served-by"])
         if status != 200:
