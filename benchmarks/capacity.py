@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import math
 import os
@@ -79,10 +80,8 @@ class Sampler:
     def now(self) -> float:
         total = 0.0
         for pid in self.pids:
-            try:
+            with contextlib.suppress(OSError):
                 total += rss_mb(pid)
-            except OSError:
-                pass
         return total
 
     def _run(self) -> None:
@@ -236,7 +235,8 @@ def run_config(replicas: int, levels: list[int], *, timeout: float, level_timeou
                   f"{lv.visits_per_s:.2f} visits/s, CPU/visit {lv.cpu_per_visit_s:.3f} s, "
                   f"RSS {lv.rss_before_mb:.0f}→{lv.rss_peak_mb:.0f}→{lv.rss_after_mb:.0f} MB, "
                   f"generator CPU {lv.generator_cpu_s:.1f} s, proxy CPU {lv.proxy_cpu_s:.1f} s,"
-                  f" share {lv.replica_share}, load {lv.load_before:.1f}–{lv.load_after:.1f}", file=sys.stderr, flush=True)
+                  f" share {lv.replica_share}, load {lv.load_before:.1f}–{lv.load_after:.1f}",
+                  file=sys.stderr, flush=True)
             out.append(lv)
         time.sleep(settle)
         memory = {"rss_start_mb": rss_start, "rss_warm_mb": rss_warm,

@@ -24,6 +24,7 @@ Loopback only: any other host is refused. Nothing here imports ``geo``.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import re
 import time
@@ -139,10 +140,8 @@ async def _http_get(base: str, path_query: str, cookies: dict[str, str],
         raw = await asyncio.wait_for(reader.read(), timeout)
     finally:
         writer.close()
-        try:
+        with contextlib.suppress(ConnectionError, OSError):
             await writer.wait_closed()
-        except (ConnectionError, OSError):
-            pass
     header_blob = raw.split(b"\r\n\r\n", 1)[0].decode("latin-1")
     lines = header_blob.split("\r\n")
     if not lines or not lines[0].startswith("HTTP/"):
@@ -246,8 +245,8 @@ class ProtocolSession:
                 await self._connect(load_page=False)
                 visit.reconnects += 1
                 return
-            except (OSError, ProtocolError, InvalidHandshake, InvalidStatus,
-                    asyncio.TimeoutError, ConnectionClosed) as exc:
+            except (TimeoutError, OSError, ProtocolError, InvalidHandshake, InvalidStatus,
+                    ConnectionClosed) as exc:
                 last = exc
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 1.0)
@@ -256,10 +255,8 @@ class ProtocolSession:
     async def _close_ws(self) -> None:
         if self._ws is not None:
             ws, self._ws = self._ws, None
-            try:
+            with contextlib.suppress(TimeoutError, OSError, ConnectionClosed):
                 await asyncio.wait_for(ws.close(), 5)
-            except (OSError, ConnectionClosed, asyncio.TimeoutError):
-                pass
 
     async def close(self) -> None:
         """Close the websocket (the server then ends the session)."""
@@ -303,9 +300,9 @@ class ProtocolSession:
                     sent = True
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
-                    raise asyncio.TimeoutError
+                    raise TimeoutError
                 data = await asyncio.wait_for(self._ws.recv(), remaining)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 visit.status = "timeout"
                 break
             except (ConnectionClosed, OSError, InvalidHandshake, InvalidStatus,

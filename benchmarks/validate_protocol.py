@@ -19,8 +19,14 @@ import sys
 
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-from benchmarks.protocol import ST_FOLIUM, Element, ProtocolSession, _element_of, _mask, \
-    require_loopback
+from benchmarks.protocol import (
+    ST_FOLIUM,
+    Element,
+    ProtocolSession,
+    _element_of,
+    _mask,
+    require_loopback,
+)
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
