@@ -99,7 +99,30 @@ def _mask(data: bytes) -> bytes:
     return _RANDOM_IDS.sub("X" * 32, data.decode("utf-8", "replace")).encode()
 
 
-def _element_of(delta_msg: ForwardMsg) -> Element | None:
+def _shown_value(widget, values: dict[str, str]) -> str:
+    """What a widget shows: the value the server set, else what this client chose, else its
+    default. (A fresh session restored from a link gets ``set_value``/``raw_value`` where a
+    continuing one, whose frontend holds the value, gets neither: same view, other bytes.)"""
+    fields = {f.name: v for f, v in widget.ListFields()}
+    if fields.get("set_value"):
+        for name in ("raw_value", "raw_values", "value"):
+            if name in fields:
+                return repr(list(fields[name]) if not isinstance(fields[name], str | int | float
+                                                                 | bool) else fields[name])
+        return "<empty>"
+    wid = getattr(widget, "id", "")
+    if wid in values:  # what the frontend holds: chosen by the user or shown before
+        return values[wid]
+    options = list(getattr(widget, "options", []) or [])
+    default = fields.get("default")
+    if options and isinstance(default, int) and 0 <= default < len(options):
+        return repr(options[default])
+    if options and default is not None and not isinstance(default, int | str):
+        return repr([options[i] for i in default if 0 <= i < len(options)])
+    return repr(default) if default is not None else "<default>"
+
+
+def _element_of(delta_msg: ForwardMsg, values: dict[str, str] | None = None) -> Element | None:
     delta = delta_msg.delta
     path = tuple(delta_msg.metadata.delta_path)
     which = delta.WhichOneof("type")
@@ -119,7 +142,22 @@ def _element_of(delta_msg: ForwardMsg) -> Element | None:
         if isinstance(value, str) and value:
             text = value
             break
-    digest = hashlib.sha1(_mask(el.SerializeToString(deterministic=True))).hexdigest()
+    if hasattr(inner, "set_value") and hasattr(inner, "id"):
+        shown = _shown_value(inner, values if values is not None else {})
+        if values is not None:
+            values[inner.id] = shown
+        copy = type(el)()
+        copy.CopyFrom(el)
+        widget = getattr(copy, kind)
+        if "has_one_shot_effect" in copy.DESCRIPTOR.fields_by_name:  # comes with set_value
+            copy.ClearField("has_one_shot_effect")
+        for name in ("set_value", "raw_value", "raw_values", "value", "default"):
+            if name in widget.DESCRIPTOR.fields_by_name:
+                widget.ClearField(name)
+        data = copy.SerializeToString(deterministic=True) + b"|shown=" + shown.encode()
+    else:
+        data = el.SerializeToString(deterministic=True)
+    digest = hashlib.sha1(_mask(data)).hexdigest()
     return Element(path, kind, digest, text)
 
 
@@ -196,6 +234,7 @@ class ProtocolSession:
         self._cache: dict[str, ForwardMsg] = {}
         self._widgets: dict[str, Element] = {}
         self._raw_widgets: dict[str, object] = {}  # label → widget proto of the last run
+        self._values: dict[str, str] = {}  # widget id → the value it shows (the frontend's)
         self.last: Visit | None = None
 
     # -- connection ---------------------------------------------------------------------------
@@ -224,7 +263,11 @@ class ProtocolSession:
             extra["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         # The frontend puts the old session id third, so a server that still holds it resumes
         # it; another replica does not know it and starts a new session.
-        protocols = ["streamlit", "", self.session_id] if self.session_id else ["streamlit"]
+        # (The second place holds an XSRF token, which the server only uses to read a login
+        # cookie; an empty entry is not a valid subprotocol for the client library, so a
+        # placeholder that never validates stands there.)
+        protocols = (["streamlit", "no-xsrf", self.session_id] if self.session_id
+                     else ["streamlit"])
         self._ws = await asyncio.wait_for(connect(
             ws_url, subprotocols=protocols, additional_headers=extra,
             max_size=None, compression=None, open_timeout=self.timeout,
@@ -346,7 +389,7 @@ class ProtocolSession:
             elif kind == "page_not_found":
                 visit.status = "page_not_found"
             elif kind == "delta":
-                el = _element_of(msg)
+                el = _element_of(msg, self._values)
                 if el is not None:
                     tree[el.path] = el
                     new = msg.delta.new_element
@@ -397,6 +440,7 @@ class ProtocolSession:
         if option not in list(widget.options):
             raise ProtocolError(f"{option!r} is not an option of {label!r}")
         state = WidgetState(id=widget.id, string_value=option)
+        self._values[widget.id] = repr(option)
         visit = Visit(self.page, self.query, "change")
         return await self._run(visit, lambda: self._rerun_msg([state]))
 
