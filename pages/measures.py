@@ -109,7 +109,9 @@ if query and not numbers:
 if lang == "en":
     st.caption(t("unofficial_translation", lang))
 opened = st.session_state.get("measures_open")
-for rec in records.measure_records(ds, numbers):
+# A measure opened by a link (from the region page, a shared address) comes first, open.
+listed = [opened, *(n for n in numbers if n != opened)] if opened else numbers
+for rec in sorted(records.measure_records(ds, listed), key=lambda r: listed.index(r["number"])):
     number = labels.measure_label(rec["number"], lang)
     title = ds.measure_title(rec["number"], lang)
     with st.expander(f"{md(number)} {md(title)}", expanded=rec["number"] == opened):

@@ -7,7 +7,7 @@ from geo.app import ui
 from geo.core.i18n import t
 from geo.present import project_view, region_view
 from geo.render import maps
-from geo.render.safe import md
+from geo.render.safe import md, md_rows
 
 ds = ui.dataset()
 lang = ui.current_lang()
@@ -111,7 +111,7 @@ for key, title in (
     n = tables[key][t("measure", lang)].nunique()
     st.markdown(f"**{t(title, lang)}** · {t('n_measures_count', lang, n=n)}")
     if len(tables[key]):
-        st.dataframe(tables[key], hide_index=True, width="stretch")
+        st.markdown(md_rows(tables[key].to_dict("records")))
     else:
         st.caption(t("none_found", lang))
 

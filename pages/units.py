@@ -9,7 +9,7 @@ from geo.core.constants import LINK_KINDS
 from geo.core.i18n import t
 from geo.present import units as unit_tables
 from geo.render import maps
-from geo.render.safe import md
+from geo.render.safe import md, md_rows
 
 ds = ui.dataset()
 lang = ui.current_lang()
@@ -76,7 +76,7 @@ st.caption(t("units_map_caption", lang))
 ui.map_widget(m, key="units_map")
 
 st.subheader(t("unit_measures", lang, unit=md(ds.unit_name(unit, lang)), n=len(numbers)))
-st.dataframe(unit_tables.unit_measures_table(ds, unit, lang), hide_index=True, width="stretch")
+st.markdown(md_rows(unit_tables.unit_measures_table(ds, unit, lang).to_dict("records")))
 
 st.header(t("all_units", lang))
 table = unit_tables.unit_table(ds, lang)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 EMPTY = "—"
 
@@ -44,3 +45,36 @@ def localized(row: Mapping[str, object], field: str, lang: str) -> str:
     field itself for English; ``""`` when the row has none."""
     value = row.get(f"{field}_zh") if lang == "zh" else row.get(field)
     return "" if is_blank(value) else str(value)
+
+
+@dataclass(frozen=True)
+class Marked:
+    """A list of names with some of them highlighted (a unit among a measure's units).
+
+    ``str()`` gives the plain text; renderers that can (markdown tables) set the highlighted
+    names in bold.
+    """
+
+    parts: tuple[tuple[str, bool], ...]
+    sep: str
+
+    def __str__(self) -> str:
+        return self.sep.join(text for text, _ in self.parts)
+
+
+@dataclass(frozen=True)
+class PageLink:
+    """A link to another page of the app: its text and a relative address built from codes
+    (``measures?measure=7&lang=en``), never from data text."""
+
+    text: str
+    href: str
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def measure_link(text: str, number: int, lang: str) -> PageLink:
+    """A link opening measure ``number`` on the measures page, in ``lang``."""
+    suffix = "&lang=en" if lang == "en" else ""
+    return PageLink(text, f"measures?measure={int(number)}{suffix}")

@@ -37,6 +37,14 @@ def measure_label(number: int, lang: str) -> str:
     return str(number) if lang == "en" else f"({to_cn_numeral(number)})"
 
 
+def place_as_written(ds: Dataset, name: str, lang: str) -> str:
+    """A place name as the plan writes it: as is in Chinese, ``Shenzhen (深圳)`` in English."""
+    if lang != "en":
+        return name
+    english = {p.name: p.name_en for p in ds.gazetteer}.get(name)
+    return f"{english} ({name})" if english else name
+
+
 def section_heading(ds: Dataset, number: int, lang: str) -> str:
     """ "四、加快基础设施互联互通" / "Section 4: Connected infrastructure"."""
     if lang == "en":

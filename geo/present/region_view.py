@@ -31,6 +31,7 @@ from geo.core.constants import JIANGXI, LEGEND_ROOM, LINK_KINDS, MAP_AREA
 from geo.core.dataset import Dataset
 from geo.core.geometry import fit_bounds
 from geo.core.i18n import t
+from geo.present.formats import measure_link
 from geo.present.labels import measure_label, project_name
 
 DEFAULT_REGION = JIANGXI
@@ -259,7 +260,7 @@ def _measure_link_tables(ds: Dataset, adcode: str, lang: str) -> dict[str, pd.Da
             where = tuple(sorted({c for w in group["where"] for c in w}))
             rows.append(
                 {
-                    columns[0]: measure_label(int(measure), lang),
+                    columns[0]: measure_link(measure_label(int(measure), lang), int(measure), lang),
                     columns[1]: ds.measure_title(int(measure), lang),
                     columns[2]: "; ".join(
                         dict.fromkeys(
