@@ -124,7 +124,7 @@ def partner_links(ds: Dataset) -> pd.DataFrame:
         project id for a geometric link, or the name in the project's name. Sorted by partner
         (in :data:`PARTNERS` order), link, measure, project.
     """
-    return ds.memo(("partners", "links"), lambda: _partner_links(ds)).copy()
+    return ds.memo(("partners", "links"), lambda: _partner_links(ds))
 
 
 def _partner_links(ds: Dataset) -> pd.DataFrame:
@@ -163,7 +163,7 @@ def partner_summary(ds: Dataset) -> pd.DataFrame:
         ``measures`` / ``projects`` (tuples: the specific measures; corridors then others).
     """
     # the page asks three times per rerun; the data never changes
-    return ds.memo(("partners", "summary"), lambda: _partner_summary(ds)).copy()
+    return ds.memo(("partners", "summary"), lambda: _partner_summary(ds))
 
 
 def _partner_summary(ds: Dataset) -> pd.DataFrame:

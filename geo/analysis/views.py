@@ -391,7 +391,7 @@ def _intersecting(frame: gpd.GeoDataFrame, box: Extent) -> gpd.GeoDataFrame:
 
 
 def view_layers(ds: Dataset, view: View) -> ViewLayers:
-    """The regions, counts, projects and extent of ``view`` (cached on the dataset).
+    """The regions, counts, projects and extent of ``view`` (cached on the dataset; a copy).
 
     Regions are the display-simplified geometry of :mod:`geo.analysis.display`; choropleth regions are
     those at the view's level inside the extent (county views: the focus province's counties).
