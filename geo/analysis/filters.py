@@ -139,7 +139,7 @@ def split_stages(cell: str) -> list[str]:
 def stage_options(ds: Dataset) -> list[str]:
     """Every plan stage phrase used, most frequent first."""
     counts = pd.Series([s for cell in ds.projects["plan_stage"] for s in split_stages(cell)])
-    return counts.value_counts().index.tolist()
+    return [str(stage) for stage in counts.value_counts().index]
 
 
 def level_of(ds: Dataset, adcode: str) -> str | None:

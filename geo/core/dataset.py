@@ -12,7 +12,7 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import geopandas as gpd
 import pandas as pd
@@ -35,7 +35,7 @@ class Dataset:
     """Everything the pages show, joined. Treat as read-only."""
 
     root: Path
-    meta: dict
+    meta: dict[str, Any]
     plan: Plan
     titles_en: dict[tuple[str, int], str]
     gazetteer: tuple[Place, ...]
@@ -133,7 +133,7 @@ class Dataset:
         return names
 
 
-def _read_meta(root: Path) -> dict:
+def _read_meta(root: Path) -> dict[str, Any]:
     path = paths.data_path(paths.PLAN_META_FILE, root)
     try:
         meta = json.loads(path.read_text(encoding="utf-8"))
@@ -141,6 +141,8 @@ def _read_meta(root: Path) -> dict:
         raise DataError(f"{path}: file not found") from None
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise DataError(f"{path}: invalid JSON ({exc})") from None
+    if not isinstance(meta, dict):
+        raise DataError(f"{path}: not a JSON object")
     missing = [k for k in ("title_zh", "title_en", "date") if not meta.get(k)]
     if missing:
         raise DataError(f"{path}: missing key(s) {', '.join(missing)}")

@@ -33,7 +33,7 @@ import math
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from typing import TYPE_CHECKING, Any, TypeGuard, TypeVar
+from typing import TYPE_CHECKING, Any, TypeGuard, TypeVar, cast
 
 import numpy as np
 import pandas as pd
@@ -120,7 +120,7 @@ def private_copy(value: T) -> T:
     TypeError
         For a value of another kind: a memo value must be of a kind this function knows.
     """
-    return _copy(value)
+    return cast(T, _copy(value))
 
 
 def _copy(value: Any) -> Any:
@@ -199,6 +199,7 @@ class Memo:
             If ``build()`` asks for its own key (it would wait for itself).
         """
         check_key(key)
+        value: T
         found, value = self._lookup(key)
         if found:
             return private_copy(value)
