@@ -34,7 +34,7 @@ name = ui.radio(
 ui.sync_params(PARAMS)
 frame = records.data_table(ds, name)
 st.caption(t("n_rows", lang, n=len(frame)) + " · " + t("csv_note", lang))
-st.dataframe(frame, hide_index=True, width="stretch", height=320)
+st.dataframe(records.with_column_labels(frame, lang), hide_index=True, width="stretch", height=320)
 cols = st.columns(4)
 cols[0].download_button(
     t("download_csv", lang),
