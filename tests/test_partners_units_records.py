@@ -28,8 +28,8 @@ def ds():
 
 
 def variant(ds, **changes):
-    """A copy of the dataset with some tables replaced and an empty derived-results cache."""
-    return dataclasses.replace(ds, cache={}, **changes)
+    """A copy of the dataset with some tables replaced (and, as every copy, an empty memo)."""
+    return dataclasses.replace(ds, **changes)
 
 
 # --- geo.analysis.partners: the real plan -------------------------------------------------------------
@@ -291,15 +291,15 @@ def test_human_size(n, text):
     assert records.human_size(n) == text
 
 
-def test_validation_is_cached_and_relative(ds):
+def test_validation_is_cached_and_relative(ds, monkeypatch):
     small = variant(ds)
     problems, notes = records.validation(small)
     assert problems == []
     assert notes and all(not n.startswith("/") for n in notes)
     assert any(n.startswith("waypoints.csv, row") for n in notes)
     assert any("looks like a region name" in n for n in notes)
-    small.cache[("records", "validate")] = (["x"], [])
-    assert records.validation(small) == (["x"], [])
+    monkeypatch.setattr(records, "validate", lambda root: pytest.fail("validated twice"))
+    assert records.validation(small) == (problems, notes)
 
 
 def test_quality_counts(ds):

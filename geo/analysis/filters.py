@@ -12,7 +12,7 @@ import pandas as pd
 
 from geo.analysis.joins import count_measures, measures_touching
 from geo.analysis.search import search_measures
-from geo.core.constants import LINK_KINDS, OPEN_STATUSES, PPRD_ADCODES
+from geo.core.constants import LINK_KINDS, OPEN_STATUSES
 from geo.core.dataset import Dataset
 
 FIRST_YEAR = 2016
@@ -136,15 +136,7 @@ def split_stages(cell: str) -> list[str]:
 def stage_options(ds: Dataset) -> list[str]:
     """Every plan stage phrase used, most frequent first."""
     counts = pd.Series([s for cell in ds.projects["plan_stage"] for s in split_stages(cell)])
-    return counts.value_counts().index.tolist()
-
-
-def region_options(ds: Dataset, level: str, within: Collection[str] = PPRD_ADCODES) -> list[str]:
-    """Adcodes of the regions at ``level`` inside the provinces ``within`` (sorted)."""
-    frame = ds.regions[level]
-    if level == "province":
-        return sorted(a for a in frame["adcode"] if a in within)
-    return sorted(frame.loc[frame["province_adcode"].isin(set(within)), "adcode"])
+    return [str(stage) for stage in counts.value_counts().index]
 
 
 def level_of(ds: Dataset, adcode: str) -> str | None:

@@ -159,11 +159,3 @@ def find_places(
                 mentions.append(PlaceMention(place, start, end))
             start = text.find(place.name, start + 1)
     return sorted(mentions, key=lambda m: m.start)
-
-
-def unique_places(mentions: Iterable[PlaceMention]) -> list[Place]:
-    """Return the distinct places of ``mentions`` in order of first mention."""
-    seen: dict[str, Place] = {}
-    for m in mentions:
-        seen.setdefault(m.place.name, m.place)
-    return list(seen.values())

@@ -36,7 +36,6 @@ from geo.present.labels import measure_label, project_name
 
 DEFAULT_REGION = JIANGXI
 MAP_PROVINCES = MAP_AREA
-HOW_ORDER = ("named", "group", "feature", "own_unit", "crosses", "inside", "larger")
 LINK_COLUMNS = ["measure", "link", "via", "how", "where"]
 
 
