@@ -102,8 +102,7 @@ def _measure_record(ds: Dataset, m: Measure) -> dict[str, Any]:
             ds.measure_projects["measure"] == m.number, "project_id"
         ].tolist(),
         "regions": {
-            kind: sorted(set(links.loc[links["link"] == kind, "adcode"]))
-            for kind in LINK_KINDS
+            kind: sorted(set(links.loc[links["link"] == kind, "adcode"])) for kind in LINK_KINDS
         },
     }
 
