@@ -456,7 +456,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "measures_naming": ("提及该项目的措施", "Measures naming it"),
     "regions_crossed": ("经过的区域", "Regions crossed"),
     "indicative_crossings": (
-        "示意线段(相距 150 公里以上的两点间直线,具体走向不详)还经过:{regions};不计入区域筛选和统计。",
+        "示意线段(相距 150 公里以上的两点间直线,具体走向不详)还经过:{regions};"
+        "不计入区域筛选和统计。",
         "Indicative segments (straight lines between points over 150 km apart, route unknown) "
         "also reach: {regions}; not counted in region filters or counts.",
     ),
