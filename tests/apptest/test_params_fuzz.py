@@ -130,6 +130,7 @@ def notes(at: AppTest) -> str:
     return "\n".join(str(e.value) for e in at.info)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("spec", PAGES, ids=[p.url_path or "overview" for p in PAGES])
 def test_random_link_parameters_do_no_harm(spec: ui.PageSpec, apptest_navigation_mode) -> None:
     known = page_params(spec)

@@ -1,15 +1,7 @@
 """The joined dataset on the shipped data: links by text, unit and geometry; filters."""
 
-import pytest
-
 from geo.analysis import filters
 from geo.analysis.joins import measures_touching
-from geo.core.dataset import load_dataset
-
-
-@pytest.fixture(scope="module")
-def ds():
-    return load_dataset()
 
 
 def links(ds, measure, kind):

@@ -17,7 +17,6 @@ from apptest_support import open_page, texts
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 
-from geo.core.dataset import load_dataset
 from geo.present import records
 
 pytestmark = pytest.mark.usefixtures("apptest_navigation_mode")
@@ -25,11 +24,6 @@ PARTNERS = "pages/partners.py"
 UNITS = "pages/units.py"
 DATA = "pages/data.py"
 BUDGET = 300_000  # bytes of map script per page's default view (team brief)
-
-
-@pytest.fixture(scope="module")
-def ds():
-    return load_dataset()
 
 
 def frames(at) -> list[pd.DataFrame]:
