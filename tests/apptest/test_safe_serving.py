@@ -134,9 +134,20 @@ def test_gaode_shifts_the_overlays_about_500_m(monkeypatch, apptest_navigation_m
     assert abs(float(ex) - x1) < 1.5e-3 and abs(float(ey) - y1) < 1.5e-3
 
 
-def test_every_basemap_is_offered_and_only_gaode_is_shifted() -> None:
+def test_every_basemap_is_offered_and_only_gaode_is_shifted(
+    monkeypatch, apptest_navigation_mode
+) -> None:
+    monkeypatch.setenv("TIANDITU_KEY", "0123456789abcdef0123456789abcdef")  # drawn, not refused
+    at = open_page("pages/measures.py", COUNTIES)
     assert set(maps.BASEMAPS) >= {"none", "tianditu", "gaode"}
-    assert hasattr(ui, "BASEMAP_KEY")
+    offered = at.selectbox(key=ui.BASEMAP_KEY).options
+    assert offered == [t(f"basemap_{b}", "zh") for b in maps.BASEMAPS]
+    unshifted = FIRST_VERTEX.search(map_script(at)).groups()
+    for basemap in maps.BASEMAPS:
+        at.selectbox(key=ui.BASEMAP_KEY).set_value(basemap).run()
+        assert at.session_state[ui.BASEMAP_KEY] == basemap
+        shifted = FIRST_VERTEX.search(map_script(at)).groups() != unshifted
+        assert shifted == (basemap == "gaode"), basemap
 
 
 @pytest.mark.parametrize("basemap", ["none", "osm", "carto"])
