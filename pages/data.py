@@ -13,7 +13,7 @@ PARAMS = [
     ui.Param(
         "table",
         "data_table",
-        ui.parse_choice(records.DATA_TABLES),
+        ui.parse_choice(records.DATA_TABLES, lambda n, lg: term("data_table", n, lg)),
         lambda v: None if v in (None, records.DATA_TABLES[0]) else v,
     )
 ]
@@ -24,7 +24,7 @@ st.title(t("page_data", lang))
 st.caption(t("data_intro", lang))
 
 st.header(t("downloads", lang))
-name = st.radio(
+name = ui.radio(
     t("data_table", lang),
     records.DATA_TABLES,
     key="data_table",

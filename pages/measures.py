@@ -17,10 +17,19 @@ sections = [
 ]
 units = list(ds.units["name_zh"])
 PARAMS = [
-    ui.Param("level", "measures_level", ui.parse_choice(LEVELS)),
-    ui.Param("section", "measures_sections", ui.parse_list(sections, int), ui.dump_list),
-    ui.Param("unit", "measures_units", ui.parse_list(units), ui.dump_list),
-    ui.Param("region", "measures_region", ui.parse_choice(list(ds.region_table.index))),
+    ui.Param("level", "measures_level", ui.parse_choice(LEVELS, lambda v, lg: t(f"level_{v}", lg))),
+    ui.Param(
+        "section",
+        "measures_sections",
+        ui.parse_list(sections, int, lambda n, lg: ds.section_title(n, lg)),
+        ui.dump_list,
+    ),
+    ui.Param("unit", "measures_units", ui.parse_list(units, label=ds.unit_name), ui.dump_list),
+    ui.Param(
+        "region",
+        "measures_region",
+        ui.parse_choice([None, *ds.region_table.index], ui.region_label(ds)),
+    ),
     ui.Param("q", "measures_query", lambda raw: raw[:100]),
     ui.Param("measure", "measures_open", ui.parse_int_in(range(1, len(ds.plan.measures) + 1))),
 ]
@@ -34,35 +43,35 @@ def select_region(code: str) -> None:
 
 with st.sidebar:
     st.header(t("filters", lang))
-    level = st.radio(
+    level = ui.radio(
         t("level", lang),
         LEVELS,
         key="measures_level",
         horizontal=True,
         format_func=lambda v: t(f"level_{v}", lang),
     )
-    chosen_sections = st.multiselect(
+    chosen_sections = ui.multiselect(
         t("section", lang),
         sections,
         key="measures_sections",
         placeholder=t("all", lang),
         format_func=lambda n: f"{n}. {ds.section_title(n, lang)}",
     )
-    chosen_units = st.multiselect(
+    chosen_units = ui.multiselect(
         t("unit", lang),
         units,
         key="measures_units",
         placeholder=t("all", lang),
         format_func=lambda u: ds.unit_name(u, lang),
     )
-    region = st.selectbox(
+    region = ui.selectbox(
         t("region", lang),
         [None, *ds.region_table.index],
         key="measures_region",
         format_func=lambda c: t("all", lang) if c is None else ds.region_name(c, lang),
     )
     query = st.text_input(t("search", lang), key="measures_query", help=t("search_help", lang))
-    kinds = st.multiselect(
+    kinds = ui.multiselect(
         t("link_kinds", lang),
         LINK_KINDS,
         default=list(LINK_KINDS),

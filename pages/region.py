@@ -16,7 +16,7 @@ PARAMS = [
     ui.Param(
         "region",
         "region_code",
-        ui.parse_choice(list(ds.region_table.index)),
+        ui.parse_choice(list(ds.region_table.index), ui.region_label(ds)),
         lambda v: None if v in (None, region_view.DEFAULT_REGION) else v,
     )
 ]
@@ -49,7 +49,7 @@ with st.sidebar:
                 st.session_state[key] = None  # the level above changed
             options = [None, *options]
         label = t(f"level_{ds.region_table.at[options[-1], 'level']}", lang)
-        picked = st.selectbox(
+        picked = ui.selectbox(
             label,
             options,
             key=key,

@@ -16,11 +16,11 @@ lang = ui.current_lang()
 summary = units.unit_summary(ds)
 options = list(summary["name_zh"])
 PARAMS = [
-    ui.Param("unit", "units_unit", ui.parse_choice(options)),
+    ui.Param("unit", "units_unit", ui.parse_choice(options, ds.unit_name)),
     ui.Param(
         "links",
         "units_links",
-        ui.parse_list(LINK_KINDS),
+        ui.parse_list(LINK_KINDS, label=lambda k, lg: t(f"link_{k}", lg)),
         lambda v: None if v is None or list(v) == list(LINK_KINDS) else ui.dump_list(v),
     ),
 ]
@@ -29,13 +29,13 @@ ui.show_param_notes()
 
 with st.sidebar:
     st.header(t("filters", lang))
-    unit = st.selectbox(
+    unit = ui.selectbox(
         t("pick_unit", lang),
         options,
         key="units_unit",
         format_func=lambda u: f"{ds.unit_name(u, lang)} ({summary.at[u, 'n_measures']})",
     )
-    kinds = st.multiselect(
+    kinds = ui.multiselect(
         t("link_kinds", lang),
         LINK_KINDS,
         default=list(LINK_KINDS),

@@ -6,7 +6,7 @@ the same everywhere in a language.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from geo.analysis.hierarchy import region_path
 from geo.core.dataset import Dataset
@@ -24,6 +24,12 @@ def project_name(row: Mapping[str, object], lang: str) -> str:
 def project_names(ds: Dataset, lang: str) -> dict[str, str]:
     """Project id → display name (:func:`project_name`), in catalogue order."""
     return {row["id"]: project_name(row, lang) for row in ds.projects.to_dict("records")}
+
+
+def project_name_of(ds: Dataset) -> Callable[[str, str], str]:
+    """``(project id, lang) → display name``, for reading links that named a project."""
+    names = {lang: project_names(ds, lang) for lang in ("zh", "en")}
+    return lambda pid, lang: names[lang].get(pid, pid)
 
 
 def measure_label(number: int, lang: str) -> str:

@@ -74,7 +74,7 @@ class RegionLayers:
 
 
 def display_of(ds: Dataset, codes: Sequence[str]) -> gpd.GeoDataFrame:
-    """The display geometry (:mod:`geo.analysis.display`) of the regions ``codes``, any levels mixed.
+    """Display geometry (:mod:`geo.analysis.display`) of the regions ``codes``, levels mixed.
 
     Returns a GeoDataFrame (EPSG:4326) in adcode order; unknown codes are left out.
     """
