@@ -124,3 +124,9 @@ def test_checker_sees_a_violation(tmp_path: Path) -> None:
     )
     found = imports_of(src)
     assert {"geo.app.ui", "geo.render.maps", "geo.present.labels.project_name"} <= found
+
+
+def test_reads_every_layer() -> None:
+    """The checks above see the whole package (not an empty folder)."""
+    assert {layer_of(m) for m in MODULES} >= {*ORDER, "build"}
+    assert len(MODULES) > 40
