@@ -169,9 +169,11 @@ WAYPOINT_COLUMNS = (
     "lat",
     "lon",
     "coord_basis",
+    "coord_basis_zh",
     "coord_confidence",
     "coord_source",
     "note",
+    "note_zh",
 )
 """Columns ``waypoints.csv`` must have (in this order in the output)."""
 
