@@ -136,6 +136,7 @@ def run_page(page: StreamlitPage) -> None:
     """
     try:
         page.run()
+        sync_shared_params()
     except Exception:
         if os.environ.get(RAISE_PAGE_ERRORS_ENV) == "1":
             raise
@@ -244,6 +245,21 @@ def _lookup(options: Iterable[object], label: Labeller | None) -> Callable[[str]
         return found.pop()
 
     return find
+
+
+def sync_shared_params() -> None:
+    """Keep the frame's own settings (language, basemap) in the address on every page, also
+    on pages without filters of their own; other parameters are left as the page set them."""
+    lang = current_lang()
+    basemap = st.session_state.get(BASEMAP_KEY, "none")
+    for name, value in (
+        ("lang", None if lang == DEFAULT_LANG else lang),
+        (BASEMAP_KEY, None if basemap == "none" else basemap),
+    ):
+        if value is None and name in st.query_params:
+            del st.query_params[name]
+        elif value is not None and st.query_params.get(name) != value:
+            st.query_params[name] = value
 
 
 def parse_choice(
