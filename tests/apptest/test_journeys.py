@@ -168,3 +168,24 @@ def test_search_without_match_says_so_and_offers_a_way_back():
     assert any("No measure matches" in i.value for i in at.info)
     at.button(key="measures_clear").click().run()
     assert "Showing 28 of 28" in texts(at)
+
+
+def names_shown_in_both(ds) -> set[str]:
+    """Chinese an English page may show: place, region and project names (beside their English
+    names), and the plan's own words where a page quotes it."""
+    names = {p.name for p in ds.gazetteer}
+    names |= {n for p in ds.gazetteer for n in CJK.findall(p.name_en)}  # Yushan Mountains (雩山)
+    names |= set(ds.region_table["name_zh"]) | set(ds.region_table["short_zh"].dropna())
+    for column in ("name_plan", "label_zh", "name_zh", "plan_quote"):
+        names |= set(ds.projects[column].dropna())
+    return {n for n in names if n}
+
+
+@pytest.mark.parametrize(("page", "params", "widgets"), JOURNEYS, ids=lambda v: str(v)[:24])
+def test_english_page_shows_no_chinese_outside_names(page, params, widgets, ds):
+    at = open_page(page, params, lang="en")
+    text = page_text(at, page)
+    for name in sorted(names_shown_in_both(ds), key=len, reverse=True):
+        text = text.replace(name, " ")
+    stray = sorted(set(CJK.findall(text)) - {"中文"})  # the language switch names itself
+    assert not stray, f"Chinese on the English {page}: {stray[:30]}"
