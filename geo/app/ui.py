@@ -137,6 +137,7 @@ def run_page(page: StreamlitPage) -> None:
     try:
         page.run()
         sync_shared_params()
+        st.session_state[PAGE_KEY] = page.url_path
     except Exception:
         if os.environ.get(RAISE_PAGE_ERRORS_ENV) == "1":
             raise
@@ -185,9 +186,13 @@ class Param:
 
 
 def mark_page(url_path: str) -> None:
-    """Record which page this run shows (called by app.py before the page runs)."""
+    """Record whether this run enters the page (called by app.py before the page runs).
+
+    A page counts as entered only once one of its runs has finished (see :func:`run_page`):
+    a run cut short (the user switched language while the page was still loading) leaves the
+    link's parameters unread, so the next run reads them again.
+    """
     st.session_state[ENTERING_KEY] = st.session_state.get(PAGE_KEY) != url_path
-    st.session_state[PAGE_KEY] = url_path
 
 
 def restore_params(params: Iterable[Param]) -> None:
