@@ -48,7 +48,9 @@ from geo.core.geometry import has_geometry
 from geo.core.i18n import t, term
 from geo.present import records
 from geo.present.labels import section_heading
-from geo.render.export_png import render_map, status_as_of
+from geo.render.export_png import render_map
+from geo.render.png.canvas import ImageOptions
+from geo.render.png.text import status_as_of
 
 FONT = "Microsoft YaHei"
 SLIDE_W, SLIDE_H = Inches(13.333), Inches(7.5)
@@ -267,12 +269,8 @@ def build_deck(
                 ds,
                 narrowed,
                 lang,
-                width=int(8.3 * MAP_DPI),
-                height=int(5.6 * MAP_DPI),
-                dpi=MAP_DPI,
-                title=False,
-                scale=0.78,
-                today=today,
+                ImageOptions(int(8.3 * MAP_DPI), int(5.6 * MAP_DPI), MAP_DPI, False, scale=0.78),
+                today,
             ).png
         return rendered[key]
 
@@ -319,12 +317,8 @@ def build_deck(
         ds,
         view,
         lang,
-        width=int(12.45 * MAP_DPI),
-        height=int(5.6 * MAP_DPI),
-        dpi=MAP_DPI,
-        title=False,
-        scale=0.8,
-        today=today,
+        ImageOptions(int(12.45 * MAP_DPI), int(5.6 * MAP_DPI), MAP_DPI, False, scale=0.8),
+        today,
     )
     _picture(slide, image.png, 0.45, 1.32, 12.45)
     _footer(slide, 2, total, lang)
