@@ -13,7 +13,7 @@ from geo.render.safe import md
 ds = ui.dataset()
 lang = ui.current_lang()
 options = partners.partner_options(ds)
-PARAMS = [ui.Param("partner", "partners_partner", ui.parse_choice(options))]
+PARAMS = [ui.Param("partner", "partners_partner", ui.parse_choice(options, ui.region_label(ds)))]
 ui.restore_params(PARAMS)
 ui.show_param_notes()
 
@@ -25,7 +25,7 @@ def select_partner(code: str) -> None:
 
 with st.sidebar:
     st.header(t("filters", lang))
-    partner = st.selectbox(
+    partner = ui.selectbox(
         t("partner", lang),
         [None, *options],
         key="partners_partner",

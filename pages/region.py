@@ -7,7 +7,7 @@ from geo.app import ui
 from geo.core.i18n import t
 from geo.present import project_view, region_view
 from geo.render import maps
-from geo.render.safe import md
+from geo.render.safe import md, md_rows
 
 ds = ui.dataset()
 lang = ui.current_lang()
@@ -16,7 +16,7 @@ PARAMS = [
     ui.Param(
         "region",
         "region_code",
-        ui.parse_choice(list(ds.region_table.index)),
+        ui.parse_choice(list(ds.region_table.index), ui.region_label(ds)),
         lambda v: None if v in (None, region_view.DEFAULT_REGION) else v,
     )
 ]
@@ -49,7 +49,7 @@ with st.sidebar:
                 st.session_state[key] = None  # the level above changed
             options = [None, *options]
         label = t(f"level_{ds.region_table.at[options[-1], 'level']}", lang)
-        picked = st.selectbox(
+        picked = ui.selectbox(
             label,
             options,
             key=key,
@@ -112,7 +112,7 @@ for key, title in (
     n = tables[key][t("measure", lang)].nunique()
     st.markdown(f"**{t(title, lang)}** · {t('n_measures_count', lang, n=n)}")
     if len(tables[key]):
-        st.dataframe(tables[key], hide_index=True, width="stretch")
+        st.markdown(md_rows(tables[key].to_dict("records")))
     else:
         st.caption(t("none_found", lang))
 

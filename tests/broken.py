@@ -9,6 +9,8 @@ the app against them; the original ``data/`` is only read.
 
 from __future__ import annotations
 
+import csv
+import io
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -100,10 +102,13 @@ def unknown_adcode(root: Path) -> None:
 def project_unknown_measure(root: Path) -> None:
     path = root / "projects.csv"
     lineno = _line_of(path, "ganshen_hsr,")
-    line = path.read_text(encoding="utf-8").splitlines()[lineno - 1]
-    _replace_line(
-        path, lineno, line.replace(",high-speed railway,7,", ",high-speed railway,99,", 1)
-    )
+    lines = path.read_text(encoding="utf-8").splitlines()
+    header = next(csv.reader([lines[0]]))
+    cells = next(csv.reader([lines[lineno - 1]]))
+    cells[header.index("measures")] = "99"
+    out = io.StringIO()
+    csv.writer(out, lineterminator="").writerow(cells)
+    _replace_line(path, lineno, out.getvalue())
 
 
 def truncated_csv(root: Path) -> None:

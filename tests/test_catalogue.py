@@ -25,12 +25,10 @@ from geo.core.catalogue import (
     WAYPOINT_COLUMNS,
     load_projects,
     load_waypoints,
-    project_lengths_km,
-    project_regions,
-    project_regions_list,
 )
 from geo.core.errors import DataError
 from geo.core.plan import load_plan
+from geo.core.project_geometry import project_lengths_km, project_regions, project_regions_list
 
 DATA = paths.DEFAULT_DATA_DIR
 PROJECTS_CSV = DATA / paths.PROJECTS_FILE

@@ -131,8 +131,8 @@ def edit(root, name, old, new, count=1):
         ),
         (
             "projects.csv",
-            "Xiushui–Pingjiang expressway,expressway,expressway,7,",
-            "Xiushui–Pingjiang expressway,expressway,expressway,29,",
+            "Xiushui–Pingjiang expressway,expressway,expressway,高速公路,7,",
+            "Xiushui–Pingjiang expressway,expressway,expressway,高速公路,29,",
             "29",
         ),
     ],

@@ -1,10 +1,17 @@
-"""The joined dataset on the shipped data: links by text, unit and geometry; filters."""
+"""The joined dataset on the shipped data: links by text, unit and geometry; filters; the memo."""
 
+import dataclasses
+import math
+import threading
+import time
+
+import pandas as pd
 import pytest
 
-from geo.analysis import filters
+from geo.analysis import filters, partners, views
 from geo.analysis.joins import measures_touching
 from geo.core.dataset import load_dataset
+from geo.core.memo import Memo, check_key
 
 
 @pytest.fixture(scope="module")
@@ -78,3 +85,140 @@ def test_filters(ds):
     assert "ganshen_hsr" in set(filters.filter_projects(ds, year=2021, open_only=True)["id"])
     rail = filters.filter_projects(ds, kinds=["high_speed_rail"], region="440000")
     assert set(rail["id"]) == {"ganshen_hsr"}
+
+
+# --- the memo (geo.core.memo, Dataset.memo) ------------------------------------------------------
+
+
+def test_two_threads_asking_for_one_key_build_it_once():
+    memo, calls = Memo(), []
+    start = threading.Barrier(8)
+    results = []
+
+    def build():
+        calls.append(1)
+        time.sleep(0.2)  # the others arrive while the first builds
+        return {"value": [1, 2]}
+
+    def ask():
+        start.wait(timeout=10)
+        results.append(memo.get(("thing", "one"), build))
+
+    threads = [threading.Thread(target=ask) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=10)
+    assert len(calls) == 1
+    assert results == [{"value": [1, 2]}] * 8
+    assert len({id(r) for r in results}) == 8  # each caller its own copy
+
+
+def test_different_keys_build_at_the_same_time():
+    memo = Memo()
+    both_building = threading.Barrier(2)  # broken (timeout) if one build waited for the other
+    errors = []
+
+    def ask(name):
+        try:
+            memo.get(("thing", name), lambda: both_building.wait(timeout=5))
+        except threading.BrokenBarrierError as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=ask, args=(n,)) for n in ("a", "b")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=10)
+    assert errors == []
+
+
+def test_least_recently_used_value_is_dropped():
+    memo, built = Memo(max_entries=2), []
+
+    def get(name):
+        return memo.get(("k", name), lambda: built.append(name) or name)
+
+    assert [get("a"), get("b"), get("a"), get("c")] == ["a", "b", "a", "c"]
+    assert len(memo) == 2 and ("k", "a") in memo and ("k", "b") not in memo
+    get("b")
+    assert built == ["a", "b", "c", "b"]  # b was built again, a never was
+    with pytest.raises(ValueError):
+        Memo(max_entries=0)
+
+
+def test_changing_a_returned_value_does_not_change_the_next():
+    memo = Memo()
+    frame = pd.DataFrame({"a": [1, 2]})
+    value = {"frame": frame, "rows": [{"x": 1}], "pair": ([1], "s"), "data": b"bytes"}
+    first = memo.get(("v",), lambda: value)
+    first["frame"].loc[0, "a"] = 99
+    first["rows"][0]["x"] = 2
+    first["pair"][0].append(2)
+    first["new"] = 1
+    second = memo.get(("v",), lambda: pytest.fail("built twice"))
+    assert second["frame"]["a"].tolist() == [1, 2]
+    assert second["rows"] == [{"x": 1}] and second["pair"] == ([1], "s") and "new" not in second
+    assert frame["a"].tolist() == [1, 2]  # nor the value the builder returned
+
+
+def test_a_failed_build_stores_nothing():
+    memo = Memo()
+    with pytest.raises(ZeroDivisionError):
+        memo.get(("k",), lambda: 1 / 0)
+    assert ("k",) not in memo
+    assert memo.get(("k",), lambda: 3) == 3
+    with pytest.raises(TypeError, match="cannot be a"):
+        memo.get(("lock",), threading.Lock)  # not a kind of value it knows how to copy
+    assert ("lock",) not in memo
+    with pytest.raises(RuntimeError, match="being built"):
+        memo.get(("self",), lambda: memo.get(("self",), lambda: 1))
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "name",
+        ("",),
+        (),
+        (1, "a"),
+        ("name", ["a"]),
+        ("name", {"a": 1}),
+        ("name", pd.DataFrame()),
+        ("name", (1, [2])),
+        ("name", math.nan),
+        ("name", object()),
+    ],
+    ids=repr,
+)
+def test_keys_are_plain_values_only(key):
+    with pytest.raises(TypeError, match="memo key"):
+        check_key(key)
+    with pytest.raises(TypeError, match="memo key"):
+        Memo().get(key, lambda: 1)
+
+
+def test_plain_keys_pass():
+    view = views.get_view("transport")
+    for key in [("a",), ("a", "360000", "en"), ("a", 1, 2.5, None, True), ("a", view, (1, (2,)))]:
+        assert check_key(key) is key
+
+
+def test_dataset_memo_hands_out_copies(ds):
+    layers = views.view_layers(ds, views.get_view("transport"))
+    layers.regions.loc[layers.regions.index[0], "adcode"] = "x"
+    layers.selection.measures.append(99)
+    again = views.view_layers(ds, views.get_view("transport"))
+    assert "x" not in set(again.regions["adcode"]) and 99 not in again.selection.measures
+    # geometries are shared, not copied: the renderer caches their GeoJSON by identity
+    assert again.regions.geometry.iloc[1] is layers.regions.geometry.iloc[1]
+    summary = partners.partner_summary(ds)
+    summary["links"] = 0
+    assert partners.partner_summary(ds)["links"].sum() > 0
+
+
+def test_a_dataset_copy_has_its_own_memo(ds):
+    ds.memo(("test", "own"), lambda: 1)
+    copy = dataclasses.replace(ds)
+    assert copy.memo(("test", "own"), lambda: 2) == 2
+    assert ds.memo(("test", "own"), lambda: 3) == 1

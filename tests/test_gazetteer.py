@@ -110,7 +110,7 @@ def test_truncated_and_missing_column(tmp_path):
     text = src.read_text(encoding="utf-8")
     cut = text[: text.index("深圳,city") + len("深圳,city,44")]
     (tmp_path / "gazetteer.csv").write_text(cut, encoding="utf-8")
-    with pytest.raises(DataError, match=r"gazetteer.csv, row \d+: 3 fields where the header has 7"):
+    with pytest.raises(DataError, match=r"gazetteer.csv, row \d+: 3 fields where the header has 9"):
         load_gazetteer(tmp_path)
     (tmp_path / "gazetteer.csv").write_text(text.replace("adcodes", "codes", 1), encoding="utf-8")
     with pytest.raises(DataError, match=r"missing column\(s\) adcodes"):

@@ -1,9 +1,10 @@
-"""Joins on tiny in-memory tables: links, lifting to a level, counting."""
+"""Joins on tiny in-memory tables: links (geo.core.links), lifting and counting (analysis)."""
 
 import pandas as pd
 import pytest
 
 from geo.analysis import joins
+from geo.core import links as link_tables
 from geo.core.gazetteer import Place
 from geo.core.plan import Measure
 
@@ -35,13 +36,15 @@ def links():
         measure(1, "支持赣州、瑞金与港澳合作,拓展东盟"),
         measure(2, "推进赣深客专建设", units=("省发改委", "南昌市政府")),
     ]
-    places = joins.measure_place_links(measures, PLACES, masks=["赣深客专"])
-    units = joins.measure_unit_links(measures, UNITS)
-    projects = joins.measure_project_links(pd.DataFrame({"id": ["ganshen"], "measures": [(2,)]}))
+    places = link_tables.measure_place_links(measures, PLACES, masks=["赣深客专"])
+    units = link_tables.measure_unit_links(measures, UNITS)
+    projects = link_tables.measure_project_links(
+        pd.DataFrame({"id": ["ganshen"], "measures": [(2,)]})
+    )
     crossings = pd.DataFrame(
         {"project_id": ["ganshen"] * 3, "adcode": ["360000", "360700", "440300"]}
     )
-    return places, joins.measure_region_links(places, units, projects, crossings)
+    return places, link_tables.measure_region_links(places, units, projects, crossings)
 
 
 def test_place_links_expand_groups_and_keep_unmapped(links):
@@ -68,12 +71,12 @@ def test_region_links_have_three_kinds(links):
 
 def test_unknown_unit_raises():
     with pytest.raises(KeyError, match="省外侨办"):
-        joins.measure_unit_links([measure(3, "文本", units=("省外侨办",))], UNITS)
+        link_tables.measure_unit_links([measure(3, "文本", units=("省外侨办",))], UNITS)
 
 
 def test_lifting_goes_up_not_down(links):
     _, region_links = links
-    ancestors = joins.region_ancestors(REGIONS)
+    ancestors = link_tables.region_ancestors(REGIONS)
     prov = joins.count_measures(region_links, ancestors, "province")
     assert prov["360000"] == 2  # 瑞金 (county) and 赣州 lift to 江西; project 2 crosses it
     assert prov["810000"] == 1 and prov["440000"] == 1
@@ -87,7 +90,7 @@ def test_lifting_goes_up_not_down(links):
 
 def test_count_restricted_to_measures_and_bad_inputs(links):
     _, region_links = links
-    ancestors = joins.region_ancestors(REGIONS)
+    ancestors = link_tables.region_ancestors(REGIONS)
     assert joins.count_measures(region_links, ancestors, "city", measures=[1]).to_dict() == {
         "360700": 1
     }
@@ -99,7 +102,7 @@ def test_count_restricted_to_measures_and_bad_inputs(links):
 
 def test_measures_touching_a_region(links):
     _, region_links = links
-    ancestors = joins.region_ancestors(REGIONS)
+    ancestors = link_tables.region_ancestors(REGIONS)
     jx = joins.measures_touching(region_links, ancestors, "360000")
     assert set(jx["measure"]) == {1, 2}
     assert not jx.loc[jx["via"] == "瑞金", "direct"].any()
@@ -107,7 +110,7 @@ def test_measures_touching_a_region(links):
 
 
 def test_measure_project_links_sorted():
-    frame = joins.measure_project_links(
+    frame = link_tables.measure_project_links(
         pd.DataFrame({"id": ["b", "a"], "measures": [(7, 17), (7,)]})
     )
     assert frame.values.tolist() == [[7, "a"], [7, "b"], [17, "b"]]

@@ -84,7 +84,11 @@ def test_projects_table_and_unmapped_table_cover_every_project(ds, lang):
     row = listed.iloc[0]
     assert row.iloc[0] == ("赣深客专" if lang == "zh" else "Ganzhou–Shenzhen high-speed railway")
     assert row.iloc[5] == ("(七)" if lang == "zh" else "7")
-    assert row.iloc[6] == 436 and row.iloc[7] == 463  # reported and derived lengths
+    # reported length as the source gives it, derived length rounded, both with separators
+    assert (
+        row.iloc[6] == "436.37"
+        and row.iloc[7] == f"{ds.projects.set_index('id').at['ganshen_hsr', 'length_km']:,.0f}"
+    )
 
 
 def test_project_names_use_the_chinese_label(ds):
@@ -113,7 +117,11 @@ def test_project_detail_lists_fields_waypoints_measures_regions(ds):
 def test_unmapped_project_detail_says_why(ds):
     detail = project_view.project_detail(ds, "ganggang_park", "zh")
     fields = dict(zip(detail["fields"]["字段"], detail["fields"]["内容"], strict=True))
-    assert fields["未上图原因"].startswith("No location known")
+    assert fields["未上图原因"].startswith("位置不详")  # the Chinese interface is Chinese
+    english = project_view.project_detail(ds, "ganggang_park", "en")["fields"]
+    assert dict(zip(english["Field"], english["Value"], strict=True))["Why not mapped"].startswith(
+        "No location known"
+    )
     assert detail["waypoints"].empty
     assert detail["regions"] == {"province": [], "city": [], "county": []}
 

@@ -32,11 +32,13 @@ PROJECT_PROPERTIES = [
     "plan_stage",
     "status",
     "status_detail",
+    "status_detail_zh",
     "status_date",
     "opened_date",
     "status_source",
     "confidence",
     "precision",
+    "precision_zh",
     "length_km",
     "reported_length_km",
     "regions",
@@ -59,6 +61,7 @@ def place_records(ds: Dataset, number: int) -> list[dict[str, Any]]:
                 "adcodes": list(place.adcodes),
                 "name_en": place.name_en,
                 "precision": place.precision,
+                "precision_zh": place.precision_zh,
                 "confidence": place.confidence,
             }
         )
@@ -287,12 +290,20 @@ def gazetteer_table(ds: Dataset) -> pd.DataFrame:
                 "adcodes": ";".join(p.adcodes),
                 "name_en": p.name_en,
                 "precision": p.precision,
+                "precision_zh": p.precision_zh,
                 "confidence": p.confidence,
                 "source": p.source,
+                "source_zh": p.source_zh,
             }
             for p in ds.gazetteer
         ]
     )
+
+
+def with_column_labels(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """``frame`` with its field names replaced by column headers in ``lang``, for display
+    (downloads keep the field names)."""
+    return frame.rename(columns=lambda c: term("column", str(c), lang))
 
 
 def region_links_table(ds: Dataset) -> pd.DataFrame:

@@ -31,11 +31,11 @@ from geo.core.constants import JIANGXI, LEGEND_ROOM, LINK_KINDS, MAP_AREA
 from geo.core.dataset import Dataset
 from geo.core.geometry import fit_bounds
 from geo.core.i18n import t
+from geo.present.formats import measure_link
 from geo.present.labels import measure_label, project_name
 
 DEFAULT_REGION = JIANGXI
 MAP_PROVINCES = MAP_AREA
-HOW_ORDER = ("named", "group", "feature", "own_unit", "crosses", "inside", "larger")
 LINK_COLUMNS = ["measure", "link", "via", "how", "where"]
 
 
@@ -74,7 +74,7 @@ class RegionLayers:
 
 
 def display_of(ds: Dataset, codes: Sequence[str]) -> gpd.GeoDataFrame:
-    """The display geometry (:mod:`geo.analysis.display`) of the regions ``codes``, any levels mixed.
+    """Display geometry (:mod:`geo.analysis.display`) of the regions ``codes``, levels mixed.
 
     Returns a GeoDataFrame (EPSG:4326) in adcode order; unknown codes are left out.
     """
@@ -259,7 +259,7 @@ def _measure_link_tables(ds: Dataset, adcode: str, lang: str) -> dict[str, pd.Da
             where = tuple(sorted({c for w in group["where"] for c in w}))
             rows.append(
                 {
-                    columns[0]: measure_label(int(measure), lang),
+                    columns[0]: measure_link(measure_label(int(measure), lang), int(measure), lang),
                     columns[1]: ds.measure_title(int(measure), lang),
                     columns[2]: "; ".join(
                         dict.fromkeys(
