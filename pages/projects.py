@@ -210,3 +210,6 @@ if selected:
     for level, crossed in detail["regions"].items():
         joined = ("、" if lang == "zh" else ", ").join(crossed) or "—"
         st.text(f"{t(f'level_{level}', lang)} ({len(crossed)}): {joined}")
+    if detail["indicative"]:
+        joined = ("、" if lang == "zh" else ", ").join(detail["indicative"])
+        st.caption(t("indicative_crossings", lang, regions=joined))

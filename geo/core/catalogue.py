@@ -67,7 +67,7 @@ from shapely.geometry import Point
 from geo.core.constants import CRS, LEVELS, OPEN_STATUSES
 from geo.core.errors import DataError
 from geo.core.paths import PROJECTS_FILE, WAYPOINTS_FILE, data_path
-from geo.core.project_geometry import build_geometries, project_lengths_km, project_regions_list
+from geo.core.project_geometry import build_geometries, project_lengths_km, project_region_lists
 from geo.core.tables import LINE, read_table, split_list
 
 __all__ = [
@@ -169,9 +169,11 @@ WAYPOINT_COLUMNS = (
     "lat",
     "lon",
     "coord_basis",
+    "coord_basis_zh",
     "coord_confidence",
     "coord_source",
     "note",
+    "note_zh",
 )
 """Columns ``waypoints.csv`` must have (in this order in the output)."""
 
@@ -225,7 +227,8 @@ def load_projects(
         ``geometry`` (None when ``geometry_kind`` is ``none``), and the derived
         ``length_km`` (:func:`geo.core.project_geometry.project_lengths_km`) and ``regions``
         (list of the adcodes of every province, city and county crossed,
-        :func:`geo.core.project_geometry.project_regions_list`).
+        :func:`geo.core.project_geometry.project_regions_list`) and ``regions_indicative`` (those
+        only long straight legs cross: drawn, not counted).
 
     Raises
     ------
@@ -255,7 +258,10 @@ def load_projects(
         }
     ).reset_index(drop=True)
     gdf = gpd.GeoDataFrame(out, geometry=gpd.GeoSeries(geometries, crs=CRS), crs=CRS)
-    return gdf.assign(length_km=project_lengths_km(gdf), regions=project_regions_list(gdf, regions))
+    crossed, indicative = project_region_lists(gdf, regions)
+    return gdf.assign(
+        length_km=project_lengths_km(gdf), regions=crossed, regions_indicative=indicative
+    )
 
 
 def load_waypoints(root: Path | None = None) -> gpd.GeoDataFrame:

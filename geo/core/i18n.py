@@ -71,6 +71,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "colour_by": ("着色依据", "Colour by"),
     "link_kinds": ("关联方式", "Linked by"),
     "link_text": ("文本提及", "named in text"),
+    "link_name": ("项目名称中提及", "named in a project's name"),
     "link_unit": ("责任单位", "responsible unit"),
     "link_project": ("项目经过", "project crosses"),
     "level_province": ("省级", "Province"),
@@ -159,7 +160,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "not_mapped": ("未上图", "not mapped"),
     "unmapped_reason": ("未上图原因", "Why not mapped"),
     "pick_region": ("选择区域", "Pick a region"),
-    "by_text": ("文本提及", "By text"),
+    "by_text": ("文本提及(含项目名称中)", "By text (also inside project names)"),
     "by_geometry": ("项目经过(空间叠加)", "By geometry (projects crossing)"),
     "by_unit": ("作为责任单位", "As responsible unit"),
     "partner": ("合作方", "Partner"),
@@ -454,6 +455,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     "coord_basis": ("坐标依据", "Coordinate basis"),
     "measures_naming": ("提及该项目的措施", "Measures naming it"),
     "regions_crossed": ("经过的区域", "Regions crossed"),
+    "indicative_crossings": (
+        "示意线段(相距 150 公里以上的两点间直线,具体走向不详)还经过:{regions};"
+        "不计入区域筛选和统计。",
+        "Indicative segments (straight lines between points over 150 km apart, route unknown) "
+        "also reach: {regions}; not counted in region filters or counts.",
+    ),
     # Region page
     "whole_region": ("(整个区域)", "(the whole region)"),
     "click_to_go": (
@@ -472,6 +479,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "how_named": ("直接点名该区域", "names this region"),
     "how_group": ("点名包含该区域的地区组合", "names a group of regions that includes it"),
     "how_feature": ("点名涉及该区域的自然地理单元", "names a natural feature that reaches it"),
+    "how_in_project_name": (
+        "在项目名称中点名该区域(如“吉安(深圳)工业园”)",
+        "names this region inside a project's name",
+    ),
     "how_own_unit": ("该区域政府为责任单位", "its own government is a responsible unit"),
     "how_crosses": ("所涉项目经过该区域(空间叠加)", "a project it names crosses it (geometry)"),
     "how_inside": ("经由下辖区域:{regions}", "through a smaller region inside it: {regions}"),

@@ -10,6 +10,7 @@ All geometries are WGS84 longitude/latitude (EPSG:4326).
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Mapping
 from pathlib import Path
@@ -30,11 +31,12 @@ __all__ = [
     "build_geometries",
     "check_crs",
     "project_lengths_km",
+    "project_region_lists",
     "project_regions",
     "project_regions_list",
 ]
 
-REGION_COLUMNS = ["project_id", "level", "adcode", "name_zh"]
+REGION_COLUMNS = ["project_id", "level", "adcode", "name_zh", "indicative"]
 """Columns of :func:`project_regions`."""
 
 _GEOD = Geod(ellps="WGS84")
@@ -195,9 +197,18 @@ def project_regions(
 ) -> pd.DataFrame:
     """Return every province, city and county each project's geometry crosses.
 
+    The join is made once, at the finest level there is (counties), and rolled up to cities
+    and provinces through the counties' parents; units with no smaller units below them (a
+    city-level unit without counties) are joined at their own level. So a project crosses a
+    province exactly when it crosses one of its cities or counties.
+
     A line or area counts as crossing a region when their interiors meet; merely touching its
     border (an area's neighbour, a line ending on a border) does not count. A point counts
     for every region it falls in or on. Lines that leave China cross only what they cross.
+
+    A straight leg longer than :data:`INDICATIVE_LEG_KM` between two waypoints is a route known
+    only by its ends (赣欧 from 西安 to 阿拉山口): a region that only such legs cross, holding no
+    waypoint, is an *indicative* crossing (``indicative`` True).
 
     Parameters
     ----------
@@ -206,14 +217,15 @@ def project_regions(
         :func:`geo.core.catalogue.load_projects`).
     regions : mapping of str to GeoDataFrame
         Boundaries keyed by level (``"province"``, ``"city"``, ``"county"``; any subset), each
-        with a unique ``adcode`` column, optionally ``name_zh``, in the CRS of ``projects``.
+        with a unique ``adcode`` column, optionally ``name_zh``, ``city_adcode`` and
+        ``province_adcode``, in the CRS of ``projects``.
 
     Returns
     -------
     pandas.DataFrame
-        Long table with columns ``project_id``, ``level``, ``adcode``, ``name_zh``: one row per
-        (project, region) pair, sorted by catalogue order, level (province, city, county) and
-        adcode. Projects without geometry have no rows.
+        Long table with columns ``project_id``, ``level``, ``adcode``, ``name_zh``,
+        ``indicative``: one row per (project, region) pair, sorted by catalogue order, level
+        (province, city, county) and adcode. Projects without geometry have no rows.
 
     Raises
     ------
@@ -224,19 +236,91 @@ def project_regions(
     for level, frame in regions.items():
         _check_join_regions(projects, level, frame)
     mapped = projects.loc[has_geometry(projects), ["id", "geometry"]].reset_index(drop=True)
-    parts = [
-        _level_crossings(mapped, level, regions[level]) for level in LEVELS if level in regions
-    ]
-    parts = [part for part in parts if not part.empty]
+    located = mapped.assign(geometry=[_located_part(g) for g in mapped.geometry])
+    parts = _rolled_up_crossings(mapped, located, regions)
     if not parts:
         return pd.DataFrame({c: pd.Series(dtype=str) for c in REGION_COLUMNS})
-    out = pd.concat(parts, ignore_index=True)
+    out = pd.concat(parts, ignore_index=True).drop_duplicates(["project_id", "level", "adcode"])
     order = {pid: i for i, pid in enumerate(projects["id"])}
     out = out.assign(
         _p=out["project_id"].map(order), _l=out["level"].map({lv: i for i, lv in enumerate(LEVELS)})
     )
     out = out.sort_values(["_p", "_l", "adcode"], kind="stable")
     return out.drop(columns=["_p", "_l"]).reset_index(drop=True)[REGION_COLUMNS]
+
+
+INDICATIVE_LEG_KM = 150.0
+"""A straight leg longer than this (about two prefecture seats apart) is known only by its ends."""
+
+
+def _located_part(geom: BaseGeometry) -> BaseGeometry:
+    """The part of a project's geometry that stands on its waypoints: every vertex, and the
+    legs of a line no longer than :data:`INDICATIVE_LEG_KM`. Points and areas are all located."""
+    lines = [geom] if geom.geom_type == "LineString" else getattr(geom, "geoms", [])
+    if geom.geom_type not in ("LineString", "MultiLineString"):
+        return geom
+    pieces: list[BaseGeometry] = []
+    for line in lines:
+        coords = list(line.coords)
+        pieces.extend(Point(c) for c in coords)
+        for a, b in itertools.pairwise(coords):
+            if _GEOD.inv(a[0], a[1], b[0], b[1])[2] / 1000.0 <= INDICATIVE_LEG_KM:
+                pieces.append(LineString([a, b]))
+    return shapely.union_all(pieces)
+
+
+def _rolled_up_crossings(
+    mapped: gpd.GeoDataFrame, located: gpd.GeoDataFrame, regions: Mapping[str, gpd.GeoDataFrame]
+) -> list[pd.DataFrame]:
+    """Crossings at the finest level, rolled up; each level's units with no smaller units
+    below them joined directly."""
+    parts: list[pd.DataFrame] = []
+    finer: pd.DataFrame | None = None
+    with_children: set[str] = set()  # units that smaller units of a finer level name as parent
+    for level in reversed(LEVELS):
+        if level not in regions:
+            continue
+        frame = regions[level]
+        own = frame[~frame["adcode"].astype(str).isin(with_children)]
+        for up in ("city", "province"):
+            if f"{up}_adcode" in frame.columns:
+                children = frame[frame["adcode"] != frame[f"{up}_adcode"]]
+                with_children |= set(children[f"{up}_adcode"].dropna().astype(str))
+        direct = _level_crossings(mapped, located, level, own)
+        rolled = _roll_up(finer, level, frame)
+        crossings = pd.concat([c for c in (direct, rolled) if not c.empty], ignore_index=True)
+        if crossings.empty:
+            continue
+        parents = frame.set_index(frame["adcode"].astype(str))
+        for up in ("city", "province"):
+            column = f"{up}_adcode"
+            crossings["_parent_" + up] = (
+                crossings["adcode"].map(parents[column]) if column in parents else None
+            )
+        parts.append(crossings[REGION_COLUMNS])
+        finer = crossings if finer is None else pd.concat([finer, crossings], ignore_index=True)
+    return parts
+
+
+def _roll_up(finer: pd.DataFrame | None, level: str, frame: gpd.GeoDataFrame) -> pd.DataFrame:
+    """The ``level`` regions containing the finer crossings: indicative only when every finer
+    crossing inside it is indicative."""
+    if finer is None or finer.empty:
+        return pd.DataFrame(columns=REGION_COLUMNS)
+    known = frame.set_index(frame["adcode"].astype(str))
+    up = finer.dropna(subset=["_parent_" + level])
+    up = up[up["_parent_" + level].isin(known.index) & (up["_parent_" + level] != up["adcode"])]
+    grouped = up.groupby(["project_id", "_parent_" + level], sort=False)["indicative"].all()
+    names = known["name_zh"] if "name_zh" in known else pd.Series("", known.index)
+    return pd.DataFrame(
+        {
+            "project_id": [pid for pid, _ in grouped.index],
+            "level": level,
+            "adcode": [code for _, code in grouped.index],
+            "name_zh": [str(names.get(code, "")) for _, code in grouped.index],
+            "indicative": grouped.to_numpy(dtype=bool),
+        }
+    )
 
 
 def _check_join_regions(projects: gpd.GeoDataFrame, level: str, frame: gpd.GeoDataFrame) -> None:
@@ -254,8 +338,26 @@ def _check_join_regions(projects: gpd.GeoDataFrame, level: str, frame: gpd.GeoDa
         raise ValueError(f"{level} boundaries repeat adcode(s) {', '.join(map(str, dup))}")
 
 
-def _level_crossings(mapped: gpd.GeoDataFrame, level: str, frame: gpd.GeoDataFrame) -> pd.DataFrame:
-    """The (project, region) pairs of one level where the project crosses the region."""
+def _level_crossings(
+    mapped: gpd.GeoDataFrame, located: gpd.GeoDataFrame, level: str, frame: gpd.GeoDataFrame
+) -> pd.DataFrame:
+    """The (project, region) pairs of one level where the project crosses the region, each
+    marked indicative when only the project's long straight legs cross it."""
+    full = _crossing_pairs(mapped, frame)
+    if full.empty:
+        return pd.DataFrame(columns=REGION_COLUMNS)
+    sure = _crossing_pairs(located, frame)
+    sure_pairs = set(zip(sure["project_id"], sure["adcode"], strict=True))
+    return full.assign(
+        level=level,
+        indicative=[
+            (pid, code) not in sure_pairs
+            for pid, code in zip(full["project_id"], full["adcode"], strict=True)
+        ],
+    )[REGION_COLUMNS]
+
+
+def _crossing_pairs(mapped: gpd.GeoDataFrame, frame: gpd.GeoDataFrame) -> pd.DataFrame:
     names = frame["name_zh"] if "name_zh" in frame.columns else pd.Series("", frame.index)
     right = gpd.GeoDataFrame(
         {
@@ -267,16 +369,16 @@ def _level_crossings(mapped: gpd.GeoDataFrame, level: str, frame: gpd.GeoDataFra
     )
     joined = gpd.sjoin(mapped, right, how="inner", predicate="intersects")
     if joined.empty:
-        return pd.DataFrame(columns=REGION_COLUMNS)
+        return pd.DataFrame(columns=["project_id", "adcode", "name_zh"])
     proj_geoms = joined.geometry.values
     region_geoms = right.geometry.values[joined["index_right"].to_numpy()]
     types = shapely.get_type_id(proj_geoms)
     is_point = (types == shapely.GeometryType.POINT) | (types == shapely.GeometryType.MULTIPOINT)
+    is_point |= types == shapely.GeometryType.GEOMETRYCOLLECTION
     joined = joined[is_point | ~shapely.touches(proj_geoms, region_geoms)]
     return pd.DataFrame(
         {
             "project_id": joined["id"].to_numpy(),
-            "level": level,
             "adcode": joined["adcode"].to_numpy(),
             "name_zh": joined["name_zh"].to_numpy(),
         }
@@ -304,6 +406,24 @@ def project_regions_list(
         the boundaries repeat at county level appears once); empty for unmapped projects.
     """
     long = project_regions(projects, regions)
+    return _lists(projects, long[~long["indicative"].astype(bool)], "regions")
+
+
+def project_region_lists(
+    projects: gpd.GeoDataFrame, regions: Mapping[str, gpd.GeoDataFrame]
+) -> tuple[pd.Series, pd.Series]:
+    """:func:`project_regions_list` (``regions``) and, like it, the regions only a project's
+    long straight legs cross (``regions_indicative``: drawn, not counted as crossed), from one
+    join."""
+    long = project_regions(projects, regions)
+    indicative = long["indicative"].astype(bool)
+    return (
+        _lists(projects, long[~indicative], "regions"),
+        _lists(projects, long[indicative], "regions_indicative"),
+    )
+
+
+def _lists(projects: gpd.GeoDataFrame, long: pd.DataFrame, name: str) -> pd.Series:
     # A city-level unit without counties (东莞, 潜江) is listed at both levels with one adcode.
     by_project = (
         long.groupby("project_id", sort=False)["adcode"]
@@ -313,6 +433,6 @@ def project_regions_list(
     return pd.Series(
         [list(by_project.get(pid, [])) for pid in projects["id"]],
         index=projects.index,
-        name="regions",
+        name=name,
         dtype=object,
     )

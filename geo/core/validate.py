@@ -13,8 +13,9 @@ from geo.core import paths
 from geo.core.boundaries import load_dashline, load_regions
 from geo.core.catalogue import load_projects
 from geo.core.constants import LEVELS
-from geo.core.dataset import _read_meta, check_references
+from geo.core.dataset import _read_meta, check_references, load_dataset
 from geo.core.errors import DataError
+from geo.core.fidelity import fidelity_problems
 from geo.core.gazetteer import Place, find_places, load_gazetteer
 from geo.core.geometry import is_drawable
 from geo.core.plan import Plan, load_measure_texts_en, load_plan, load_plan_titles_en
@@ -98,6 +99,8 @@ def validate(root: Path | None = None) -> tuple[list[str], list[str]]:
     if plan is not None and gazetteer is not None and units is not None and projects is not None:
         problems.extend(check_references(plan, gazetteer, units, regions, projects, root))
         notes.extend(audit_unlisted_names(plan, gazetteer, regions, projects))
+        if not problems:  # the joins are only checked on a dataset that loads
+            problems.extend(fidelity_problems(load_dataset(root)))
     return problems, notes
 
 

@@ -194,7 +194,8 @@ def project_detail(ds: Dataset, project_id: str, lang: str) -> dict[str, object]
         ``name`` (display name), ``fields`` (DataFrame: field, value — every catalogue field,
         empty ones left out), ``waypoints`` (DataFrame: the located and unlocated waypoints with
         their coordinate basis and confidence), ``measures`` (DataFrame: number and title of each
-        measure naming it) and ``regions`` (level → list of region names crossed).
+        measure naming it), ``regions`` (level → list of region names crossed) and
+        ``indicative`` (provinces only its long straight legs reach: drawn, not counted).
 
     Raises
     ------
@@ -243,10 +244,16 @@ def project_detail(ds: Dataset, project_id: str, lang: str) -> dict[str, object]
         level: [ds.region_name(c, lang) for c in sorted(crossed) if table.at[c, "level"] == level]
         for level in LEVELS
     }
+    indicative = [
+        ds.region_name(c, lang)
+        for c in row.get("regions_indicative", [])
+        if c in table.index and table.at[c, "level"] == "province"
+    ]
     return {
         "name": project_name(row, lang),
         "fields": pd.DataFrame(fields),
         "waypoints": waypoints,
         "measures": measures,
         "regions": regions,
+        "indicative": indicative,
     }

@@ -14,6 +14,7 @@ import pandas as pd
 
 from geo.analysis import display
 from geo.core import constants, paths
+from geo.core.constants import LINK_KINDS
 from geo.core.dataset import Dataset
 from geo.core.gazetteer import KINDS as GAZETTEER_KINDS
 from geo.core.gazetteer import UNMAPPED_KINDS
@@ -101,8 +102,7 @@ def _measure_record(ds: Dataset, m: Measure) -> dict[str, Any]:
             ds.measure_projects["measure"] == m.number, "project_id"
         ].tolist(),
         "regions": {
-            kind: sorted(set(links.loc[links["link"] == kind, "adcode"]))
-            for kind in ("text", "unit", "project")
+            kind: sorted(set(links.loc[links["link"] == kind, "adcode"])) for kind in LINK_KINDS
         },
     }
 

@@ -19,7 +19,7 @@ pure-Python hot spots that every ``st_folium`` call hits, without changing what 
   the map's bounds on every call, even when they are not returned). The replacement takes the
   same minimum and maximum with numpy.
 
-All are checked against the originals in ``tests/test_payload_budget.py`` (same script, same
+All are checked against the originals in ``tests/apptest/test_payload_budget.py`` (same script, same
 HTML, same bounds for every page's map).
 
 One more, which does change the bytes (not the values): :func:`install_compact_coordinates`

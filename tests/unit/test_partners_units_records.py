@@ -1,5 +1,5 @@
-"""Unit tests: geo.analysis.partners, the unit summary in geo.core.units, the data-page records and the
-partners map builder, on the real dataset and on small made-up variants of it."""
+"""Unit tests: geo.analysis.partners, the unit summary in geo.core.units, the data-page records
+and the partners map builder, on the real dataset and on small made-up variants of it."""
 
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ from shapely.geometry import LineString, Point, box
 
 from geo.analysis import partners, units
 from geo.core import constants
-from geo.core.dataset import load_dataset
 from geo.core.paths import DEFAULT_DATA_DIR as DATA
 from geo.present import partners as partner_tables
 from geo.present import records
@@ -22,17 +21,12 @@ from geo.present import units as unit_tables
 from geo.render import maps
 
 
-@pytest.fixture(scope="module")
-def ds():
-    return load_dataset()
-
-
 def variant(ds, **changes):
     """A copy of the dataset with some tables replaced (and, as every copy, an empty memo)."""
     return dataclasses.replace(ds, **changes)
 
 
-# --- geo.analysis.partners: the real plan -------------------------------------------------------------
+# --- geo.analysis.partners: the real plan ---------------------------------------------------------
 
 
 def test_whole_region_names_are_the_groups_covering_every_partner(ds):
@@ -115,7 +109,7 @@ def test_partner_tables_in_both_languages(ds, lang):
         assert measures.iloc[0, 1] == "Integrated customs clearance"
 
 
-# --- geo.analysis.partners: the rules, on made-up links -------------------------------------------------
+# --- geo.analysis.partners: the rules, on made-up links -------------------------------------------
 
 
 def made_up_projects(ds):
@@ -219,7 +213,7 @@ def test_unit_tables(ds, lang):
     assert "南昌海关" not in measures.iloc[0, 3]  # co-leading units only
 
 
-# --- geo.present.records: the data page ----------------------------------------------------------------
+# --- geo.present.records: the data page -----------------------------------------------------------
 
 
 def test_csv_bytes_has_a_bom_and_round_trips():
@@ -332,7 +326,7 @@ def test_sources_name_every_licence(ds):
     assert len(sources) == 38 and sources.columns[-1] == "Confidence"
 
 
-# --- geo.render.maps.build_partners_map ------------------------------------------------------
+# --- geo.render.maps.build_partners_map -----------------------------------------------------------
 
 
 def squares(codes, x0):

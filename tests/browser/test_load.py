@@ -25,6 +25,7 @@ WAIT_S = 240.0  # deadline of each wait; the run as a whole is bounded by twice 
 GROWTH_PER_SESSION_MB = 60  # server memory kept per closed session, at most
 
 
+@pytest.mark.slow
 def test_concurrent_sessions_all_draw_their_maps_and_keep_their_own_filters() -> None:
     # In its own thread: the session's sync Playwright fixtures keep an event loop running on
     # this one, and run_load starts its own with asyncio.run.

@@ -3,12 +3,12 @@
 Each case of :data:`broken.CASES` breaks a copy of ``data/`` one way. ``python -m geo validate``
 must name the file (and row) and the problem and exit non-zero; the app, pointed at the copy
 with ``PPRD_DATA_DIR``, must show one error box saying the same on every page, with no
-exception; and nothing in the repo's ``data/`` may change.
+exception; and nothing in the repo's ``data/`` may change. The same error page in a real browser:
+``tests/browser/test_browser_broken_data.py``.
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
 import subprocess
 import sys
@@ -16,25 +16,15 @@ from pathlib import Path
 
 import pytest
 from apptest_support import open_page
-from broken import CASES, DATA_DIR, BrokenCase
-from browser_support import REPO_DIR, app_errors, collect_console_errors, save_screenshot
+from broken import CASES, DATA_DIR, BrokenCase, assert_names, tree_digest
 from streamlit.testing.v1 import AppTest
 
 from geo.__main__ import main
 from geo.app import ui
 from geo.core.i18n import t
+from geo.core.paths import REPO_DIR
 
 CASE_IDS = [c.name for c in CASES]
-
-
-def tree_digest(root: Path) -> str:
-    """One hash over every file's path, mode and bytes under ``root``."""
-    digest = hashlib.sha256()
-    for path in sorted(p for p in root.rglob("*") if p.is_file()):
-        digest.update(path.relative_to(root).as_posix().encode())
-        digest.update(oct(path.stat().st_mode).encode())
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
-    return digest.hexdigest()
 
 
 DIGEST_AT_START = tree_digest(DATA_DIR)
@@ -58,14 +48,6 @@ def problem_lines(stderr: str, root: Path) -> list[str]:
         for line in stderr.splitlines()
         if line.startswith("error: ")
     ]
-
-
-def assert_names(message: str, case: BrokenCase) -> None:
-    assert case.file in message, (case.name, message)
-    for word in case.words:
-        assert word in message, (case.name, word, message)
-    if case.row is not None:
-        assert f"row {case.row}" in message, (case.name, message)
 
 
 @pytest.mark.parametrize("case", CASES, ids=CASE_IDS)
@@ -191,23 +173,3 @@ def test_a_missing_data_directory_is_named_once(
 
 def test_data_dir_unchanged_by_the_whole_module() -> None:
     assert tree_digest(DATA_DIR) == DIGEST_AT_START
-
-
-@pytest.mark.browser
-def test_error_page_in_a_browser(streamlit_server_factory, broken_dirs, page, request) -> None:
-    case = next(c for c in CASES if c.name == "duplicate_id")
-    server = streamlit_server_factory(
-        REPO_DIR / "app.py", cwd=REPO_DIR, env={"PPRD_DATA_DIR": str(broken_dirs[case.name])}
-    )
-    errors = collect_console_errors(page)
-    for path in ("/", "/measures?lang=en"):
-        page.goto(server.url + path)
-        alert = page.locator('[data-testid="stAlertContentError"]')
-        alert.first.wait_for()
-        text = alert.first.inner_text()
-        assert_names(text, case)
-        assert alert.count() == 1
-        assert page.locator('[data-testid="stException"]').count() == 0
-        assert "Traceback" not in page.locator("body").inner_text()
-        save_screenshot(page, f"{request.node.name}{path.replace('/', '_')}")
-    assert app_errors(errors) == []

@@ -2,30 +2,28 @@
 
 - ``.streamlit/config.toml``: no error details for users, XSRF and CORS protection on, static
   serving on (for Leaflet only), no file watching, no usage statistics;
-- the live server serves Leaflet from ``static/`` and nothing else (no README, no listing, no
-  path out of the folder) and refuses a write without its XSRF token;
 - no key or secret is in the repository; the Tianditu basemap takes its key from the environment
   or Streamlit secrets and, without one, says so and falls back to no basemap;
 - the Gaode basemap gets its overlays shifted to GCJ-02 (about 500 m), the others do not.
+
+What the live server hands out: ``tests/browser/test_live_serving.py``.
 """
 
 from __future__ import annotations
 
-import http.client
 import json
 import re
 import subprocess
 import tomllib
-from urllib.parse import urlsplit
 
 import pytest
 from apptest_support import open_page
-from browser_support import REPO_DIR
 from pyproj import Geod
 
 from geo.app import ui
 from geo.core.crs import wgs84_to_gcj02
 from geo.core.i18n import t
+from geo.core.paths import REPO_DIR
 from geo.render import maps
 
 CONFIG = REPO_DIR / ".streamlit" / "config.toml"
@@ -92,52 +90,6 @@ def test_no_secrets_in_the_repository() -> None:
     assert leaks == []
 
 
-# --- what the live server hands out ---------------------------------------------------------
-
-
-def request(url: str, path: str, method: str = "GET") -> tuple[int, dict[str, str], bytes]:
-    """A raw HTTP request (the path is sent as written, not normalised)."""
-    parts = urlsplit(url)
-    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
-    try:
-        conn.request(method, path, body=b"x" if method in ("PUT", "POST") else None)
-        response = conn.getresponse()
-        return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
-    finally:
-        conn.close()
-
-
-def test_server_serves_leaflet_and_nothing_else(app_url: str) -> None:
-    status, headers, body = request(app_url, "/app/static/leaflet/leaflet.js")
-    assert status == 200 and b"Leaflet" in body[:300]
-    assert "javascript" in headers["content-type"]
-    status, headers, _ = request(app_url, "/app/static/leaflet/leaflet.css")
-    assert status == 200 and headers["content-type"].startswith("text/css")
-    for path in (
-        "/app/static/README.md",
-        "/app/static/",
-        "/app/static/leaflet/",
-        "/app/static/../app.py",
-        "/app/static/%2e%2e/app.py",
-        "/app/static/..%2f.streamlit%2fconfig.toml",
-        "/app/static/leaflet/..%2F..%2Fdata%2Fprojects.csv",
-        "/app/static/%2e%2e%2f%2e%2e%2fetc%2fpasswd",
-        "/.streamlit/config.toml",
-        "/data/projects.csv",
-        "/app.py",
-    ):
-        status, _, body = request(app_url, path)
-        assert b"enableXsrfProtection" not in body and b"ganshen_hsr" not in body, path
-        assert b"root:" not in body and b"import streamlit" not in body, path
-        # anything else is a 404 or the app's own page (Streamlit's single-page fallback)
-        assert status != 200 or b'<div id="root">' in body, (path, status)
-
-
-def test_server_refuses_an_upload_without_its_xsrf_token(app_url: str) -> None:
-    status, _, body = request(app_url, "/_stcore/upload_file/session/file", method="PUT")
-    assert status == 403 and b"XSRF" in body, (status, body[:100])
-
-
 # --- basemaps ---------------------------------------------------------------------------------
 
 
@@ -182,9 +134,20 @@ def test_gaode_shifts_the_overlays_about_500_m(monkeypatch, apptest_navigation_m
     assert abs(float(ex) - x1) < 1.5e-3 and abs(float(ey) - y1) < 1.5e-3
 
 
-def test_every_basemap_is_offered_and_only_gaode_is_shifted() -> None:
+def test_every_basemap_is_offered_and_only_gaode_is_shifted(
+    monkeypatch, apptest_navigation_mode
+) -> None:
+    monkeypatch.setenv("TIANDITU_KEY", "0123456789abcdef0123456789abcdef")  # drawn, not refused
+    at = open_page("pages/measures.py", COUNTIES)
     assert set(maps.BASEMAPS) >= {"none", "tianditu", "gaode"}
-    assert hasattr(ui, "BASEMAP_KEY")
+    offered = at.selectbox(key=ui.BASEMAP_KEY).options
+    assert offered == [t(f"basemap_{b}", "zh") for b in maps.BASEMAPS]
+    unshifted = FIRST_VERTEX.search(map_script(at)).groups()
+    for basemap in maps.BASEMAPS:
+        at.selectbox(key=ui.BASEMAP_KEY).set_value(basemap).run()
+        assert at.session_state[ui.BASEMAP_KEY] == basemap
+        shifted = FIRST_VERTEX.search(map_script(at)).groups() != unshifted
+        assert shifted == (basemap == "gaode"), basemap
 
 
 @pytest.mark.parametrize("basemap", ["none", "osm", "carto"])

@@ -1,5 +1,5 @@
-"""Unit tests of geo.present.project_view, geo.present.region_view and the project map layer and legend, on the
-real dataset and on small in-memory frames."""
+"""Unit tests of geo.present.project_view, geo.present.region_view and the project map layer and
+legend, on the real dataset and on small in-memory frames."""
 
 from __future__ import annotations
 
@@ -12,15 +12,8 @@ from shapely.geometry import LineString, MultiPoint, Point, box
 
 from geo.analysis import filters, hierarchy
 from geo.app import ui
-from geo.core.dataset import load_dataset
 from geo.present import labels, project_view, region_view
 from geo.render import maps
-
-
-@pytest.fixture(scope="module")
-def ds():
-    return load_dataset()
-
 
 # --- project_view --------------------------------------------------------------------------
 

@@ -41,7 +41,7 @@ from geo.present import records
 from geo.render import exports
 from geo.render.fonts import find_cjk_font, missing_characters
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 # Elements or attributes that only exist if data text was parsed as markup.
 INJECTED_JS = r"""

@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 
 from playwright.sync_api import Browser, Page, Playwright, Request, WebSocket
 
-TESTS_DIR = Path(__file__).resolve().parent
+TESTS_DIR = Path(__file__).resolve().parents[1]  # tests/ (this file is in tests/browser/)
 REPO_DIR = TESTS_DIR.parent
 ARTIFACTS_DIR = TESTS_DIR / "artifacts"  # gitignored: screenshots, server logs, timings
 

@@ -14,7 +14,6 @@ from browser_support import (
 )
 
 from geo.analysis import views
-from geo.core.dataset import load_dataset
 from geo.render.export_html import export_html
 
 pytestmark = pytest.mark.browser
@@ -55,9 +54,9 @@ def test_briefing_presents_steps_and_downloads(page, app_url, request, tmp_path)
     assert app_errors(errors) == []
 
 
-def test_exported_html_draws_offline(page, tmp_path: Path, request):
+def test_exported_html_draws_offline(page, ds, tmp_path: Path, request):
     path = tmp_path / "briefing.html"
-    path.write_bytes(export_html(load_dataset(), views.get_view("city-360700"), "en"))
+    path.write_bytes(export_html(ds, views.get_view("city-360700"), "en"))
     requested: list[str] = []
     page.on("request", lambda r: requested.append(r.url))
     errors: list[str] = []

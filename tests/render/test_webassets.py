@@ -1,4 +1,5 @@
-"""geo.render.webassets: the map loads only the vendored Leaflet; the standalone export loads nothing."""
+"""geo.render.webassets: the map loads only the vendored Leaflet; the standalone export loads
+nothing (opened in Chromium: ``tests/browser/test_browser_webassets.py``)."""
 
 from __future__ import annotations
 
@@ -14,10 +15,10 @@ import folium.plugins
 import folium.template
 import pytest
 import streamlit_folium
-from browser_support import REPO_DIR, save_screenshot
-from playwright.sync_api import Page
+from sample_map import CITY, POLYGON, build_map
 from streamlit import config as st_config
 
+from geo.core.paths import REPO_DIR
 from geo.render import webassets
 from geo.render.webassets import (
     LEAFLET_DIR,
@@ -32,43 +33,9 @@ from geo.render.webassets import (
 
 LOCAL_JS = "/app/static/leaflet/leaflet.js"
 LOCAL_CSS = "/app/static/leaflet/leaflet.css"
-CITY = "赣州市"
-POLYGON = {
-    "type": "FeatureCollection",
-    "features": [
-        {
-            "type": "Feature",
-            "properties": {"name": CITY},
-            "geometry": {
-                "type": "Polygon",
-                "coordinates": [
-                    [[114.0, 25.0], [116.0, 25.0], [116.0, 27.0], [114.0, 27.0], [114.0, 25.0]]
-                ],
-            },
-        }
-    ],
-}
 # http(s) strings the inlined Leaflet must keep: the SVG namespace its code passes to
 # createElementNS, and its home page (licence comment, attribution link). Neither is fetched.
 INERT_HTTP_STRINGS = {"http://www.w3.org/2000/svg", "https://leafletjs.com"}
-
-
-def build_map() -> folium.Map:
-    """A map like the pages': GeoJson with tooltip and popup, CircleMarkers, LayerControl."""
-    m = folium.Map(location=[26.0, 115.0], zoom_start=7, tiles=None)
-    folium.GeoJson(
-        POLYGON,
-        name="cities",
-        tooltip=folium.GeoJsonTooltip(["name"]),
-        popup=folium.GeoJsonPopup(["name"]),
-    ).add_to(m)
-    points = folium.FeatureGroup(name="projects").add_to(m)
-    folium.CircleMarker(
-        [27.5, 115.0], radius=8, fill=True, popup="项目 <b>A</b>", tooltip="A"
-    ).add_to(points)
-    folium.CircleMarker([24.5, 113.5], radius=8, fill=True, tooltip="B").add_to(points)
-    folium.LayerControl(collapsed=False).add_to(m)
-    return m
 
 
 def linked_urls(document: str) -> list[str]:
@@ -291,27 +258,6 @@ def test_standalone_refuses_a_document_that_still_links_out() -> None:
     m.get_root().html.add_child(folium.Element('<img src="https://example.org/logo.png">'))
     with pytest.raises(UnvendoredAssetError, match=r"example\.org"):
         render_standalone_html(m)
-
-
-@pytest.mark.browser
-def test_standalone_file_draws_offline_in_chromium(page: Page, tmp_path: Path, request) -> None:
-    path = tmp_path / "map.html"
-    path.write_text(render_standalone_html(build_map()), encoding="utf-8")
-    requested: list[str] = []
-    page.on("request", lambda r: requested.append(r.url))
-    errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-    page.goto(path.as_uri())
-    paths = page.locator("path.leaflet-interactive")
-    paths.first.wait_for(state="attached")
-    assert paths.count() == 3  # the polygon and two CircleMarkers
-    # The CircleMarker popup is built with folium's $(`...`): the stand-in must work.
-    page.locator("path.leaflet-interactive").nth(1).click()
-    page.locator(".leaflet-popup-content").get_by_text("项目").wait_for()
-    assert page.locator(".leaflet-control-layers-toggle").count() == 1
-    save_screenshot(page, request.node.name)
-    assert set(requested) <= {path.as_uri()} and errors == []
 
 
 # --- .streamlit/config.toml ----------------------------------------------------------------

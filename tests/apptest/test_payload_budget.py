@@ -232,18 +232,11 @@ def test_frame_geojson_is_to_json_with_cached_geometry(monkeypatch):
     assert len(perf._by_geometry) <= 2 and len(perf._by_coordinates) <= 2
 
 
-@pytest.fixture(scope="module")
-def dataset():
-    from geo.core.dataset import load_dataset
-
-    return load_dataset()
-
-
 @pytest.mark.parametrize("level", ["province", "city", "county"])
-def test_frame_geojson_on_the_display_geometry(dataset, level):
+def test_frame_geojson_on_the_display_geometry(ds, level):
     from geo.analysis import display
 
-    frame = display.regions_for_level(dataset, level)
+    frame = display.regions_for_level(ds, level)
     assert perf.frame_geojson(frame) == json.loads(frame.to_json(drop_id=True))
 
 

@@ -1,5 +1,5 @@
-"""Briefing exports, each opened as a reader would: views, fonts, PNG, PPTX, HTML, CSV, GeoJSON,
-the ``export`` command and the briefing page."""
+"""Briefing exports, each opened as a reader would: views, fonts, PNG, PPTX, HTML, CSV, GeoJSON
+and the ``export`` command (the briefing page itself: ``tests/apptest/test_pages_briefing.py``)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ import math
 import re
 
 import pytest
-from apptest_support import open_page, texts
 from PIL import Image
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
@@ -18,25 +17,17 @@ from pyproj import Geod, Transformer
 
 from geo.__main__ import main
 from geo.analysis import views
-from geo.core.dataset import load_dataset
 from geo.render import exports, fonts
 from geo.render.export_html import export_html, view_map
 from geo.render.export_png import SIZES, export_png, render_map
 from geo.render.export_pptx import FONT, export_pptx
 from geo.render.png.canvas import ImageOptions, lcc_crs
 from geo.render.png.furniture import nice_length, scale_bar_length
-from geo.render.safe import md
 
-BRIEFING = "pages/briefing.py"
 SMALL = ImageOptions(960, 540, 72)  # a slide's layout at half the pixels
 # http(s) strings the inlined Leaflet keeps (SVG namespace, its home page): never fetched.
 INERT_HTTP = {"http://www.w3.org/2000/svg", "https://leafletjs.com"}
 BUDGET = 300_000
-
-
-@pytest.fixture(scope="module")
-def ds():
-    return load_dataset()
 
 
 # --- Views -----------------------------------------------------------------------------------
@@ -350,46 +341,3 @@ def test_cli_without_a_font_writes_nothing(tmp_path, capsys, monkeypatch):
     assert main(["export", "--view", "transport", "--format", "png", "--out", str(out)]) == 1
     assert "fonts-noto-cjk" in capsys.readouterr().err
     assert not out.exists() and list(tmp_path.iterdir()) == []
-
-
-# --- The briefing page -----------------------------------------------------------------------
-
-
-@pytest.mark.usefixtures("apptest_navigation_mode")
-@pytest.mark.parametrize("lang", ["zh", "en"])
-def test_briefing_steps_through_views(lang):
-    at = open_page(BRIEFING, lang=lang)
-    first, second = views.VIEWS[0], views.VIEWS[1]
-    assert at.title[0].value == md(first.title(lang))  # titles reach st.title escaped
-    assert ("第 1 / 18 页" if lang == "zh" else "Slide 1 of 18") in texts(at)
-    at.button(key="briefing_next").click().run()
-    assert at.title[0].value == md(second.title(lang))
-    assert at.query_params["view"] == [second.name] or at.query_params["view"] == second.name
-    at.button(key="briefing_prev").click().run()
-    at.button(key="briefing_prev").click().run()
-    assert at.title[0].value == md(views.VIEWS[-1].title(lang))
-
-
-@pytest.mark.usefixtures("apptest_navigation_mode")
-def test_briefing_view_param_restores_and_exports():
-    at = open_page(BRIEFING, {"view": "city-360700"})
-    assert at.title[0].value == md("赣州市:方案涉及的措施与项目")
-    assert at.sidebar.selectbox(key="briefing_view").value == "city-360700"
-    assert not at.get("download_button")
-    at.button(key="briefing_prepare_csv").click().run()
-    downloads = at.get("download_button")
-    assert [d.proto.label for d in downloads] == ["数据表(CSV)"]
-
-
-@pytest.mark.usefixtures("apptest_navigation_mode")
-def test_briefing_current_view_from_link_filters():
-    at = open_page(BRIEFING, {"view": "current", "section": "8", "region": "360700"}, lang="en")
-    assert at.title[0].value.startswith(md("Current view: Ecological civilisation"))
-    assert "Ganzhou" in at.title[0].value
-
-
-@pytest.mark.usefixtures("apptest_navigation_mode")
-def test_briefing_junk_view_is_ignored_with_a_note():
-    at = open_page(BRIEFING, {"view": "<script>"})
-    assert at.title[0].value == md(views.VIEWS[0].title_zh)
-    assert any("view" in str(i.value) for i in at.info)

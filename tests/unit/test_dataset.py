@@ -10,13 +10,7 @@ import pytest
 
 from geo.analysis import filters, partners, views
 from geo.analysis.joins import measures_touching
-from geo.core.dataset import load_dataset
 from geo.core.memo import Memo, check_key
-
-
-@pytest.fixture(scope="module")
-def ds():
-    return load_dataset()
 
 
 def links(ds, measure, kind):
