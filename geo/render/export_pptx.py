@@ -35,7 +35,8 @@ from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.oxml.ns import qn
 from pptx.presentation import Presentation as PresentationType
 from pptx.slide import Slide
-from pptx.text.text import TextFrame
+from pptx.table import _Cell
+from pptx.text.text import TextFrame, _Run
 from pptx.util import Emu, Inches, Pt
 
 from geo.analysis.views import (
@@ -66,7 +67,7 @@ WHITE = RGBColor(0xFF, 0xFF, 0xFF)
 
 
 def set_run_font(
-    run: object, size: float, *, bold: bool = False, colour: RGBColor = DARK, lang: str = "zh"
+    run: _Run, size: float, *, bold: bool = False, colour: RGBColor = DARK, lang: str = "zh"
 ) -> None:
     """Size, weight, colour, language and CJK-capable font (Latin and East Asian) of a run.
 
@@ -74,12 +75,12 @@ def set_run_font(
     Simplified Chinese face for the Chinese characters (LibreOffice otherwise takes the
     Japanese face of Noto Sans CJK); ``charset="-122"`` (GB2312) says the same to PowerPoint.
     """
-    font = run.font  # type: ignore[attr-defined]
+    font = run.font
     font.size = Pt(size)
     font.bold = bold
     font.color.rgb = colour
     font.name = FONT  # a:latin
-    rpr = run._r.get_or_add_rPr()  # type: ignore[attr-defined]
+    rpr = run._r.get_or_add_rPr()
     rpr.set("lang", "zh-CN" if lang == "zh" else "en-GB")
     rpr.set("altLang", "en-GB" if lang == "zh" else "zh-CN")
     for tag in ("a:ea", "a:cs"):
@@ -271,7 +272,7 @@ def _title_slide(deck: _Deck, selection: Selection) -> None:
     """1. The title on a blue band, what the deck covers, when it was made."""
     view, lang = deck.view, deck.lang
     slide = deck.slide()
-    band = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, 0, Inches(2.2), SLIDE_W, Inches(2.6))
+    band = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, Emu(0), Inches(2.2), SLIDE_W, Inches(2.6))
     band.fill.solid()
     band.fill.fore_color.rgb = ACCENT
     band.line.fill.background()
@@ -470,7 +471,7 @@ def _status_table(slide: Slide, rows: list[dict], lang: str) -> None:
 
 
 def _cell(
-    cell: object,
+    cell: _Cell,
     text: str,
     size: float,
     *,
@@ -478,13 +479,13 @@ def _cell(
     colour: RGBColor = DARK,
     lang: str = "zh",
 ) -> None:
-    frame = cell.text_frame  # type: ignore[attr-defined]
+    frame = cell.text_frame
     frame.word_wrap = True
     para = frame.paragraphs[0]
     run = para.add_run()
     run.text = text
     set_run_font(run, size, bold=bold, colour=colour, lang=lang)
-    cell.margin_top = cell.margin_bottom = Inches(0.03)  # type: ignore[attr-defined]
+    cell.margin_top = cell.margin_bottom = Inches(0.03)
 
 
 def export_pptx(ds: Dataset, view: View, lang: str = "zh", today: dt.date | None = None) -> bytes:

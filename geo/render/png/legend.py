@@ -137,7 +137,9 @@ def _stack_sections(
     title_font.set_size(c.sizes.legend_title * scale)
     item_font = c.regular.copy()
     item_font.set_size(c.sizes.legend * scale)
-    y, drawn, artists = 1.0, [], []
+    y = 1.0
+    drawn: list[str] = []
+    artists: list[Artist] = []
     for title, rows in sections:
         if not rows:
             continue
