@@ -139,6 +139,8 @@ def run_page(page: StreamlitPage) -> None:
     """
     try:
         page.run()
+        sync_shared_params()
+        st.session_state[PAGE_KEY] = page.url_path
     except Exception:
         if os.environ.get(RAISE_PAGE_ERRORS_ENV) == "1":
             raise
@@ -187,9 +189,13 @@ class Param:
 
 
 def mark_page(url_path: str) -> None:
-    """Record which page this run shows (called by app.py before the page runs)."""
+    """Record whether this run enters the page (called by app.py before the page runs).
+
+    A page counts as entered only once one of its runs has finished (see :func:`run_page`):
+    a run cut short (the user switched language while the page was still loading) leaves the
+    link's parameters unread, so the next run reads them again.
+    """
     st.session_state[ENTERING_KEY] = st.session_state.get(PAGE_KEY) != url_path
-    st.session_state[PAGE_KEY] = url_path
 
 
 def restore_params(params: Iterable[Param]) -> None:
@@ -247,6 +253,21 @@ def _lookup(options: Iterable[object], label: Labeller | None) -> Callable[[str]
         return found.pop()
 
     return find
+
+
+def sync_shared_params() -> None:
+    """Keep the frame's own settings (language, basemap) in the address on every page, also
+    on pages without filters of their own; other parameters are left as the page set them."""
+    lang = current_lang()
+    basemap = st.session_state.get(BASEMAP_KEY, "none")
+    for name, value in (
+        ("lang", None if lang == DEFAULT_LANG else lang),
+        (BASEMAP_KEY, None if basemap == "none" else basemap),
+    ):
+        if value is None and name in st.query_params:
+            del st.query_params[name]
+        elif value is not None and st.query_params.get(name) != value:
+            st.query_params[name] = value
 
 
 def parse_choice(

@@ -209,6 +209,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Jiangxi, or named after it (e.g. the Jiangxi–Hong Kong industrial cooperation park).",
     ),
     "units_intro": ("{n} 个责任单位,负责 {m} 项措施", "{n} responsible units for {m} measures"),
+    "column_id": ("编号", "ID"),
     "listing_order": ("列名顺序", "Listing order"),
     "pick_unit": ("选择责任单位", "Pick a responsible unit"),
     "unit_kind": ("单位类型", "Kind of unit"),

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
+from geo.analysis.filters import split_stages
 from geo.analysis.hierarchy import region_path
 from geo.core.dataset import Dataset
-from geo.core.i18n import t
+from geo.core.i18n import t, term
 from geo.core.plan import to_cn_numeral
 
 
@@ -30,6 +31,12 @@ def project_name_of(ds: Dataset) -> Callable[[str, str], str]:
     """``(project id, lang) → display name``, for reading links that named a project."""
     names = {lang: project_names(ds, lang) for lang in ("zh", "en")}
     return lambda pid, lang: names[lang].get(pid, pid)
+
+
+def stage_label(cell: str, lang: str) -> str:
+    """The plan's stage words (``规划建设;为先导``) in ``lang`` (English: our gloss)."""
+    sep = "; " if lang == "en" else ";"
+    return sep.join(term("plan_stage", w, lang) for w in split_stages(cell))
 
 
 def measure_label(number: int, lang: str) -> str:

@@ -18,7 +18,7 @@ from geo.core.dataset import Dataset
 from geo.core.geometry import has_geometry, is_drawable
 from geo.core.i18n import t, term
 from geo.present.formats import fmt_number, is_blank, localized
-from geo.present.labels import measure_label, project_name, region_path_label
+from geo.present.labels import measure_label, project_name, region_path_label, stage_label
 from geo.present.sources import sources_text
 
 # Every field of a project the detail view lists, in order, with its i18n label key.
@@ -99,12 +99,6 @@ def kind_options(ds: Dataset) -> list[str]:
 def status_options(ds: Dataset) -> list[str]:
     """Project statuses in the catalogue, most frequent first."""
     return ds.projects["status"].value_counts().index.tolist()
-
-
-def stage_label(cell: str, lang: str) -> str:
-    """The plan's stage words (``规划建设;为先导``) in ``lang`` (English: our gloss)."""
-    sep = "; " if lang == "en" else ";"
-    return sep.join(term("plan_stage", w, lang) for w in filters.split_stages(cell))
 
 
 def field_text(row: dict[str, object], column: str, lang: str) -> str:

@@ -23,6 +23,9 @@ from geo.core.geometry import is_drawable
 from geo.core.i18n import t, term
 from geo.core.plan import Measure, to_cn_numeral
 from geo.core.validate import validate
+from geo.present.formats import localized
+from geo.present.labels import project_name, stage_label
+from geo.present.sources import sources_text
 
 PROJECT_PROPERTIES = [
     "id",
@@ -64,6 +67,7 @@ def place_records(ds: Dataset, number: int) -> list[dict[str, Any]]:
                 "name_en": place.name_en,
                 "precision": place.precision,
                 "precision_zh": place.precision_zh,
+                "in_project": bool((links.loc[links["name"] == name, "project"] != "").all()),
                 "confidence": place.confidence,
             }
         )
@@ -123,16 +127,17 @@ def measure_link_rows(
             {
                 t("places", lang): p["name_en"] if lang == "en" else p["name"],
                 t("level", lang): t(f"level_{p['level']}", lang),
-                t("precision", lang): p["precision"],
+                t("precision", lang): p["precision_zh" if lang == "zh" else "precision"],
+                t("link", lang): t("link_name" if p["in_project"] else "link_text", lang),
             }
             for p in rec["places"]
         ]
         named = [
             {
-                t("projects", lang): r["name_en"] if lang == "en" else r["name_plan"],
+                t("projects", lang): project_name(r, lang),
                 t("kind", lang): term("kind", r["kind"], lang),
                 t("status", lang): term("status", r["status"], lang),
-                t("plan_stage", lang): r["plan_stage"],
+                t("plan_stage", lang): stage_label(r["plan_stage"], lang),
             }
             for r in (projects[i] for i in rec["projects"])
         ]
@@ -302,9 +307,16 @@ def gazetteer_table(ds: Dataset) -> pd.DataFrame:
 
 
 def with_column_labels(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """``frame`` with its field names replaced by column headers in ``lang``, for display
-    (downloads keep the field names)."""
-    return frame.rename(columns=lambda c: term("column", str(c), lang))
+    """``frame`` as the data page previews it in ``lang``: of a field carried in both languages
+    (``precision`` and ``precision_zh``) only the interface language's, headers in ``lang``
+    (downloads keep both and the field names)."""
+    columns = set(frame.columns)
+    if lang == "zh":
+        hidden = {c for c in columns if f"{c}_zh" in columns}
+    else:
+        hidden = {c for c in columns if c.endswith("_zh") and c[:-3] in columns}
+    shown = frame.drop(columns=sorted(hidden))
+    return shown.rename(columns=lambda c: term("column", str(c), lang))
 
 
 def region_links_table(ds: Dataset) -> pd.DataFrame:
@@ -397,13 +409,11 @@ def project_sources_table(ds: Dataset, lang: str) -> pd.DataFrame:
     frame = ds.projects
     return pd.DataFrame(
         {
-            "id": frame["id"].to_numpy(),
-            t("projects", lang): (
-                frame["name_en"] if lang == "en" else frame["name_plan"]
-            ).to_numpy(),
+            t("column_id", lang): frame["id"].to_numpy(),
+            t("projects", lang): [project_name(r, lang) for r in frame.to_dict("records")],
             t("status", lang): [term("status", s, lang) for s in frame["status"]],
             t("status_date", lang): frame["status_date"].to_numpy(),
-            t("source", lang): frame["status_source"].to_numpy(),
+            t("source", lang): [sources_text(c, lang) for c in frame["status_source"]],
             t("confidence", lang): [term("confidence", c, lang) for c in frame["confidence"]],
         }
     )
@@ -455,13 +465,13 @@ def quality_counts(ds: Dataset, lang: str) -> dict[str, pd.DataFrame]:
         ),
         "unknown_status": pd.DataFrame(
             {
-                "id": unknown["id"].to_numpy(),
-                t("projects", lang): (
-                    unknown["name_en"] if lang == "en" else unknown["name_plan"]
-                ).to_numpy(),
-                t("status_detail", lang): unknown["status_detail"].to_numpy(),
+                t("column_id", lang): unknown["id"].to_numpy(),
+                t("projects", lang): [project_name(r, lang) for r in unknown.to_dict("records")],
+                t("status_detail", lang): [
+                    localized(r, "status_detail", lang) for r in unknown.to_dict("records")
+                ],
                 t("confidence", lang): [term("confidence", c, lang) for c in unknown["confidence"]],
-                t("source", lang): unknown["status_source"].to_numpy(),
+                t("source", lang): [sources_text(c, lang) for c in unknown["status_source"]],
             }
         ),
         "precision": pd.DataFrame(
