@@ -1,6 +1,7 @@
 """Checks that the joined dataset says what its sources say (``python -m geo validate``).
 
-- Every place a measure's text names, also inside a project's name, reaches the measure.
+- Every place a measure's text names, also inside a project's name, reaches the measure
+  (natural features inside a project's name excepted: 赣江 in 赣江新区).
 - One hierarchy: every project's counted regions are closed upward (a county's city and
   province are listed with it) and downward (a listed province or city that has smaller units
   has one of them listed too).
@@ -47,10 +48,15 @@ def places_reach_measures(ds: Dataset) -> list[str]:
     """Places written in a measure's text (project names included) that it is not linked to."""
     linked = ds.region_links[ds.region_links["link"].isin({"text", "name"})]
     by_measure = linked.groupby("measure")["adcode"].agg(set).to_dict()
+    names = [n for n in ds.projects["name_plan"] if n]
     problems = []
     for m in ds.plan.measures:
         have = by_measure.get(m.number, set())
+        spans = [(i, i + len(n)) for n in names for i in _occurrences(m.text, n)]
         for mention in find_places(m.text, ds.gazetteer):
+            inside = any(a <= mention.start and mention.end <= b for a, b in spans)
+            if inside and mention.place.kind == "feature":
+                continue  # 赣江 in 赣江新区 describes the project, not a place of the measure
             missing = [c for c in mention.place.adcodes if c not in have]
             if missing:
                 problems.append(
@@ -58,6 +64,14 @@ def places_reach_measures(ds: Dataset) -> list[str]:
                     f"text but the measure is not linked to {', '.join(missing)}"
                 )
     return problems
+
+
+def _occurrences(text: str, phrase: str) -> list[int]:
+    found, start = [], text.find(phrase)
+    while start != -1:
+        found.append(start)
+        start = text.find(phrase, start + 1)
+    return found
 
 
 def hierarchy_problems(ds: Dataset) -> list[str]:

@@ -68,7 +68,9 @@ def _inside_project_names(
 ) -> list[tuple[PlaceMention, str]]:
     """Places written inside the project names of ``text`` (吉安 and 深圳 in 吉安(深圳)工业园),
     with their position in ``text`` and the project name. ``masks`` longest first; a project
-    name inside a longer one counts once."""
+    name inside a longer one counts once. Natural features in a name (赣江 in 赣江新区, 东江 in
+    东江生态经济带) describe the project, whose own location says where it is: they are not
+    taken as places."""
     taken = [False] * len(text)
     found = []
     for phrase in masks:
@@ -78,6 +80,8 @@ def _inside_project_names(
             if not any(taken[start:end]):
                 taken[start:end] = [True] * len(phrase)
                 for inner in find_places(phrase, gazetteer):
+                    if inner.place.kind == "feature":  # 赣江新区 is not on the whole 赣江
+                        continue
                     moved = PlaceMention(inner.place, start + inner.start, start + inner.end)
                     found.append((moved, phrase))
             start = text.find(phrase, end)

@@ -40,12 +40,17 @@ def test_project_links_by_geometry(ds):
     assert "650000" in links(ds, 8, "project")  # 煤制气 pipeline from 新疆
 
 
-def test_project_names_do_not_leak_into_places(ds):
+def test_places_inside_project_names_are_linked_as_their_own_kind(ds):
     places = ds.place_links
-    m7 = set(places.loc[places["measure"] == 7, "name"])
-    assert not {"赣州", "深圳", "武夷山", "吉安"} & m7
+    m7 = places[places["measure"] == 7]
+    inside = m7[m7["project"] != ""]
+    assert {"赣州", "武夷山", "吉安", "兴义", "郴州"} <= set(inside["name"])
+    assert "吉安至武夷山" in set(inside.loc[inside["name"] == "武夷山", "project"])
+    m2 = links(ds, 2, "name")
+    assert {"350000", "430000", "440300", "360800"} <= m2  # 赣闽, 赣湘, 吉安(深圳)工业园
+    assert not links(ds, 2, "name") & links(ds, 2, "text") - {"360000", "440000"}
     m17 = set(places.loc[places["measure"] == 17, "name"])
-    assert "赣江" not in m17
+    assert "赣江" not in m17  # 赣江新区: a feature in a name is not a place of the measure
 
 
 def test_measure_project_table(ds):
@@ -70,7 +75,7 @@ def test_filters(ds):
     assert filters.filter_measures(ds, sections=[9]) == [23, 24, 25]
     assert filters.filter_measures(ds, units=["团省委"]) == [25]
     assert filters.filter_measures(ds, query="铁路 赣州") == [7, 16]
-    assert filters.filter_measures(ds, query="railway") == []  # English titles only
+    assert filters.filter_measures(ds, query="railway") == [7, 16]  # English text searched
     hk = filters.filter_measures(ds, region="810000", link_kinds=["text"])
     assert hk == [1, 4, 11, 16, 19, 22, 23, 24, 25, 27, 28]  # 泛珠三角区域 names HK too
     open_2019 = filters.filter_projects(ds, year=2019, open_only=True)

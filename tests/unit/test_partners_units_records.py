@@ -15,6 +15,7 @@ from shapely.geometry import LineString, Point, box
 from geo.analysis import partners, units
 from geo.core import constants
 from geo.core.paths import DEFAULT_DATA_DIR as DATA
+from geo.present import labels
 from geo.present import partners as partner_tables
 from geo.present import records
 from geo.present import units as unit_tables
@@ -36,14 +37,15 @@ def test_whole_region_names_are_the_groups_covering_every_partner(ds):
 def test_guangdong_links(ds):
     summary = partners.partner_summary(ds)
     gd = summary.loc["440000"]
-    assert gd["measures"] == (2, 6, 9, 14, 16, 19, 21)
+    # 7: 瑞金至梅州铁路 names 梅州; 2: 吉安(深圳)工业园 names 深圳; 17: 广东、福建自由贸易试验区
+    assert gd["measures"] == (2, 6, 7, 9, 14, 16, 17, 19, 21)
     assert gd["projects"][:4] == (
         "ganshen_hsr",
         "ruimei_rail",
         "ningdu_longchuan_expy",
         "ganzhou_shenzhen_sea_rail",
     )
-    assert (gd["corridors"], gd["other_projects"], gd["links"]) == (4, 3, 14)
+    assert (gd["corridors"], gd["other_projects"], gd["links"]) == (4, 3, 16)
     links = partners.partner_links(ds)
     via = links[(links["partner"] == "440000") & (links["link"] == "text")]
     assert dict(zip(via["measure"], via["via"], strict=True))[6] == "深圳"
@@ -54,11 +56,14 @@ def test_each_partner_gets_what_the_plan_ties_to_it(ds):
     summary = partners.partner_summary(ds)
     assert summary.loc["810000", "measures"] == (1, 19, 23, 24, 25)  # 港澳, 香港, 赣港, 赣港澳
     assert summary.loc["810000", "projects"] == ("ganggang_park",)  # named 赣港, not mapped
-    assert summary.loc["530000", "projects"] == ("baihetan_to_jiangxi",)  # only in 云南
+    # the 白鹤滩 dam point lies in 宁南县 (四川) at county level, and so at every level
+    assert summary.loc["510000", "projects"] == ("baihetan_to_jiangxi",)
+    assert summary.loc["530000", "projects"] == ()
     assert summary.loc["520000", "projects"] == ("xingyongchengan_rail",)  # 兴义 … 赣州
     assert summary.loc["450000", "measures"] == (21,)  # 南岭 reaches 广西
-    for code in ("460000", "510000"):  # 海南, 四川: only the whole 9+2
+    for code in ("460000",):  # 海南: only the whole 9+2
         assert summary.loc[code, "links"] == 0 and summary.loc[code, "whole_measures"] == 8
+    assert summary.loc["510000", "links"] == 1  # 四川: the 白鹤滩 project, and the whole 9+2
 
 
 def test_summary_counts_add_up(ds):
@@ -104,9 +109,12 @@ def test_partner_tables_in_both_languages(ds, lang):
     projects = partner_tables.partner_projects_table(ds, "350000", lang)
     assert len(projects) == 7
     measures = partner_tables.partner_measures_table(ds, "350000", lang)
-    assert measures.iloc[:, 0].tolist() == ["(六)", "(九)", "(十四)", "(十六)"]
+    # 2: 赣闽 inside project names; 7: 吉安至武夷山; 17: 广东、福建自由贸易试验区. Numbers as
+    # each language writes them.
+    numbers = [2, 6, 7, 9, 14, 16, 17]
+    assert measures.iloc[:, 0].tolist() == [labels.measure_label(n, lang) for n in numbers]
     if lang == "en":
-        assert measures.iloc[0, 1] == "Integrated customs clearance"
+        assert measures.iloc[1, 1] == "Integrated customs clearance"
 
 
 # --- geo.analysis.partners: the rules, on made-up links -------------------------------------------
@@ -209,8 +217,17 @@ def test_unit_tables(ds, lang):
     )
     assert table.iloc[0, 1] == ("省直部门" if lang == "zh" else "Provincial department")
     measures = unit_tables.unit_measures_table(ds, "南昌海关", lang)
-    assert measures.iloc[:, 0].tolist() == ["(六)", "(十六)", "(十八)"]
-    assert "南昌海关" not in measures.iloc[0, 3]  # co-leading units only
+    expected = ["(六)", "(十六)", "(十八)"] if lang == "zh" else ["6", "16", "18"]
+    assert measures.iloc[:, 0].tolist() == expected
+    # every responsible unit of the measure, the chosen one marked, none called the lead
+    units = measures.iloc[0, 3]
+    chosen = [name for name, marked in units.parts if marked]
+    assert chosen == ["南昌海关" if lang == "zh" else ds.unit_name("南昌海关", "en")]
+    assert len(units.parts) == len(ds.plan.measure(6).units)
+    assert (
+        measures.iloc[0, 4]
+        == f"{ds.plan.measure(6).units.index('南昌海关') + 1} / {len(units.parts)}"
+    )
 
 
 # --- geo.present.records: the data page -----------------------------------------------------------
