@@ -338,7 +338,9 @@ def parse_list(
 
 def dump_list(value: object) -> str | None:
     """The URL text of a list-valued widget (``None`` when empty)."""
-    return ",".join(str(v) for v in value) if value else None  # type: ignore[union-attr]
+    if not isinstance(value, (list, tuple)) or not value:
+        return None
+    return ",".join(str(v) for v in value)
 
 
 def parse_flag(raw: str) -> bool:
