@@ -15,9 +15,8 @@ from shapely.geometry import LineString, Point, box
 from geo.analysis import partners, units
 from geo.core import constants
 from geo.core.paths import DEFAULT_DATA_DIR as DATA
-from geo.present import labels
+from geo.present import labels, records
 from geo.present import partners as partner_tables
-from geo.present import records
 from geo.present import units as unit_tables
 from geo.render import maps
 
