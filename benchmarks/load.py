@@ -1,7 +1,7 @@
 """Many users at once: N concurrent browser sessions against one ``streamlit run`` on loopback.
 
     python -m benchmarks.load                 # the full run: 24 sessions
-    python -m benchmarks.load --sessions 3    # the reduced run CI makes (tests/test_load.py)
+    python -m benchmarks.load --sessions 3    # the reduced run of CI, tests/browser/test_load.py
 
 One headless Chromium, one browser context (cookies, storage, websocket) per session, all
 sessions at once (asyncio). Each session
@@ -9,9 +9,9 @@ sessions at once (asyncio). Each session
 1. opens every page of :data:`geo.app.ui.PAGES` that exists, waiting until its map is drawn (a page
    with ``ui.map_widget``) or its script has finished (a page without a map);
 2. opens the measures page on its *own* region filter (a distinct region per session, from a
-   link), checks the caption shows the number of measures :func:`geo.analysis.filters.filter_measures`
-   gives for that region, then changes a filter with a widget (level → city) and waits for the
-   map to be redrawn;
+   link), checks the caption shows the number of measures
+   :func:`geo.analysis.filters.filter_measures` gives for that region, then changes a filter with a
+   widget (level → city) and waits for the map to be redrawn;
 3. waits until every session has done step 2, then changes the level back (a rerun after all
    the others set their filters) and checks it still sees only its own region and count.
 
@@ -38,7 +38,8 @@ from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 REPO_DIR = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO_DIR / "tests"))  # the browser harness (server start, Chromium args)
+# The browser harness (server start, Chromium args) of the end-to-end tests.
+sys.path.insert(0, str(REPO_DIR / "tests" / "browser"))
 
 from browser_support import (  # noqa: E402
     CHROMIUM_ARGS,
@@ -53,7 +54,7 @@ from playwright.async_api import Browser, Page, async_playwright  # noqa: E402
 
 from geo.analysis import filters  # noqa: E402
 from geo.app import ui  # noqa: E402
-from geo.core import constants
+from geo.core import constants  # noqa: E402
 from geo.core.constants import LINK_KINDS  # noqa: E402
 from geo.core.dataset import Dataset, load_dataset  # noqa: E402
 from geo.core.i18n import t  # noqa: E402

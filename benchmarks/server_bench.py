@@ -12,9 +12,10 @@ thread's CPU time), so AppTest's own bookkeeping is not counted. One rerun as a 
 be several script runs (a page started outside the frame reruns once); their times are summed.
 
 For each page: one first run (a new session), ``repeats`` warm reruns of the default view, and
-``repeats`` filter changes (default → the value in ``geo.render.perf.FILTER_CHANGES``, timed; then back
-to the default, not timed). The map payloads (the st_folium component's JSON arguments, exactly
-as serialised for the browser) are read after the first default run and the first filter run.
+``repeats`` filter changes (default → the value in ``geo.render.perf.FILTER_CHANGES``, timed;
+then back to the default, not timed). The map payloads (the st_folium component's JSON
+arguments, exactly as serialised for the browser) are read after the first default run and the
+first filter run.
 """
 
 from __future__ import annotations

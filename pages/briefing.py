@@ -20,19 +20,33 @@ sections = [
 kinds = sorted(set(ds.projects["kind"]))
 PARAMS = [
     ui.Param("view", "briefing_view", ui.parse_choice(NAMES)),
-    ui.Param("section", "briefing_sections", ui.parse_list(sections, int), ui.dump_list),
-    ui.Param("kind", "briefing_kinds", ui.parse_list(kinds), ui.dump_list),
-    ui.Param("region", "briefing_region", ui.parse_choice(list(ds.region_table.index))),
+    ui.Param(
+        "section",
+        "briefing_sections",
+        ui.parse_list(sections, int, lambda n, lg: ds.section_title(n, lg)),
+        ui.dump_list,
+    ),
+    ui.Param(
+        "kind",
+        "briefing_kinds",
+        ui.parse_list(kinds, label=lambda k, lg: term("kind", k, lg)),
+        ui.dump_list,
+    ),
+    ui.Param(
+        "region",
+        "briefing_region",
+        ui.parse_choice([None, *ds.region_table.index], ui.region_label(ds)),
+    ),
     ui.Param(
         "level",
         "briefing_level",
-        ui.parse_choice(constants.LEVELS),
+        ui.parse_choice(constants.LEVELS, lambda v, lg: t(f"level_{v}", lg)),
         lambda v: None if v in (None, "city") else str(v),
     ),
     ui.Param(
         "colour",
         "briefing_colour",
-        ui.parse_choice(constants.COLOUR_BY),
+        ui.parse_choice(constants.COLOUR_BY, lambda c, lg: t(c, lg)),
         lambda v: None if v in (None, "kind") else str(v),
     ),
 ]
@@ -74,7 +88,7 @@ def make_export(spec: str, fmt: str, lang: str, data_token: str) -> tuple[bytes,
 
 with st.sidebar:
     st.header(t("filters", lang))
-    name = st.selectbox(
+    name = ui.selectbox(
         t("briefing_view", lang),
         NAMES,
         key="briefing_view",
@@ -84,34 +98,34 @@ with st.sidebar:
     )
     with st.expander(t("view_current", lang), expanded=name == views.CURRENT):
         st.caption(t("view_current_help", lang))
-        chosen_sections = st.multiselect(
+        chosen_sections = ui.multiselect(
             t("section", lang),
             sections,
             key="briefing_sections",
             placeholder=t("all", lang),
             format_func=lambda n: f"{n}. {ds.section_title(n, lang)}",
         )
-        chosen_kinds = st.multiselect(
+        chosen_kinds = ui.multiselect(
             t("kind", lang),
             kinds,
             key="briefing_kinds",
             placeholder=t("all", lang),
             format_func=lambda k: term("kind", k, lang),
         )
-        region = st.selectbox(
+        region = ui.selectbox(
             t("region", lang),
             [None, *ds.region_table.index],
             key="briefing_region",
             format_func=lambda c: t("all", lang) if c is None else ds.region_name(c, lang),
         )
-        level = st.radio(
+        level = ui.radio(
             t("level", lang),
             constants.LEVELS,
             key="briefing_level",
             horizontal=True,
             format_func=lambda v: t(f"level_{v}", lang),
         )
-        colour_by = st.radio(
+        colour_by = ui.radio(
             t("colour_by", lang),
             constants.COLOUR_BY,
             key="briefing_colour",

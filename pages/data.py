@@ -13,7 +13,7 @@ PARAMS = [
     ui.Param(
         "table",
         "data_table",
-        ui.parse_choice(records.DATA_TABLES),
+        ui.parse_choice(records.DATA_TABLES, lambda n, lg: term("data_table", n, lg)),
         lambda v: None if v in (None, records.DATA_TABLES[0]) else v,
     )
 ]
@@ -24,7 +24,7 @@ st.title(t("page_data", lang))
 st.caption(t("data_intro", lang))
 
 st.header(t("downloads", lang))
-name = st.radio(
+name = ui.radio(
     t("data_table", lang),
     records.DATA_TABLES,
     key="data_table",
@@ -34,7 +34,7 @@ name = st.radio(
 ui.sync_params(PARAMS)
 frame = records.data_table(ds, name)
 st.caption(t("n_rows", lang, n=len(frame)) + " · " + t("csv_note", lang))
-st.dataframe(frame, hide_index=True, width="stretch", height=320)
+st.dataframe(records.with_column_labels(frame, lang), hide_index=True, width="stretch", height=320)
 cols = st.columns(4)
 cols[0].download_button(
     t("download_csv", lang),

@@ -6,7 +6,7 @@ from geo.analysis import display, filters
 from geo.app import ui
 from geo.core.constants import LEVELS, LINK_KINDS
 from geo.core.i18n import t
-from geo.present import records
+from geo.present import labels, records
 from geo.render import maps
 from geo.render.safe import md, md_rows
 
@@ -17,10 +17,19 @@ sections = [
 ]
 units = list(ds.units["name_zh"])
 PARAMS = [
-    ui.Param("level", "measures_level", ui.parse_choice(LEVELS)),
-    ui.Param("section", "measures_sections", ui.parse_list(sections, int), ui.dump_list),
-    ui.Param("unit", "measures_units", ui.parse_list(units), ui.dump_list),
-    ui.Param("region", "measures_region", ui.parse_choice(list(ds.region_table.index))),
+    ui.Param("level", "measures_level", ui.parse_choice(LEVELS, lambda v, lg: t(f"level_{v}", lg))),
+    ui.Param(
+        "section",
+        "measures_sections",
+        ui.parse_list(sections, int, lambda n, lg: ds.section_title(n, lg)),
+        ui.dump_list,
+    ),
+    ui.Param("unit", "measures_units", ui.parse_list(units, label=ds.unit_name), ui.dump_list),
+    ui.Param(
+        "region",
+        "measures_region",
+        ui.parse_choice([None, *ds.region_table.index], ui.region_label(ds)),
+    ),
     ui.Param("q", "measures_query", lambda raw: raw[:100]),
     ui.Param("measure", "measures_open", ui.parse_int_in(range(1, len(ds.plan.measures) + 1))),
 ]
@@ -32,37 +41,41 @@ def select_region(code: str) -> None:
     st.session_state["measures_region"] = code
 
 
+def clear_search() -> None:
+    st.session_state["measures_query"] = ""
+
+
 with st.sidebar:
     st.header(t("filters", lang))
-    level = st.radio(
+    level = ui.radio(
         t("level", lang),
         LEVELS,
         key="measures_level",
         horizontal=True,
         format_func=lambda v: t(f"level_{v}", lang),
     )
-    chosen_sections = st.multiselect(
+    chosen_sections = ui.multiselect(
         t("section", lang),
         sections,
         key="measures_sections",
         placeholder=t("all", lang),
         format_func=lambda n: f"{n}. {ds.section_title(n, lang)}",
     )
-    chosen_units = st.multiselect(
+    chosen_units = ui.multiselect(
         t("unit", lang),
         units,
         key="measures_units",
         placeholder=t("all", lang),
         format_func=lambda u: ds.unit_name(u, lang),
     )
-    region = st.selectbox(
+    region = ui.selectbox(
         t("region", lang),
         [None, *ds.region_table.index],
         key="measures_region",
         format_func=lambda c: t("all", lang) if c is None else ds.region_name(c, lang),
     )
     query = st.text_input(t("search", lang), key="measures_query", help=t("search_help", lang))
-    kinds = st.multiselect(
+    kinds = ui.multiselect(
         t("link_kinds", lang),
         LINK_KINDS,
         default=list(LINK_KINDS),
@@ -86,23 +99,32 @@ st.caption(
 counts = filters.measure_counts(ds, level, numbers, kinds)
 shown = display.regions_for_level(ds, level, region)
 m = maps.build_regions_map(
-    shown, lang, counts=counts.to_dict(), selected=region, dashline=ds.dashline, **ui.map_options()
+    maps.MapLayers(
+        shown,
+        choropleth=maps.Choropleth(counts.to_dict()),
+        selected=region,
+        dashline=ds.dashline,
+    ),
+    ui.map_options(),
 )
 ui.map_widget(m, key="measures_map", on_click=select_region)
 
+if query and not numbers:
+    st.info(t("no_match", lang, query=md(query)), icon=":material/search_off:")
+    st.button(t("clear_search", lang), key="measures_clear", on_click=clear_search)
+if lang == "en":
+    st.caption(t("unofficial_translation", lang))
 opened = st.session_state.get("measures_open")
-for rec in records.measure_records(ds, numbers):
-    title = rec["title_en"] if lang == "en" else rec["title"]
-    number = rec["number_zh"] if lang == "zh" else f"{rec['number']}."
-    with st.expander(f"{number} {md(title)}", expanded=rec["number"] == opened):
-        st.caption(
-            f"{t('section', lang)} {rec['section']}: "
-            + md(rec["section_title_en"] if lang == "en" else rec["section_title"])
-        )
-        st.text(rec["text"])
-        units_txt = "、".join(rec["units"]) if lang == "zh" else "; ".join(rec["units_en"])
+# A measure opened by a link (from the region page, a shared address) comes first, open.
+listed = [opened, *(n for n in numbers if n != opened)] if opened else numbers
+for rec in sorted(records.measure_records(ds, listed), key=lambda r: listed.index(r["number"])):
+    number = labels.measure_label(rec["number"], lang)
+    title = ds.measure_title(rec["number"], lang)
+    with st.expander(f"{md(number)} {md(title)}", expanded=rec["number"] == opened):
+        st.caption(md(labels.section_heading(ds, rec["section"], lang)))
+        st.text(ds.measure_text(rec["number"], lang))
         st.markdown(f"**{t('units', lang)}**")
-        st.text(units_txt)
+        st.text(("; " if lang == "en" else "、").join(ds.unit_name(u, lang) for u in rec["units"]))
         places, projects = records.measure_link_rows(ds, rec, lang)
         if places:
             st.markdown(f"**{t('places', lang)}**")

@@ -19,12 +19,27 @@ regions = project_view.region_filter_options(ds)
 region_labels = project_view.region_filter_labels(ds, lang)
 years = project_view.year_range()
 PARAMS = [
-    ui.Param("project", "projects_selected", ui.parse_choice(ids)),
-    ui.Param("kind", "projects_kinds", ui.parse_list(kinds), ui.dump_list),
-    ui.Param("status", "projects_statuses", ui.parse_list(statuses), ui.dump_list),
-    ui.Param("stage", "projects_stages", ui.parse_list(stages), ui.dump_list),
+    ui.Param("project", "projects_selected", ui.parse_choice(ids, labels.project_name_of(ds))),
+    ui.Param(
+        "kind",
+        "projects_kinds",
+        ui.parse_list(kinds, label=lambda k, lg: term("kind", k, lg)),
+        ui.dump_list,
+    ),
+    ui.Param(
+        "status",
+        "projects_statuses",
+        ui.parse_list(statuses, label=lambda s, lg: term("status", s, lg)),
+        ui.dump_list,
+    ),
+    ui.Param(
+        "stage",
+        "projects_stages",
+        ui.parse_list(stages, label=lambda w, lg: term("plan_stage", w, lg)),
+        ui.dump_list,
+    ),
     ui.Param("measure", "projects_measures", ui.parse_list(measures, int), ui.dump_list),
-    ui.Param("region", "projects_region", ui.parse_choice(regions)),
+    ui.Param("region", "projects_region", ui.parse_choice([None, *regions], ui.region_label(ds))),
     ui.Param(
         "year",
         "projects_year",
@@ -35,7 +50,7 @@ PARAMS = [
     ui.Param(
         "colour",
         "projects_colour",
-        ui.parse_choice(constants.COLOUR_BY),
+        ui.parse_choice(constants.COLOUR_BY, lambda c, lg: t(c, lg)),
         lambda v: None if v in (None, "kind") else v,
     ),
 ]
@@ -51,31 +66,34 @@ def select_region(code: str) -> None:
 
 with st.sidebar:
     st.header(t("filters", lang))
-    chosen_kinds = st.multiselect(
+    chosen_kinds = ui.multiselect(
         t("kind", lang),
         kinds,
         key="projects_kinds",
         format_func=lambda k: term("kind", k, lang),
         placeholder=t("all", lang),
     )
-    chosen_statuses = st.multiselect(
+    chosen_statuses = ui.multiselect(
         t("status", lang),
         statuses,
         key="projects_statuses",
         format_func=lambda s: term("status", s, lang),
         placeholder=t("all", lang),
     )
-    chosen_stages = st.multiselect(
-        t("plan_stage", lang), stages, key="projects_stages", placeholder=t("all", lang)
+    chosen_stages = ui.multiselect(
+        t("plan_stage", lang),
+        stages,
+        key="projects_stages",
+        format_func=lambda w: term("plan_stage", w, lang),
     )
-    chosen_measures = st.multiselect(
+    chosen_measures = ui.multiselect(
         t("measure", lang),
         measures,
         key="projects_measures",
         placeholder=t("all", lang),
         format_func=lambda n: f"{labels.measure_label(n, lang)} {ds.measure_title(n, lang)}",
     )
-    region = st.selectbox(
+    region = ui.selectbox(
         t("region_crossed", lang),
         [None, *regions],
         key="projects_region",
@@ -85,7 +103,7 @@ with st.sidebar:
         t("year", lang), years[0], years[-1], key="projects_year", help=t("year_help", lang)
     )
     open_only = st.toggle(t("open_only", lang), key="projects_open_only")
-    colour_by = st.radio(
+    colour_by = ui.radio(
         t("colour_by", lang),
         constants.COLOUR_BY,
         key="projects_colour",
@@ -146,7 +164,7 @@ st.caption(
     )
 )
 names = labels.project_names(ds, lang)
-selected = st.selectbox(
+selected = ui.selectbox(
     t("pick_project", lang),
     [None, *ids],
     key="projects_selected",
@@ -155,17 +173,14 @@ selected = st.selectbox(
 
 background = display.display_regions(ds, "province", constants.MAP_AREA)
 m = maps.build_regions_map(
-    background,
-    lang,
-    selected=region,
-    dashline=ds.dashline,
-    projects=on_map,
-    colour_by=colour_by,
-    not_yet=not_yet,
-    selected_project=selected,
-    bounds=geometry.fit_bounds(background),
-    **ui.map_options(),
-    legend_position="topleft",
+    maps.MapLayers(
+        background,
+        projects=maps.ProjectLayer(on_map, colour_by, not_yet, selected),
+        selected=region,
+        dashline=ds.dashline,
+        bounds=geometry.fit_bounds(background),
+    ),
+    ui.map_options(legend_position="topleft"),
 )
 ui.map_widget(m, key="projects_map", height=620, on_click=select_region)
 
@@ -195,3 +210,6 @@ if selected:
     for level, crossed in detail["regions"].items():
         joined = ("、" if lang == "zh" else ", ").join(crossed) or "—"
         st.text(f"{t(f'level_{level}', lang)} ({len(crossed)}): {joined}")
+    if detail["indicative"]:
+        joined = ("、" if lang == "zh" else ", ").join(detail["indicative"])
+        st.caption(t("indicative_crossings", lang, regions=joined))

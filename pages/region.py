@@ -7,7 +7,7 @@ from geo.app import ui
 from geo.core.i18n import t
 from geo.present import project_view, region_view
 from geo.render import maps
-from geo.render.safe import md
+from geo.render.safe import md, md_rows
 
 ds = ui.dataset()
 lang = ui.current_lang()
@@ -16,7 +16,7 @@ PARAMS = [
     ui.Param(
         "region",
         "region_code",
-        ui.parse_choice(list(ds.region_table.index)),
+        ui.parse_choice(list(ds.region_table.index), ui.region_label(ds)),
         lambda v: None if v in (None, region_view.DEFAULT_REGION) else v,
     )
 ]
@@ -49,7 +49,7 @@ with st.sidebar:
                 st.session_state[key] = None  # the level above changed
             options = [None, *options]
         label = t(f"level_{ds.region_table.at[options[-1], 'level']}", lang)
-        picked = st.selectbox(
+        picked = ui.selectbox(
             label,
             options,
             key=key,
@@ -88,14 +88,15 @@ cols[3].metric(t("only_larger_short", lang), len(tables["larger"]), help=t("only
 
 layers = region_view.region_layers(ds, code)
 m = maps.build_regions_map(
-    layers.clickable,
-    lang,
-    context=layers.context,
-    selected=layers.selected,
-    dashline=ds.dashline,
-    projects=crossing,
-    bounds=region_view.region_bounds(layers),
-    **ui.map_options(),
+    maps.MapLayers(
+        layers.clickable,
+        context=layers.context,
+        projects=maps.ProjectLayer(crossing),
+        selected=layers.selected,
+        dashline=ds.dashline,
+        bounds=region_view.region_bounds(layers),
+    ),
+    ui.map_options(),
 )
 ui.map_widget(m, key="region_map", on_click=go_to)
 st.caption(t("click_to_go", lang))
@@ -111,7 +112,7 @@ for key, title in (
     n = tables[key][t("measure", lang)].nunique()
     st.markdown(f"**{t(title, lang)}** · {t('n_measures_count', lang, n=n)}")
     if len(tables[key]):
-        st.dataframe(tables[key], hide_index=True, width="stretch")
+        st.markdown(md_rows(tables[key].to_dict("records")))
     else:
         st.caption(t("none_found", lang))
 

@@ -9,18 +9,18 @@ from geo.core.constants import LINK_KINDS
 from geo.core.i18n import t
 from geo.present import units as unit_tables
 from geo.render import maps
-from geo.render.safe import md
+from geo.render.safe import md, md_rows
 
 ds = ui.dataset()
 lang = ui.current_lang()
 summary = units.unit_summary(ds)
 options = list(summary["name_zh"])
 PARAMS = [
-    ui.Param("unit", "units_unit", ui.parse_choice(options)),
+    ui.Param("unit", "units_unit", ui.parse_choice(options, ds.unit_name)),
     ui.Param(
         "links",
         "units_links",
-        ui.parse_list(LINK_KINDS),
+        ui.parse_list(LINK_KINDS, label=lambda k, lg: t(f"link_{k}", lg)),
         lambda v: None if v is None or list(v) == list(LINK_KINDS) else ui.dump_list(v),
     ),
 ]
@@ -29,13 +29,13 @@ ui.show_param_notes()
 
 with st.sidebar:
     st.header(t("filters", lang))
-    unit = st.selectbox(
+    unit = ui.selectbox(
         t("pick_unit", lang),
         options,
         key="units_unit",
         format_func=lambda u: f"{ds.unit_name(u, lang)} ({summary.at[u, 'n_measures']})",
     )
-    kinds = st.multiselect(
+    kinds = ui.multiselect(
         t("link_kinds", lang),
         LINK_KINDS,
         default=list(LINK_KINDS),
@@ -62,21 +62,22 @@ cities = display.display_regions(ds, "city", constants.MAP_AREA)
 # Taiwan (a map of China shows it) and Chongqing (else a hole amid the 9+2) as context
 around = display.display_regions(ds, "province", (constants.CHONGQING, constants.TAIWAN))
 m = maps.build_regions_map(
-    cities,
-    lang,
-    context=around,
-    counts=counts.to_dict(),
-    selected=row["adcode"] or None,
-    dashline=ds.dashline,
-    legend_title=t("unit_count_label", lang),
-    count_label=t("measures", lang),
-    **ui.map_options(),
+    maps.MapLayers(
+        cities,
+        context=around,
+        choropleth=maps.Choropleth(
+            counts.to_dict(), label=t("measures", lang), title=t("unit_count_label", lang)
+        ),
+        selected=row["adcode"] or None,
+        dashline=ds.dashline,
+    ),
+    ui.map_options(),
 )
 st.caption(t("units_map_caption", lang))
 ui.map_widget(m, key="units_map")
 
 st.subheader(t("unit_measures", lang, unit=md(ds.unit_name(unit, lang)), n=len(numbers)))
-st.dataframe(unit_tables.unit_measures_table(ds, unit, lang), hide_index=True, width="stretch")
+st.markdown(md_rows(unit_tables.unit_measures_table(ds, unit, lang).to_dict("records")))
 
 st.header(t("all_units", lang))
 table = unit_tables.unit_table(ds, lang)

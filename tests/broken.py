@@ -3,12 +3,16 @@
 Each :class:`BrokenCase` breaks a copy of ``data/`` in one way (a missing file, truncated or
 invalid GeoJSON, a CSV without a column, a duplicate id, an unknown adcode, a project naming a
 measure that does not exist) and says which file, which row (where there is one) and which words
-the message must contain. ``tests/test_broken_data.py`` checks ``python -m geo validate`` and
-the app against them; the original ``data/`` is only read.
+the message must contain. ``tests/apptest/test_broken_data.py`` checks ``python -m geo validate``
+and the app against them, ``tests/browser/test_browser_broken_data.py`` the page in Chromium; the
+original ``data/`` is only read.
 """
 
 from __future__ import annotations
 
+import csv
+import hashlib
+import io
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -100,10 +104,13 @@ def unknown_adcode(root: Path) -> None:
 def project_unknown_measure(root: Path) -> None:
     path = root / "projects.csv"
     lineno = _line_of(path, "ganshen_hsr,")
-    line = path.read_text(encoding="utf-8").splitlines()[lineno - 1]
-    _replace_line(
-        path, lineno, line.replace(",high-speed railway,7,", ",high-speed railway,99,", 1)
-    )
+    lines = path.read_text(encoding="utf-8").splitlines()
+    header = next(csv.reader([lines[0]]))
+    cells = next(csv.reader([lines[lineno - 1]]))
+    cells[header.index("measures")] = "99"
+    out = io.StringIO()
+    csv.writer(out, lineterminator="").writerow(cells)
+    _replace_line(path, lineno, out.getvalue())
 
 
 def truncated_csv(root: Path) -> None:
@@ -191,3 +198,22 @@ CASES = (
     BrokenCase("plan_meta_invalid", plan_meta_invalid, "plan/plan_meta.json", ("invalid JSON",)),
     BrokenCase("not_utf8", not_utf8, "units.csv", ("not UTF-8",)),
 )
+
+
+def tree_digest(root: Path) -> str:
+    """One hash over every file's path, mode and bytes under ``root``."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        digest.update(path.relative_to(root).as_posix().encode())
+        digest.update(oct(path.stat().st_mode).encode())
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def assert_names(message: str, case: BrokenCase) -> None:
+    """``message`` names the case's file, its problem's words and its row (where it has one)."""
+    assert case.file in message, (case.name, message)
+    for word in case.words:
+        assert word in message, (case.name, word, message)
+    if case.row is not None:
+        assert f"row {case.row}" in message, (case.name, message)

@@ -11,7 +11,8 @@ import geopandas as gpd
 import pandas as pd
 
 from geo.analysis.joins import count_measures, measures_touching
-from geo.core.constants import LINK_KINDS, OPEN_STATUSES, PPRD_ADCODES
+from geo.analysis.search import search_measures
+from geo.core.constants import LINK_KINDS, OPEN_STATUSES
 from geo.core.dataset import Dataset
 
 FIRST_YEAR = 2016
@@ -37,10 +38,9 @@ def filter_measures(
     region : str, optional
         Keep measures touching this adcode (or a region inside it) by ``link_kinds``.
     query : str
-        Keep measures whose text, title or units contain every whitespace-separated term
-        (case-insensitive).
+        Keep measures matching it, in Chinese or English (:mod:`geo.analysis.search`).
     """
-    terms = [q.casefold() for q in query.split() if q]
+    found = set(search_measures(ds, query))
     touching = None
     if region:
         touching = set(
@@ -54,10 +54,7 @@ def filter_measures(
             continue
         if touching is not None and m.number not in touching:
             continue
-        haystack = " ".join(
-            (m.text, m.title, " ".join(m.units), ds.measure_title(m.number, "en"))
-        ).casefold()
-        if any(term not in haystack for term in terms):
+        if m.number not in found:
             continue
         kept.append(m.number)
     return kept
@@ -139,15 +136,7 @@ def split_stages(cell: str) -> list[str]:
 def stage_options(ds: Dataset) -> list[str]:
     """Every plan stage phrase used, most frequent first."""
     counts = pd.Series([s for cell in ds.projects["plan_stage"] for s in split_stages(cell)])
-    return counts.value_counts().index.tolist()
-
-
-def region_options(ds: Dataset, level: str, within: Collection[str] = PPRD_ADCODES) -> list[str]:
-    """Adcodes of the regions at ``level`` inside the provinces ``within`` (sorted)."""
-    frame = ds.regions[level]
-    if level == "province":
-        return sorted(a for a in frame["adcode"] if a in within)
-    return sorted(frame.loc[frame["province_adcode"].isin(set(within)), "adcode"])
+    return [str(stage) for stage in counts.value_counts().index]
 
 
 def level_of(ds: Dataset, adcode: str) -> str | None:

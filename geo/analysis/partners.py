@@ -27,6 +27,8 @@ from geo.core.gazetteer import ADMIN_KINDS, Place, find_places
 
 PARTNER_LINKS = ("text", "whole", "corridor", "project")
 LINK_COLUMNS = ["partner", "link", "measure", "project_id", "via"]
+# One row of partner_links: partner, link, measure (text, whole), project_id (others), via.
+_Row = tuple[str, str, int | None, str | None, str]
 # The link-strength chart: specific measures (the choropleth's orange), corridors, other projects
 LINK_STRENGTH_COLOURS = ("#fc8d59", "#2171b5", "#9ecae1")
 SUMMARY_COLUMNS = [
@@ -60,7 +62,7 @@ def whole_region_names(ds: Dataset) -> set[str]:
     return {p.name for p in ds.gazetteer if _partners_of(p, province_of) == set(PARTNERS)}
 
 
-def _measure_rows(ds: Dataset) -> list[tuple]:
+def _measure_rows(ds: Dataset) -> list[_Row]:
     province_of = _province_of(ds)
     whole = whole_region_names(ds)
     by_name = {p.name: p for p in ds.gazetteer}
@@ -89,10 +91,10 @@ def _named_partners(name_plan: str, ds: Dataset, province_of: dict[str, str]) ->
     return named
 
 
-def _project_rows(ds: Dataset) -> list[tuple]:
+def _project_rows(ds: Dataset) -> list[_Row]:
     province_of = _province_of(ds)
     whole = whole_region_names(ds)
-    rows = []
+    rows: list[_Row] = []
     for pid, name_plan, regions in ds.projects[["id", "name_plan", "regions"]].itertuples(
         index=False
     ):
@@ -124,7 +126,7 @@ def partner_links(ds: Dataset) -> pd.DataFrame:
         project id for a geometric link, or the name in the project's name. Sorted by partner
         (in :data:`PARTNERS` order), link, measure, project.
     """
-    return ds.memo(("partners", "links"), lambda: _partner_links(ds)).copy()
+    return ds.memo(("partners", "links"), lambda: _partner_links(ds))
 
 
 def _partner_links(ds: Dataset) -> pd.DataFrame:
@@ -163,7 +165,7 @@ def partner_summary(ds: Dataset) -> pd.DataFrame:
         ``measures`` / ``projects`` (tuples: the specific measures; corridors then others).
     """
     # the page asks three times per rerun; the data never changes
-    return ds.memo(("partners", "summary"), lambda: _partner_summary(ds)).copy()
+    return ds.memo(("partners", "summary"), lambda: _partner_summary(ds))
 
 
 def _partner_summary(ds: Dataset) -> pd.DataFrame:

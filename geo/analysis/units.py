@@ -44,7 +44,7 @@ def unit_summary(ds: Dataset) -> pd.DataFrame:
         names its measures' text writes, in order of first mention) and ``n_cities`` (how many
         cities its measures touch by text, unit or project, links lifted up the hierarchy).
     """
-    return ds.memo(("units", "summary"), lambda: _unit_summary(ds)).copy()
+    return ds.memo(("units", "summary"), lambda: _unit_summary(ds))
 
 
 def _unit_summary(ds: Dataset) -> pd.DataFrame:

@@ -391,10 +391,11 @@ def _intersecting(frame: gpd.GeoDataFrame, box: Extent) -> gpd.GeoDataFrame:
 
 
 def view_layers(ds: Dataset, view: View) -> ViewLayers:
-    """The regions, counts, projects and extent of ``view`` (cached on the dataset).
+    """The regions, counts, projects and extent of ``view`` (cached on the dataset; a copy).
 
-    Regions are the display-simplified geometry of :mod:`geo.analysis.display`; choropleth regions are
-    those at the view's level inside the extent (county views: the focus province's counties).
+    Regions are the display-simplified geometry of :mod:`geo.analysis.display`; choropleth
+    regions are those at the view's level inside the extent (county views: the focus province's
+    counties).
     """
     return ds.memo(("view_layers", view), lambda: _view_layers(ds, view))
 

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import folium
 import streamlit as st
@@ -25,6 +26,9 @@ from geo.core.i18n import DEFAULT_LANG, LANGS, t
 from geo.render import perf
 from geo.render.safe import md
 from geo.render.webassets import static_base_url
+
+if TYPE_CHECKING:
+    from geo.render.map_frame import MapOptions
 
 _LOG = logging.getLogger(__name__)
 RAISE_PAGE_ERRORS_ENV = "PPRD_RAISE_PAGE_ERRORS"
@@ -135,6 +139,8 @@ def run_page(page: StreamlitPage) -> None:
     """
     try:
         page.run()
+        sync_shared_params()
+        st.session_state[PAGE_KEY] = page.url_path
     except Exception:
         if os.environ.get(RAISE_PAGE_ERRORS_ENV) == "1":
             raise
@@ -183,9 +189,13 @@ class Param:
 
 
 def mark_page(url_path: str) -> None:
-    """Record which page this run shows (called by app.py before the page runs)."""
+    """Record whether this run enters the page (called by app.py before the page runs).
+
+    A page counts as entered only once one of its runs has finished (see :func:`run_page`):
+    a run cut short (the user switched language while the page was still loading) leaves the
+    link's parameters unread, so the next run reads them again.
+    """
     st.session_state[ENTERING_KEY] = st.session_state.get(PAGE_KEY) != url_path
-    st.session_state[PAGE_KEY] = url_path
 
 
 def restore_params(params: Iterable[Param]) -> None:
@@ -223,16 +233,61 @@ def sync_params(params: Iterable[Param]) -> None:
         st.query_params.from_dict(wanted)
 
 
-def parse_choice(options: Iterable[object]) -> Callable[[str], object]:
-    """A parser accepting only one of ``options`` (compared as text)."""
-    table = {str(o): o for o in options}
+Labeller = Callable[[Any, str], str]
+
+
+def _lookup(options: Iterable[object], label: Labeller | None) -> Callable[[str], object]:
+    """URL text → option: an option's code, or (links made before codes were used) a label,
+    in either language, that names exactly one option. Raises ``KeyError`` otherwise. Labels
+    are only worked out when the text is not a code."""
+    codes = {str(o): o for o in options}
+
+    def find(text: str) -> object:
+        if text in codes:
+            return codes[text]
+        if label is None:
+            raise KeyError(text)
+        found = {o for lang in LANGS for o in codes.values() if label(o, lang).strip() == text}
+        if len(found) != 1:
+            raise KeyError(text)
+        return found.pop()
+
+    return find
+
+
+def sync_shared_params() -> None:
+    """Keep the frame's own settings (language, basemap) in the address on every page, also
+    on pages without filters of their own; other parameters are left as the page set them."""
+    lang = current_lang()
+    basemap = st.session_state.get(BASEMAP_KEY, "none")
+    for name, value in (
+        ("lang", None if lang == DEFAULT_LANG else lang),
+        (BASEMAP_KEY, None if basemap == "none" else basemap),
+    ):
+        if value is None and name in st.query_params:
+            del st.query_params[name]
+        elif value is not None and st.query_params.get(name) != value:
+            st.query_params[name] = value
+
+
+def parse_choice(
+    options: Iterable[object], label: Labeller | None = None
+) -> Callable[[str], object]:
+    """A parser accepting one of ``options`` by its code, or by a label that names only it."""
+    find = _lookup(options, label)
 
     def parse(raw: str) -> object:
-        if raw not in table:
-            raise ValueError(raw)
-        return table[raw]
+        try:
+            return find(raw.strip())
+        except KeyError:
+            raise ValueError(raw) from None
 
     return parse
+
+
+def region_label(ds: Dataset) -> Labeller:
+    """A region's name in a language (``None``: "all"), to read old links that named regions."""
+    return lambda c, lang: t("all", lang) if c is None else ds.region_name(c, lang)
 
 
 def parse_int_in(options: Iterable[int]) -> Callable[[str], int]:
@@ -249,18 +304,32 @@ def parse_int_in(options: Iterable[int]) -> Callable[[str], int]:
 
 
 def parse_list(
-    options: Iterable[object], cast: Callable[[str], object] = str
+    options: Iterable[object],
+    cast: Callable[[str], object] = str,
+    label: Labeller | None = None,
 ) -> Callable[[str], list[object]]:
-    """A deep-link parser for a comma-separated list, each item one of ``options``.
+    """A deep-link parser for a comma-separated list, each item one of ``options`` (by code,
+    or by a label that names only it).
 
     The returned function raises ``ValueError`` on any unknown item (the whole value is then
     ignored with a note, see :func:`geo.app.ui.restore_params`).
     """
     allowed = list(options)
+    find = _lookup(allowed, label)
+
+    def item(text: str) -> object:
+        try:
+            return find(text)
+        except KeyError:
+            pass
+        value = cast(text)
+        if value not in allowed:
+            raise ValueError(text)
+        return value
 
     def parse(raw: str) -> list[object]:
-        items = [cast(x.strip()) for x in raw.split(",") if x.strip()]
-        if not items or any(x not in allowed for x in items):
+        items = [item(x.strip()) for x in raw.split(",") if x.strip()]
+        if not items:
             raise ValueError(raw)
         return list(dict.fromkeys(items))
 
@@ -269,7 +338,9 @@ def parse_list(
 
 def dump_list(value: object) -> str | None:
     """The URL text of a list-valued widget (``None`` when empty)."""
-    return ",".join(str(v) for v in value) if value else None  # type: ignore[union-attr]
+    if not isinstance(value, (list, tuple)) or not value:
+        return None
+    return ",".join(str(v) for v in value)
 
 
 def parse_flag(raw: str) -> bool:
@@ -278,6 +349,64 @@ def parse_flag(raw: str) -> bool:
     if value not in ("1", "0", "true", "false"):
         raise ValueError(raw)
     return value in ("1", "true")
+
+
+def _pin(key: str, valid: Callable[[object], bool]) -> None:
+    """Re-state a translated widget's value before it is drawn, so a language switch keeps it.
+
+    Streamlit (1.67) identifies these widgets by key and keeps, in the browser, the *label* of
+    the chosen option. After a language switch the labels change, and the old label would come
+    back as the widget's value (``'无(仅边界,可离线)'`` instead of ``'none'``). Before the widget
+    is drawn, Session State still reads the value with the previous run's labels, i.e. the
+    code; writing it back makes the new run use the code. A value that is no longer an option
+    is dropped (the widget shows its default).
+    """
+    if key not in st.session_state:
+        return
+    value = st.session_state[key]
+    if valid(value):
+        st.session_state[key] = value
+    else:
+        del st.session_state[key]
+
+
+def _distinct(options: Sequence[object], kwargs: dict[str, Any]) -> None:
+    """Make every option's label distinct (Streamlit maps a label back to the *last* option
+    that has it: two regions called "Ganzhou" would swap on the next run). A label shared by
+    several options gets the option's code after it."""
+    fmt = kwargs.get("format_func", str)
+    labels = [fmt(o) for o in options]
+    shared = {x for x in labels if labels.count(x) > 1}
+    if shared:
+        kwargs["format_func"] = lambda o: f"{fmt(o)} ({o})" if fmt(o) in shared else fmt(o)
+
+
+def selectbox(label: str, options: Sequence[object], *, key: str, **kwargs: Any) -> Any:
+    """``st.selectbox`` whose value (an option, never its label) survives language switches."""
+    allowed = list(options)
+    _pin(key, lambda v: v in allowed)
+    _distinct(allowed, kwargs)
+    return st.selectbox(label, allowed, key=key, **kwargs)
+
+
+def radio(label: str, options: Sequence[object], *, key: str, **kwargs: Any) -> Any:
+    """``st.radio`` whose value (an option, never its label) survives language switches."""
+    allowed = list(options)
+    _pin(key, lambda v: v in allowed)
+    _distinct(allowed, kwargs)
+    return st.radio(label, allowed, key=key, **kwargs)
+
+
+def multiselect(label: str, options: Sequence[object], *, key: str, **kwargs: Any) -> list[Any]:
+    """``st.multiselect`` that survives language switches and offers no English "Select all"."""
+    allowed = list(options)
+    if "default" in kwargs:  # as Session State, so that pinning it raises no warning
+        st.session_state.setdefault(key, list(kwargs.pop("default")))
+    _pin(key, lambda v: isinstance(v, list) and all(x in allowed for x in v))
+    _distinct(allowed, kwargs)
+    kwargs.setdefault("select_all", False)
+    kwargs.setdefault("placeholder", t("all", current_lang()))
+    return st.multiselect(label, allowed, key=key, **kwargs)
 
 
 def map_widget(
@@ -322,19 +451,25 @@ def basemap_selector() -> None:
     lang = current_lang()
     if BASEMAP_KEY not in st.session_state:
         raw = st.query_params.get(BASEMAP_KEY, "none")
-        st.session_state[BASEMAP_KEY] = raw if raw in BASEMAPS else "none"
-        if raw not in BASEMAPS:
+        try:
+            st.session_state[BASEMAP_KEY] = parse_choice(
+                BASEMAPS, lambda b, lg: t(f"basemap_{b}", lg)
+            )(raw)
+        except ValueError:
+            st.session_state[BASEMAP_KEY] = "none"
             note_bad_param(BASEMAP_KEY, raw)
-    st.selectbox(
+    selectbox(
         t("basemap", lang), BASEMAPS, key=BASEMAP_KEY, format_func=lambda b: t(f"basemap_{b}", lang)
     )
 
 
-def map_options() -> dict[str, object]:
-    """Keyword arguments every page map takes: basemap, Tianditu key, where Leaflet is served.
+def map_options(legend_position: str = "bottomright") -> MapOptions:
+    """How every page map is drawn: language, basemap, Tianditu key, where Leaflet is served.
 
     Tianditu without a key shows a message and falls back to no basemap.
     """
+    from geo.render.map_frame import MapOptions
+
     basemap = st.session_state.get(BASEMAP_KEY, "none")
     key = None
     if basemap == "tianditu":
@@ -342,7 +477,7 @@ def map_options() -> dict[str, object]:
         if key is None:
             st.info(t("tianditu_no_key", current_lang()), icon="ℹ️")
             basemap = "none"
-    return {"basemap": basemap, "tianditu_key": key, "static_url": static_url()}
+    return MapOptions(current_lang(), basemap, key, static_url(), legend_position=legend_position)
 
 
 def static_url() -> str:

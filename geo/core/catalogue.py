@@ -10,9 +10,9 @@ Two reviewed files are the source of truth (see ``data/``):
   coordinates the facts do not know has empty ``lat``/``lon``; it is kept in the file (it is a
   fact that the station exists) and skipped when the geometry is built.
 
-Nothing derived is stored: the geometry is built here, the length is computed geodesically by
-:func:`project_lengths_km` and the provinces, cities and counties a project crosses come from a
-spatial join on the boundaries (:func:`project_regions`).
+Nothing derived is stored: this module reads and checks the two files; the geometry, the
+geodesic length and the provinces, cities and counties a project crosses (a spatial join on the
+boundaries) are built by :mod:`geo.core.project_geometry` when the catalogue is loaded.
 
 Controlled vocabularies
 -----------------------
@@ -56,21 +56,18 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Collection, Mapping
 from datetime import date
 from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
-import shapely
-from pyproj import Geod
-from shapely.geometry import LineString, MultiPoint, Point
-from shapely.geometry.base import BaseGeometry
+from shapely.geometry import Point
 
 from geo.core.constants import CRS, LEVELS, OPEN_STATUSES
 from geo.core.errors import DataError
-from geo.core.geometry import has_geometry
 from geo.core.paths import PROJECTS_FILE, WAYPOINTS_FILE, data_path
+from geo.core.project_geometry import build_geometries, project_lengths_km, project_region_lists
 from geo.core.tables import LINE, read_table, split_list
 
 __all__ = [
@@ -85,9 +82,6 @@ __all__ = [
     "WAYPOINT_COLUMNS",
     "load_projects",
     "load_waypoints",
-    "project_lengths_km",
-    "project_regions",
-    "project_regions_list",
 ]
 
 
@@ -140,24 +134,30 @@ PROJECT_COLUMNS = (
     "name_en",
     "kind",
     "type_detail",
+    "type_detail_zh",
     "measures",
     "plan_stage",
     "plan_quote",
     "status",
     "status_detail",
+    "status_detail_zh",
     "status_date",
     "opened_date",
     "status_source",
     "confidence",
     "status_note",
+    "status_note_zh",
     "reported_length_km",
     "length_note",
+    "length_note_zh",
     "length_source",
     "length_confidence",
     "geometry_kind",
     "precision",
+    "precision_zh",
     "area_adcodes",
     "unmapped_reason",
+    "unmapped_reason_zh",
 )
 """Columns ``projects.csv`` must have (in this order in the output)."""
 
@@ -169,9 +169,11 @@ WAYPOINT_COLUMNS = (
     "lat",
     "lon",
     "coord_basis",
+    "coord_basis_zh",
     "coord_confidence",
     "coord_source",
     "note",
+    "note_zh",
 )
 """Columns ``waypoints.csv`` must have (in this order in the output)."""
 
@@ -179,7 +181,21 @@ MEASURE_RANGE = range(1, 29)
 _ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 _ADCODE_RE = re.compile(r"^\d{6}$")
 _DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
-_GEOD = Geod(ellps="WGS84")
+_REQUIRED = (
+    "name_plan",
+    "name_zh",
+    "kind",
+    "measures",
+    "plan_stage",
+    "plan_quote",
+    "status",
+    "confidence",
+    "geometry_kind",
+)
+"""Project columns that may not be empty."""
+
+Fail = Callable[[str], DataError]
+"""Makes the DataError of a problem in one row (the message names file and row)."""
 
 
 # --------------------------------------------------------------------------- loading
@@ -209,8 +225,10 @@ def load_projects(
         ``reported_length_km`` a float, NaN if none; the rest strings, empty where the file
         is empty), plus ``_line`` (the project's row in ``projects.csv``, header = row 1),
         ``geometry`` (None when ``geometry_kind`` is ``none``), and the derived
-        ``length_km`` (:func:`project_lengths_km`) and ``regions`` (list of the adcodes of
-        every province, city and county crossed, :func:`project_regions_list`).
+        ``length_km`` (:func:`geo.core.project_geometry.project_lengths_km`) and ``regions``
+        (list of the adcodes of every province, city and county crossed,
+        :func:`geo.core.project_geometry.project_regions_list`) and ``regions_indicative`` (those
+        only long straight legs cross: drawn, not counted).
 
     Raises
     ------
@@ -227,7 +245,7 @@ def load_projects(
         from geo.core.boundaries import load_regions  # imported here: only needed with the data
 
         regions = {level: load_regions(level, root=root) for level in LEVELS}
-    geometries = _build_geometries(projects, waypoints, files[0], regions)
+    geometries = build_geometries(projects, waypoints, files[0], regions)
     out = pd.DataFrame(
         {
             **{col: projects[col] for col in PROJECT_COLUMNS},
@@ -240,7 +258,10 @@ def load_projects(
         }
     ).reset_index(drop=True)
     gdf = gpd.GeoDataFrame(out, geometry=gpd.GeoSeries(geometries, crs=CRS), crs=CRS)
-    return gdf.assign(length_km=project_lengths_km(gdf), regions=project_regions_list(gdf, regions))
+    crossed, indicative = project_region_lists(gdf, regions)
+    return gdf.assign(
+        length_km=project_lengths_km(gdf), regions=crossed, regions_indicative=indicative
+    )
 
 
 def load_waypoints(root: Path | None = None) -> gpd.GeoDataFrame:
@@ -300,17 +321,7 @@ def _check_project(path: Path, row: dict[str, str]) -> None:
     pid = row["id"]
     if not _ID_RE.match(pid):
         raise fail(f"id {pid!r} must be lower-case letters, digits and _")
-    for col in (
-        "name_plan",
-        "name_zh",
-        "kind",
-        "measures",
-        "plan_stage",
-        "plan_quote",
-        "status",
-        "confidence",
-        "geometry_kind",
-    ):
+    for col in _REQUIRED:
         if not row[col]:
             raise fail(f"empty {col} (project {pid})")
     _check_vocab(fail, row, "kind", KINDS)
@@ -319,10 +330,22 @@ def _check_project(path: Path, row: dict[str, str]) -> None:
     _check_vocab(fail, row, "geometry_kind", GEOMETRY_KINDS)
     if row["length_confidence"]:
         _check_vocab(fail, row, "length_confidence", CONFIDENCES)
+    _check_measures(fail, row)
+    _check_dates(fail, row)
+    _check_length(fail, row)
+    _check_location(fail, row)
 
-    measures = split_list(row["measures"])
+
+def _check_vocab(fail: Fail, row: Mapping[str, str], col: str, allowed: Collection[str]) -> None:
+    if row[col] not in allowed:
+        raise fail(f"{col} {row[col]!r} is not one of {', '.join(allowed)}")
+
+
+def _check_measures(fail: Fail, row: Mapping[str, str]) -> None:
+    """Measure numbers 1-28, each once, one plan stage and one quote naming the project each."""
+    pid = row["id"]
     numbers: list[int] = []
-    for item in measures:
+    for item in split_list(row["measures"]):
         if not (item.isascii() and item.isdigit()) or int(item) not in MEASURE_RANGE:
             raise fail(f"measure {item!r} is not a measure number 1-28 (project {pid})")
         numbers.append(int(item))
@@ -339,6 +362,10 @@ def _check_project(path: Path, row: dict[str, str]) -> None:
         if row["name_plan"] not in quote:
             raise fail(f"name_plan {row['name_plan']!r} does not occur in plan_quote {quote!r}")
 
+
+def _check_dates(fail: Fail, row: Mapping[str, str]) -> None:
+    """Valid dates; none for an unknown status; an opening date only for an opened status."""
+    pid = row["id"]
     for col in ("status_date", "opened_date"):
         if row[col] and not _valid_date(row[col]):
             raise fail(f"{col} {row[col]!r} is not a date YYYY, YYYY-MM or YYYY-MM-DD")
@@ -353,18 +380,24 @@ def _check_project(path: Path, row: dict[str, str]) -> None:
                 f"{row['status_date']} (project {pid})"
             )
 
-    if row["reported_length_km"]:
-        try:
-            length = float(row["reported_length_km"])
-        except ValueError:
-            raise fail(
-                f"reported_length_km {row['reported_length_km']!r} is not a number"
-            ) from None
-        if not (math.isfinite(length) and length > 0):
-            raise fail(f"reported_length_km {row['reported_length_km']!r} must be positive")
-        if not row["length_source"]:
-            raise fail(f"reported_length_km given without length_source (project {pid})")
 
+def _check_length(fail: Fail, row: Mapping[str, str]) -> None:
+    """A reported length is a positive number with a source."""
+    if not row["reported_length_km"]:
+        return
+    try:
+        length = float(row["reported_length_km"])
+    except ValueError:
+        raise fail(f"reported_length_km {row['reported_length_km']!r} is not a number") from None
+    if not (math.isfinite(length) and length > 0):
+        raise fail(f"reported_length_km {row['reported_length_km']!r} must be positive")
+    if not row["length_source"]:
+        raise fail(f"reported_length_km given without length_source (project {row['id']})")
+
+
+def _check_location(fail: Fail, row: Mapping[str, str]) -> None:
+    """Area adcodes exactly for areas; a reason when unmapped, a precision sentence otherwise."""
+    pid = row["id"]
     kind = row["geometry_kind"]
     adcodes = split_list(row["area_adcodes"])
     for code in adcodes:
@@ -378,11 +411,6 @@ def _check_project(path: Path, row: dict[str, str]) -> None:
         raise fail(f"geometry_kind none needs an unmapped_reason (project {pid})")
     if kind != "none" and not row["precision"]:
         raise fail(f"geometry_kind {kind} needs a precision sentence (project {pid})")
-
-
-def _check_vocab(fail, row: dict[str, str], col: str, allowed) -> None:
-    if row[col] not in allowed:
-        raise fail(f"{col} {row[col]!r} is not one of {', '.join(allowed)}")
 
 
 def _valid_date(text: str) -> bool:
@@ -448,231 +476,4 @@ def _check_waypoints(
         seq=pd.Series(seqs, index=waypoints.index, dtype="int64"),
         lat=pd.Series(lats, index=waypoints.index, dtype="float64"),
         lon=pd.Series(lons, index=waypoints.index, dtype="float64"),
-    )
-
-
-# --------------------------------------------------------------------------- geometry
-
-
-def _build_geometries(
-    projects: pd.DataFrame,
-    waypoints: pd.DataFrame,
-    path: Path,
-    regions: Mapping[str, gpd.GeoDataFrame],
-) -> list[BaseGeometry | None]:
-    located = waypoints.dropna(subset=["lat", "lon"]).sort_values(["project_id", "seq"])
-    coords = {
-        pid: list(zip(grp["lon"], grp["lat"], strict=True))
-        for pid, grp in located.groupby("project_id", sort=False)
-    }
-    wanted = {code for cell in projects["area_adcodes"] for code in split_list(cell)}
-    polygons = _region_polygons(wanted, regions) if wanted else {}
-
-    out: list[BaseGeometry | None] = []
-    for rec in projects.to_dict("records"):
-        pid, kind, line = rec["id"], rec["geometry_kind"], rec[LINE]
-        pts = coords.get(pid, [])
-        if kind == "line":
-            if len({*pts}) < 2:
-                raise DataError(
-                    f"{path}, row {line}: geometry_kind line needs at least 2 distinct located "
-                    f"waypoints; {pid} has {len(pts)}"
-                )
-            out.append(LineString(pts))
-        elif kind == "point":
-            if not pts:
-                raise DataError(
-                    f"{path}, row {line}: geometry_kind point needs a located "
-                    f"waypoint; {pid} has none"
-                )
-            out.append(Point(pts[0]) if len(pts) == 1 else MultiPoint(pts))
-        elif kind == "area":
-            codes = split_list(rec["area_adcodes"])
-            unknown = [c for c in codes if c not in polygons]
-            if unknown:
-                raise DataError(
-                    f"{path}, row {line}: area_adcodes {', '.join(unknown)} not "
-                    f"found in the boundaries (project {pid})"
-                )
-            out.append(shapely.union_all([polygons[c] for c in codes]))
-        else:
-            out.append(None)
-    return out
-
-
-def _region_polygons(
-    codes: set[str], regions: Mapping[str, gpd.GeoDataFrame]
-) -> dict[str, BaseGeometry]:
-    """Return the boundary polygon of each adcode found (county, then city, then province)."""
-    found: dict[str, BaseGeometry] = {}
-    for level in ("county", "city", "province"):
-        missing = codes - found.keys()
-        if not missing or level not in regions:
-            continue
-        frame = regions[level]
-        _check_crs(frame, level)
-        hits = frame[frame["adcode"].isin(missing)]
-        found.update(zip(hits["adcode"], hits.geometry, strict=True))
-    return found
-
-
-def _check_crs(frame: gpd.GeoDataFrame, what: str, crs=CRS) -> None:
-    if frame.crs is None or not frame.crs.equals(crs):
-        raise ValueError(f"{what} boundaries are in {frame.crs}, expected {crs}")
-
-
-# --------------------------------------------------------------------------- derived
-
-
-def project_lengths_km(gdf: gpd.GeoDataFrame) -> pd.Series:
-    """Return the geodesic length of each line geometry, in km.
-
-    Parameters
-    ----------
-    gdf : geopandas.GeoDataFrame
-        Projects in EPSG:4326 (as from :func:`load_projects`).
-
-    Returns
-    -------
-    pandas.Series
-        ``length_km`` on the WGS84 ellipsoid (``pyproj.Geod``) between consecutive vertices,
-        indexed like ``gdf``; NaN for points, areas and missing geometries.
-
-    Raises
-    ------
-    ValueError
-        If ``gdf`` is not in EPSG:4326.
-    """
-    _check_crs(gdf, "project")
-
-    def length(geom: BaseGeometry | None) -> float:
-        if geom is None or geom.is_empty or geom.geom_type not in ("LineString", "MultiLineString"):
-            return math.nan
-        return _GEOD.geometry_length(geom) / 1000.0
-
-    return pd.Series(
-        [length(g) for g in gdf.geometry], index=gdf.index, name="length_km", dtype="float64"
-    )
-
-
-def project_regions(
-    projects: gpd.GeoDataFrame, regions: Mapping[str, gpd.GeoDataFrame]
-) -> pd.DataFrame:
-    """Return every province, city and county each project's geometry crosses.
-
-    A line or area counts as crossing a region when their interiors meet; merely touching its
-    border (an area's neighbour, a line ending on a border) does not count. A point counts
-    for every region it falls in or on. Lines that leave China cross only what they cross.
-
-    Parameters
-    ----------
-    projects : geopandas.GeoDataFrame
-        Projects with ``id`` and ``geometry`` (as from :func:`load_projects`).
-    regions : mapping of str to GeoDataFrame
-        Boundaries keyed by level (``"province"``, ``"city"``, ``"county"``; any subset), each
-        with a unique ``adcode`` column, optionally ``name_zh``, in the CRS of ``projects``.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Long table with columns ``project_id``, ``level``, ``adcode``, ``name_zh``: one row per
-        (project, region) pair, sorted by catalogue order, level (province, city, county) and
-        adcode. Projects without geometry have no rows.
-
-    Raises
-    ------
-    ValueError
-        For an unknown level, a missing or duplicate ``adcode``, or a CRS that differs from the
-        projects' CRS (checked before any join).
-    """
-    for level, frame in regions.items():
-        if level not in LEVELS:
-            raise ValueError(f"unknown level {level!r}; expected one of {', '.join(LEVELS)}")
-        if projects.crs is None or frame.crs is None or not frame.crs.equals(projects.crs):
-            raise ValueError(
-                f"CRS mismatch: projects in {projects.crs}, {level} boundaries in {frame.crs}"
-            )
-        if "adcode" not in frame.columns:
-            raise ValueError(f"{level} boundaries have no adcode column")
-        dup = frame["adcode"][frame["adcode"].duplicated()]
-        if not dup.empty:
-            raise ValueError(f"{level} boundaries repeat adcode(s) {', '.join(map(str, dup))}")
-
-    order = {pid: i for i, pid in enumerate(projects["id"])}
-    mapped = projects.loc[has_geometry(projects), ["id", "geometry"]].reset_index(drop=True)
-    parts: list[pd.DataFrame] = []
-    for level in LEVELS:
-        if level not in regions:
-            continue
-        frame = regions[level]
-        names = frame["name_zh"] if "name_zh" in frame.columns else pd.Series("", frame.index)
-        right = gpd.GeoDataFrame(
-            {
-                "adcode": frame["adcode"].astype(str).to_numpy(),
-                "name_zh": names.astype(str).to_numpy(),
-            },
-            geometry=frame.geometry.to_numpy(),
-            crs=frame.crs,
-        )
-        joined = gpd.sjoin(mapped, right, how="inner", predicate="intersects")
-        if joined.empty:
-            continue
-        proj_geoms = joined.geometry.values
-        region_geoms = right.geometry.values[joined["index_right"].to_numpy()]
-        is_point = shapely.get_type_id(proj_geoms) == shapely.GeometryType.POINT
-        is_point |= shapely.get_type_id(proj_geoms) == shapely.GeometryType.MULTIPOINT
-        crosses = is_point | ~shapely.touches(proj_geoms, region_geoms)
-        joined = joined[crosses]
-        parts.append(
-            pd.DataFrame(
-                {
-                    "project_id": joined["id"].to_numpy(),
-                    "level": level,
-                    "adcode": joined["adcode"].to_numpy(),
-                    "name_zh": joined["name_zh"].to_numpy(),
-                }
-            )
-        )
-    columns = ["project_id", "level", "adcode", "name_zh"]
-    if not parts:
-        return pd.DataFrame({c: pd.Series(dtype=str) for c in columns})
-    out = pd.concat(parts, ignore_index=True)
-    out = out.assign(
-        _p=out["project_id"].map(order), _l=out["level"].map({lv: i for i, lv in enumerate(LEVELS)})
-    )
-    out = out.sort_values(["_p", "_l", "adcode"], kind="stable")
-    return out.drop(columns=["_p", "_l"]).reset_index(drop=True)[columns]
-
-
-def project_regions_list(
-    projects: gpd.GeoDataFrame, regions: Mapping[str, gpd.GeoDataFrame]
-) -> pd.Series:
-    """Return, per project, the adcodes of every province, city and county it crosses.
-
-    Parameters
-    ----------
-    projects : geopandas.GeoDataFrame
-        Projects with ``id`` and ``geometry`` (as from :func:`load_projects`).
-    regions : mapping of str to GeoDataFrame
-        As for :func:`project_regions`.
-
-    Returns
-    -------
-    pandas.Series
-        ``regions``, indexed like ``projects``: a list of adcodes per project, provinces first,
-        then cities, then counties, each sorted, each adcode once (a city-level unit that
-        the boundaries repeat at county level appears once); empty for unmapped projects.
-    """
-    long = project_regions(projects, regions)
-    # A city-level unit without counties (东莞, 潜江) is listed at both levels with one adcode.
-    by_project = (
-        long.groupby("project_id", sort=False)["adcode"]
-        .agg(lambda codes: list(dict.fromkeys(codes)))
-        .to_dict()
-    )
-    return pd.Series(
-        [list(by_project.get(pid, [])) for pid in projects["id"]],
-        index=projects.index,
-        name="regions",
-        dtype=object,
     )

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 CRS = "EPSG:4326"  # every stored and joined geometry: WGS84 longitude, latitude
 LEVELS = ("province", "city", "county")
-# How a measure touches a region: its text names it, a responsible unit is its government, or
-# a project it names crosses it.
-LINK_KINDS = ("text", "unit", "project")
+# How a measure touches a region: its text names it, its text names it inside a project's name
+# (吉安 in 吉安(深圳)工业园), a responsible unit is its government, or a project it names
+# crosses it.
+LINK_KINDS = ("text", "name", "unit", "project")
 # Project colouring on every map and export.
 COLOUR_BY = ("kind", "status")
 # Statuses that mean the project was in use by its status date.

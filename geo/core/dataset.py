@@ -12,7 +12,7 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import geopandas as gpd
 import pandas as pd
@@ -23,7 +23,14 @@ from geo.core.catalogue import load_projects, load_waypoints
 from geo.core.constants import LEVELS
 from geo.core.errors import DataError
 from geo.core.gazetteer import Place, load_gazetteer
-from geo.core.plan import Plan, load_plan, load_plan_titles_en, to_cn_numeral
+from geo.core.memo import Memo
+from geo.core.plan import (
+    Plan,
+    load_measure_texts_en,
+    load_plan,
+    load_plan_titles_en,
+    to_cn_numeral,
+)
 from geo.core.units import load_units
 
 T = TypeVar("T")
@@ -34,9 +41,10 @@ class Dataset:
     """Everything the pages show, joined. Treat as read-only."""
 
     root: Path
-    meta: dict
+    meta: dict[str, Any]
     plan: Plan
     titles_en: dict[tuple[str, int], str]
+    texts_en: dict[int, str]
     gazetteer: tuple[Place, ...]
     units: pd.DataFrame
     regions: dict[str, gpd.GeoDataFrame]
@@ -47,7 +55,8 @@ class Dataset:
     project_regions: pd.DataFrame
     region_links: pd.DataFrame
     ancestors: pd.DataFrame
-    cache: dict = field(default_factory=dict, compare=False, repr=False)
+    # Derived values (see memo). init=False: a dataclasses.replace() copy starts with its own.
+    _memo: Memo = field(default_factory=Memo, init=False, compare=False, repr=False)
 
     @cached_property
     def region_table(self) -> pd.DataFrame:
@@ -80,6 +89,13 @@ class Dataset:
             return self.titles_en[("measure", number)]
         return self.plan.measure(number).title
 
+    def measure_text(self, number: int, lang: str = "zh") -> str:
+        """The measure's text after its title in ``lang`` (English: our unofficial
+        translation); the Chinese is the plan's text with its title."""
+        if lang == "en":
+            return self.texts_en[number]
+        return self.plan.measure(number).text
+
     def section_title(self, number: int, lang: str = "zh") -> str:
         """The section's heading in ``lang``."""
         if lang == "en":
@@ -92,15 +108,30 @@ class Dataset:
             return name_zh
         return self._unit_names_en.get(name_zh, name_zh)
 
-    def memo(self, key: Hashable, build: Callable[[], T]) -> T:
-        """``build()`` once per dataset and ``key``, then the same object every time.
+    def memo(self, key: tuple[Hashable, ...], build: Callable[[], T]) -> T:
+        """``build()`` once per dataset and ``key``; every call returns its own copy.
 
-        For what pages derive on every rerun from data that never changes. The object is
-        shared: a caller that hands it on to code that may change it returns a copy.
+        For what pages derive on every rerun from data that never changes. See
+        :mod:`geo.core.memo`: bounded (least recently used dropped), thread-safe (two sessions
+        asking for a missing key wait for one build).
+
+        Parameters
+        ----------
+        key : tuple
+            ``(namespace, *parts)``: a non-empty ``str`` naming what is cached, then plain
+            values (str, int, float, bool, None, tuples of these, frozen dataclasses of these);
+            anything else raises ``TypeError``.
+        build : callable
+            Makes the value: a DataFrame, GeoDataFrame, Series, list, dict, tuple, set,
+            dataclass, str, bytes or number (or containers of these).
+
+        Returns
+        -------
+        object
+            A private copy of the value (:func:`geo.core.memo.private_copy`): the caller may
+            change it; callers need not copy it again.
         """
-        if key not in self.cache:
-            self.cache[key] = build()
-        return self.cache[key]
+        return self._memo.get(key, build)
 
     @cached_property
     def waypoints(self) -> gpd.GeoDataFrame:
@@ -116,7 +147,7 @@ class Dataset:
         return names
 
 
-def _read_meta(root: Path) -> dict:
+def _read_meta(root: Path) -> dict[str, Any]:
     path = paths.data_path(paths.PLAN_META_FILE, root)
     try:
         meta = json.loads(path.read_text(encoding="utf-8"))
@@ -124,6 +155,8 @@ def _read_meta(root: Path) -> dict:
         raise DataError(f"{path}: file not found") from None
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise DataError(f"{path}: invalid JSON ({exc})") from None
+    if not isinstance(meta, dict):
+        raise DataError(f"{path}: not a JSON object")
     missing = [k for k in ("title_zh", "title_en", "date") if not meta.get(k)]
     if missing:
         raise DataError(f"{path}: missing key(s) {', '.join(missing)}")
@@ -217,6 +250,7 @@ def load_dataset(root: Path | None = None) -> Dataset:
     meta = _read_meta(root)
     plan = load_plan(paths.data_path(paths.PLAN_FILE, root))
     titles_en = load_plan_titles_en(plan, root)
+    texts_en = load_measure_texts_en(plan, root)
     gazetteer = load_gazetteer(root)
     units = load_units(root)
     regions = {level: load_regions(level, root) for level in LEVELS}
@@ -251,6 +285,7 @@ def load_dataset(root: Path | None = None) -> Dataset:
         meta=meta,
         plan=plan,
         titles_en=titles_en,
+        texts_en=texts_en,
         gazetteer=gazetteer,
         units=units,
         regions=regions,

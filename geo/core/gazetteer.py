@@ -27,7 +27,17 @@ from geo.core.tables import LINE, read_table, split_list
 KINDS = ("province", "city", "county", "group", "feature", "foreign", "vague")
 ADMIN_KINDS = ("province", "city", "county")
 UNMAPPED_KINDS = ("foreign", "vague")
-COLUMNS = ("name", "kind", "adcodes", "name_en", "precision", "confidence", "source")
+COLUMNS = (
+    "name",
+    "kind",
+    "adcodes",
+    "name_en",
+    "precision",
+    "precision_zh",
+    "confidence",
+    "source",
+    "source_zh",
+)
 
 
 @dataclass(frozen=True)
@@ -41,6 +51,8 @@ class Place:
     precision: str
     confidence: str
     source: str
+    precision_zh: str = ""
+    source_zh: str = ""
 
 
 @dataclass(frozen=True)
@@ -102,6 +114,8 @@ def load_gazetteer(root: Path | None = None) -> tuple[Place, ...]:
                 row["precision"],
                 row["confidence"],
                 row["source"],
+                row["precision_zh"],
+                row["source_zh"],
             )
         )
     return tuple(places)
@@ -145,11 +159,3 @@ def find_places(
                 mentions.append(PlaceMention(place, start, end))
             start = text.find(place.name, start + 1)
     return sorted(mentions, key=lambda m: m.start)
-
-
-def unique_places(mentions: Iterable[PlaceMention]) -> list[Place]:
-    """Return the distinct places of ``mentions`` in order of first mention."""
-    seen: dict[str, Place] = {}
-    for m in mentions:
-        seen.setdefault(m.place.name, m.place)
-    return list(seen.values())

@@ -15,10 +15,10 @@ from collections.abc import Iterable, Sequence
 
 import pandas as pd
 
-from geo.core.gazetteer import Place, find_places
+from geo.core.gazetteer import Place, PlaceMention, find_places
 from geo.core.plan import Measure
 
-PLACE_LINK_COLUMNS = ["measure", "name", "kind", "adcode", "start", "end"]
+PLACE_LINK_COLUMNS = ["measure", "name", "kind", "adcode", "start", "end", "project"]
 REGION_LINK_COLUMNS = ["measure", "adcode", "link", "via"]
 
 
@@ -32,23 +32,60 @@ def measure_place_links(
     measures : sequence of Measure
     gazetteer : sequence of Place
     masks : iterable of str
-        Project names as written in the plan; places inside them are not the measure's.
+        Project names as written in the plan. Places written inside them are the measure's too,
+        kept apart: their ``project`` is the project name they are written in.
 
     Returns
     -------
     pandas.DataFrame
-        Columns ``measure, name, kind, adcode, start, end``. Groups and features give one row per
+        Columns ``measure, name, kind, adcode, start, end, project`` (``project`` empty for a
+        place the text names outside any project name). Groups and features give one row per
         adcode they cover; foreign and vague places one row with an empty adcode.
     """
-    masks = list(masks)
+    masks = sorted({m for m in masks if m}, key=len, reverse=True)
     rows = []
     for m in measures:
-        for mention in find_places(m.text, gazetteer, masks):
+        mentions = [(mention, "") for mention in find_places(m.text, gazetteer, masks)]
+        mentions += _inside_project_names(m.text, gazetteer, masks)
+        for mention, project in sorted(mentions, key=lambda x: x[0].start):
             for adcode in mention.place.adcodes or ("",):
                 rows.append(
-                    (m.number, mention.name, mention.place.kind, adcode, mention.start, mention.end)
+                    (
+                        m.number,
+                        mention.name,
+                        mention.place.kind,
+                        adcode,
+                        mention.start,
+                        mention.end,
+                        project,
+                    )
                 )
     return pd.DataFrame(rows, columns=PLACE_LINK_COLUMNS)
+
+
+def _inside_project_names(
+    text: str, gazetteer: Sequence[Place], masks: Sequence[str]
+) -> list[tuple[PlaceMention, str]]:
+    """Places written inside the project names of ``text`` (吉安 and 深圳 in 吉安(深圳)工业园),
+    with their position in ``text`` and the project name. ``masks`` longest first; a project
+    name inside a longer one counts once. Natural features in a name (赣江 in 赣江新区, 东江 in
+    东江生态经济带) describe the project, whose own location says where it is: they are not
+    taken as places."""
+    taken = [False] * len(text)
+    found = []
+    for phrase in masks:
+        start = text.find(phrase)
+        while start != -1:
+            end = start + len(phrase)
+            if not any(taken[start:end]):
+                taken[start:end] = [True] * len(phrase)
+                for inner in find_places(phrase, gazetteer):
+                    if inner.place.kind == "feature":  # 赣江新区 is not on the whole 赣江
+                        continue
+                    moved = PlaceMention(inner.place, start + inner.start, start + inner.end)
+                    found.append((moved, phrase))
+            start = text.find(phrase, end)
+    return found
 
 
 def measure_unit_links(measures: Sequence[Measure], units: pd.DataFrame) -> pd.DataFrame:
@@ -127,8 +164,9 @@ def measure_region_links(
     pandas.DataFrame
         Columns ``measure, adcode, link, via``, without duplicates. Unmapped places are dropped.
     """
-    text = place_links.loc[place_links["adcode"] != "", ["measure", "adcode", "name"]]
-    text = text.rename(columns={"name": "via"}).assign(link="text")
+    named = place_links.loc[place_links["adcode"] != "", ["measure", "adcode", "name", "project"]]
+    text = named.assign(link=named["project"].map(lambda p: "name" if p else "text"))
+    text = text.rename(columns={"name": "via"})
     via_project = measure_projects.merge(
         project_regions[["project_id", "adcode"]],
         on="project_id",

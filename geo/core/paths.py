@@ -19,6 +19,7 @@ PLAN_META_FILE = "plan/plan_meta.json"
 GAZETTEER_FILE = "gazetteer.csv"
 UNITS_FILE = "units.csv"
 PLAN_EN_FILE = "plan/plan_en.csv"
+MEASURES_EN_FILE = "plan/measures_en.csv"
 PROJECTS_FILE = "projects.csv"
 WAYPOINTS_FILE = "waypoints.csv"
 BOUNDARY_FILES = {

@@ -161,9 +161,6 @@ def parse_plan(text: str, source: str = "<plan>") -> Plan:
     measures: list[Measure] = []
     section_intro: list[str] = []
 
-    def fail(lineno: int, problem: str) -> DataError:
-        return DataError(f"{source}, line {lineno}: {problem}")
-
     def close_section_intro() -> None:
         if sections and section_intro:
             last = sections[-1]
@@ -175,62 +172,26 @@ def parse_plan(text: str, source: str = "<plan>") -> Plan:
         if not line:
             continue
         if m := SECTION_RE.match(line):
-            number = cn_numeral(m.group(1))
-            expected = len(sections) + 1
-            if number != expected:
-                raise fail(
-                    lineno,
-                    f"section {m.group(1)} found where section "
-                    f"{to_cn_numeral(expected)} was expected",
-                )
             close_section_intro()
-            sections.append(Section(number, m.group(2), lineno))
-            continue
-        if m := MEASURE_RE.match(line):
+            sections.append(_parse_section(m, lineno, len(sections) + 1, source))
+        elif m := MEASURE_RE.match(line):
             if not sections:
-                raise fail(lineno, "a measure appears before the first section heading")
-            number = cn_numeral(m.group(1))
-            expected = len(measures) + 1
-            if number != expected:
-                raise fail(
-                    lineno,
-                    f"measure ({m.group(1)}) found where measure "
-                    f"({to_cn_numeral(expected)}) was expected",
-                )
-            body = m.group(2).strip()
-            units_match = UNITS_RE.search(body)
-            if not units_match:
-                raise fail(lineno, f"measure ({m.group(1)}) has no (责任单位:…) clause at its end")
-            units = expand_units(units_match.group(1))
-            if not units:
-                raise fail(lineno, f"measure ({m.group(1)}) has an empty 责任单位 clause")
-            body = body[: units_match.start()].strip()
-            title, stop, _ = body.partition("。")
-            if not stop or not title.strip():
-                raise fail(lineno, f"measure ({m.group(1)}) has no title ending in 。")
+                raise _fail(source, lineno, "a measure appears before the first section heading")
             measures.append(
-                Measure(
-                    number=number,
-                    section=sections[-1].number,
-                    title=title.strip(),
-                    text=body,
-                    units=tuple(units),
-                    units_raw=units_match.group(1),
-                    line=lineno,
-                )
+                _parse_measure(m, lineno, len(measures) + 1, sections[-1].number, source)
             )
-            continue
-        if UNITS_RE.search(line) or line.startswith(("(责任单位", "(责任单位")):
-            raise fail(lineno, "a 责任单位 clause outside a numbered measure")
-        if sections:
-            if sections[-1].number in {ms.section for ms in measures}:
-                raise fail(
-                    lineno,
-                    "unexpected text after a measure (not a section heading or a numbered measure)",
-                )
-            section_intro.append(line)
-        else:
+        elif UNITS_RE.search(line) or line.startswith(("(责任单位", "(责任单位")):
+            raise _fail(source, lineno, "a 责任单位 clause outside a numbered measure")
+        elif not sections:
             preamble.append(line)
+        elif sections[-1].number in {ms.section for ms in measures}:
+            raise _fail(
+                source,
+                lineno,
+                "unexpected text after a measure (not a section heading or a numbered measure)",
+            )
+        else:
+            section_intro.append(line)
     close_section_intro()
     if not measures:
         raise DataError(f"{source}: no numbered measures found")
@@ -239,6 +200,55 @@ def parse_plan(text: str, source: str = "<plan>") -> Plan:
         sections=tuple(sections),
         measures=tuple(measures),
         source=source,
+    )
+
+
+def _fail(source: str, lineno: int, problem: str) -> DataError:
+    return DataError(f"{source}, line {lineno}: {problem}")
+
+
+def _parse_section(m: re.Match[str], lineno: int, expected: int, source: str) -> Section:
+    """The section of a heading line; ``expected`` is the number it must have."""
+    number = cn_numeral(m.group(1))
+    if number != expected:
+        raise _fail(
+            source,
+            lineno,
+            f"section {m.group(1)} found where section {to_cn_numeral(expected)} was expected",
+        )
+    return Section(number, m.group(2), lineno)
+
+
+def _parse_measure(
+    m: re.Match[str], lineno: int, expected: int, section: int, source: str
+) -> Measure:
+    """The measure of a numbered line in ``section``; ``expected`` is the number it must have."""
+    number = cn_numeral(m.group(1))
+    if number != expected:
+        raise _fail(
+            source,
+            lineno,
+            f"measure ({m.group(1)}) found where measure ({to_cn_numeral(expected)}) was expected",
+        )
+    body = m.group(2).strip()
+    units_match = UNITS_RE.search(body)
+    if not units_match:
+        raise _fail(source, lineno, f"measure ({m.group(1)}) has no (责任单位:…) clause at its end")
+    units = expand_units(units_match.group(1))
+    if not units:
+        raise _fail(source, lineno, f"measure ({m.group(1)}) has an empty 责任单位 clause")
+    body = body[: units_match.start()].strip()
+    title, stop, _ = body.partition("。")
+    if not stop or not title.strip():
+        raise _fail(source, lineno, f"measure ({m.group(1)}) has no title ending in 。")
+    return Measure(
+        number=number,
+        section=section,
+        title=title.strip(),
+        text=body,
+        units=tuple(units),
+        units_raw=units_match.group(1),
+        line=lineno,
     )
 
 
@@ -311,3 +321,38 @@ def load_plan_titles_en(plan: Plan, root: Path | None = None) -> dict[tuple[str,
             f"{path}: no English title for " + ", ".join(f"{k} {n}" for k, n in missing)
         )
     return titles
+
+
+def load_measure_texts_en(plan: Plan, root: Path | None = None) -> dict[int, str]:
+    """Read our (unofficial) English translation of every measure's text, without its title.
+
+    Raises
+    ------
+    DataError
+        Naming the file and row of a number the plan does not have, a duplicate or an empty
+        text, or naming the measures that have no translation.
+    """
+    from geo.core import paths
+    from geo.core.tables import LINE, read_table
+
+    path = paths.data_path(paths.MEASURES_EN_FILE, root)
+    frame = read_table(path, ("number", "text_en"))
+    numbers = {m.number for m in plan.measures}
+    texts: dict[int, str] = {}
+    for row in frame.to_dict("records"):
+        where = f"{path}, row {row[LINE]}"
+        try:
+            number = int(row["number"])
+        except ValueError:
+            raise DataError(f"{where}: number {row['number']!r} is not an integer") from None
+        if number not in numbers:
+            raise DataError(f"{where}: the plan has no measure {number}")
+        if number in texts:
+            raise DataError(f"{where}: duplicate measure {number}")
+        if not row["text_en"].strip():
+            raise DataError(f"{where}: empty text_en")
+        texts[number] = row["text_en"].strip()
+    missing = sorted(numbers - set(texts))
+    if missing:
+        raise DataError(f"{path}: no English text for measure(s) {', '.join(map(str, missing))}")
+    return texts

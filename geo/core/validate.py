@@ -2,23 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from typing import Any, TypeVar
 
+import geopandas as gpd
 import pandas as pd
 
 from geo.core import paths
 from geo.core.boundaries import load_dashline, load_regions
 from geo.core.catalogue import load_projects
 from geo.core.constants import LEVELS
-from geo.core.dataset import _read_meta, check_references
+from geo.core.dataset import _read_meta, check_references, load_dataset
 from geo.core.errors import DataError
-from geo.core.gazetteer import find_places, load_gazetteer
+from geo.core.fidelity import fidelity_problems
+from geo.core.gazetteer import Place, find_places, load_gazetteer
 from geo.core.geometry import is_drawable
-from geo.core.plan import load_plan, load_plan_titles_en
+from geo.core.plan import Plan, load_measure_texts_en, load_plan, load_plan_titles_en
 from geo.core.units import load_units
 
+T = TypeVar("T")
 
-def _attempt(problems: list[str], func, *args):
+
+def _attempt(problems: list[str], func: Callable[..., T], *args: Any) -> T | None:
     try:
         return func(*args)
     except DataError as exc:
@@ -55,6 +61,7 @@ def validate(root: Path | None = None) -> tuple[list[str], list[str]]:
     plan = _attempt(problems, load_plan, paths.data_path(paths.PLAN_FILE, root))
     if plan is not None:
         _attempt(problems, load_plan_titles_en, plan, root)
+        _attempt(problems, load_measure_texts_en, plan, root)
     gazetteer = _attempt(problems, load_gazetteer, root)
     units = _attempt(problems, load_units, root)
     regions = {level: _attempt(problems, load_regions, level, root) for level in LEVELS}
@@ -88,10 +95,12 @@ def validate(root: Path | None = None) -> tuple[list[str], list[str]]:
                     "and no unmapped_reason"
                 )
         notes.extend(_unlocated_waypoints(root))
-    loaded = (plan, gazetteer, units, projects, *regions.values())
-    if all(x is not None for x in loaded):
+    # projects load only when every level of boundaries did
+    if plan is not None and gazetteer is not None and units is not None and projects is not None:
         problems.extend(check_references(plan, gazetteer, units, regions, projects, root))
         notes.extend(audit_unlisted_names(plan, gazetteer, regions, projects))
+        if not problems:  # the joins are only checked on a dataset that loads
+            problems.extend(fidelity_problems(load_dataset(root)))
     return problems, notes
 
 
@@ -108,7 +117,12 @@ def _unlocated_waypoints(root: Path) -> list[str]:
     ]
 
 
-def audit_unlisted_names(plan, gazetteer, regions, projects) -> list[str]:
+def audit_unlisted_names(
+    plan: Plan,
+    gazetteer: Sequence[Place],
+    regions: Mapping[str, gpd.GeoDataFrame],
+    projects: pd.DataFrame,
+) -> list[str]:
     """Region names written in a measure's text that the gazetteer does not cover.
 
     Looks for the short names (two characters or more) of every province and city, and of the
@@ -134,7 +148,5 @@ def audit_unlisted_names(plan, gazetteer, regions, projects) -> list[str]:
     return found
 
 
-def _bare(name: str):
-    from geo.core.gazetteer import Place
-
+def _bare(name: str) -> Place:
     return Place(name, "county", (), "", "", "", "")

@@ -6,11 +6,12 @@ the same everywhere in a language.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
+from geo.analysis.filters import split_stages
 from geo.analysis.hierarchy import region_path
 from geo.core.dataset import Dataset
-from geo.core.i18n import t
+from geo.core.i18n import t, term
 from geo.core.plan import to_cn_numeral
 
 
@@ -26,9 +27,29 @@ def project_names(ds: Dataset, lang: str) -> dict[str, str]:
     return {row["id"]: project_name(row, lang) for row in ds.projects.to_dict("records")}
 
 
+def project_name_of(ds: Dataset) -> Callable[[str, str], str]:
+    """``(project id, lang) → display name``, for reading links that named a project."""
+    names = {lang: project_names(ds, lang) for lang in ("zh", "en")}
+    return lambda pid, lang: names[lang].get(pid, pid)
+
+
+def stage_label(cell: str, lang: str) -> str:
+    """The plan's stage words (``规划建设;为先导``) in ``lang`` (English: our gloss)."""
+    sep = "; " if lang == "en" else ";"
+    return sep.join(term("plan_stage", w, lang) for w in split_stages(cell))
+
+
 def measure_label(number: int, lang: str) -> str:
     """A measure's number as the page writes it: ``(七)`` in Chinese, ``7`` in English."""
     return str(number) if lang == "en" else f"({to_cn_numeral(number)})"
+
+
+def place_as_written(ds: Dataset, name: str, lang: str) -> str:
+    """A place name as the plan writes it: as is in Chinese, ``Shenzhen (深圳)`` in English."""
+    if lang != "en":
+        return name
+    english = {p.name: p.name_en for p in ds.gazetteer}.get(name)
+    return f"{english} ({name})" if english else name
 
 
 def section_heading(ds: Dataset, number: int, lang: str) -> str:

@@ -8,8 +8,7 @@ import pandas as pd
 from geo.analysis.partners import partner_measures, partner_projects, partner_summary
 from geo.core.dataset import Dataset
 from geo.core.i18n import t, term
-from geo.core.plan import to_cn_numeral
-from geo.present.labels import project_name
+from geo.present.labels import measure_label, place_as_written, project_name
 
 
 def partner_table(ds: Dataset, lang: str) -> pd.DataFrame:
@@ -76,10 +75,10 @@ def partner_measures_table(
     frame = frame[frame["link"] == link]
     rows = [
         {
-            t("measure", lang): f"({to_cn_numeral(n)})",
+            t("measure", lang): measure_label(n, lang),
             t("title", lang): ds.measure_title(n, lang),
             t("section", lang): ds.section_title(ds.plan.measure(n).section, lang),
-            t("named_as", lang): via,
+            t("named_as", lang): place_as_written(ds, via, lang),
         }
         for n, via in zip(frame["measure"], frame["via"], strict=True)
     ]

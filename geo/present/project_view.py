@@ -17,7 +17,9 @@ from geo.core.constants import LEVELS
 from geo.core.dataset import Dataset
 from geo.core.geometry import has_geometry, is_drawable
 from geo.core.i18n import t, term
-from geo.present.labels import measure_label, project_name, region_path_label
+from geo.present.formats import fmt_number, is_blank, localized
+from geo.present.labels import measure_label, project_name, region_path_label, stage_label
+from geo.present.sources import sources_text
 
 # Every field of a project the detail view lists, in order, with its i18n label key.
 DETAIL_FIELDS = (
@@ -50,7 +52,15 @@ _VOCAB_FIELDS = {
     "status": "status",
     "confidence": "confidence",
     "length_confidence": "confidence",
+    "geometry_kind": "geometry_kind",
+    "plan_stage": "plan_stage",
 }
+# Prose the data carries in both languages (``field`` in English, ``field_zh`` in Chinese).
+_TEXT_FIELDS = frozenset(
+    {"type_detail", "status_detail", "status_note", "length_note", "precision", "unmapped_reason"}
+)
+_SOURCE_FIELDS = frozenset({"status_source", "length_source"})
+_NUMBER_FIELDS = frozenset({"reported_length_km", "length_km"})
 
 
 def year_range(today: date | None = None) -> range:
@@ -91,11 +101,24 @@ def status_options(ds: Dataset) -> list[str]:
     return ds.projects["status"].value_counts().index.tolist()
 
 
-def _number(value: object) -> float | None:
-    if value is None or value == "":
-        return None
-    value = float(value)  # type: ignore[arg-type]
-    return None if math.isnan(value) else round(value)
+def field_text(row: dict[str, object], column: str, lang: str) -> str:
+    """One catalogue field of a project as the detail view shows it in ``lang`` (``""`` if
+    empty): vocabularies translated, prose in the language, sources as label · publisher ·
+    date, numbers as written."""
+    value = row.get(column)
+    if is_blank(value):
+        return ""
+    if column in _NUMBER_FIELDS:
+        return fmt_number(value, 0 if column == "length_km" else None)
+    if column in _TEXT_FIELDS:
+        return localized(row, column, lang)
+    if column in _SOURCE_FIELDS:
+        return sources_text(value, lang)
+    if column == "plan_stage":
+        return stage_label(str(value), lang)
+    if column in _VOCAB_FIELDS:
+        return term(_VOCAB_FIELDS[column], str(value), lang)
+    return str(value)
 
 
 def projects_table(ds: Dataset, frame: gpd.GeoDataFrame, lang: str) -> pd.DataFrame:
@@ -113,10 +136,10 @@ def projects_table(ds: Dataset, frame: gpd.GeoDataFrame, lang: str) -> pd.DataFr
                 t("kind", lang): term("kind", row["kind"], lang),
                 t("status", lang): term("status", row["status"], lang),
                 t("status_date", lang): row["status_date"],
-                t("plan_stage", lang): row["plan_stage"],
+                t("plan_stage", lang): stage_label(row["plan_stage"], lang),
                 t("measures", lang): ", ".join(measure_label(n, lang) for n in row["measures"]),
-                t("reported_length_km", lang): _number(row["reported_length_km"]),
-                t("length_km", lang): _number(row["length_km"]),
+                t("reported_length_km", lang): fmt_number(row["reported_length_km"]),
+                t("length_km", lang): fmt_number(row["length_km"], 0),
                 t("confidence", lang): term("confidence", row["confidence"], lang),
                 t("on_map", lang): t("yes", lang) if is_drawable(geom) else t("no", lang),
             }
@@ -146,7 +169,8 @@ def unmapped_table(ds: Dataset, frame: gpd.GeoDataFrame, lang: str) -> pd.DataFr
             t("field_name", lang): project_name(row, lang),
             t("kind", lang): term("kind", row["kind"], lang),
             t("status", lang): term("status", row["status"], lang),
-            t("unmapped_reason", lang): row["unmapped_reason"] or t("no_reason", lang),
+            t("unmapped_reason", lang): localized(row, "unmapped_reason", lang)
+            or t("no_reason", lang),
         }
         for row in frame[~has_geometry(frame)].to_dict("records")
     ]
@@ -164,7 +188,8 @@ def project_detail(ds: Dataset, project_id: str, lang: str) -> dict[str, object]
         ``name`` (display name), ``fields`` (DataFrame: field, value — every catalogue field,
         empty ones left out), ``waypoints`` (DataFrame: the located and unlocated waypoints with
         their coordinate basis and confidence), ``measures`` (DataFrame: number and title of each
-        measure naming it) and ``regions`` (level → list of region names crossed).
+        measure naming it), ``regions`` (level → list of region names crossed) and
+        ``indicative`` (provinces only its long straight legs reach: drawn, not counted).
 
     Raises
     ------
@@ -177,14 +202,9 @@ def project_detail(ds: Dataset, project_id: str, lang: str) -> dict[str, object]
     row = match.iloc[0].to_dict()
     fields = []
     for column, key in DETAIL_FIELDS:
-        value = row.get(column)
-        if column in ("reported_length_km", "length_km"):
-            value = _number(value)
-        elif column in _VOCAB_FIELDS and value:
-            value = term(_VOCAB_FIELDS[column], str(value), lang)
-        if value is None or value == "":
-            continue
-        fields.append({t("field", lang): t(key, lang), t("value", lang): str(value)})
+        value = field_text(row, column, lang)
+        if value:
+            fields.append({t("field", lang): t(key, lang), t("value", lang): value})
     wp = ds.waypoints
     wp = wp[wp["project_id"] == project_id]
     waypoints = pd.DataFrame(
@@ -196,7 +216,9 @@ def project_detail(ds: Dataset, project_id: str, lang: str) -> dict[str, object]
                 t("not_located", lang) if math.isnan(lat) else f"{lat:.3f}, {lon:.3f}"
                 for lat, lon in zip(wp["lat"], wp["lon"], strict=True)
             ],
-            t("coord_basis", lang): wp["coord_basis"].to_numpy(),
+            t("coord_basis", lang): [
+                localized(r, "coord_basis", lang) or r["coord_basis"] for r in wp.to_dict("records")
+            ],
             t("confidence", lang): [term("confidence", c, lang) for c in wp["coord_confidence"]],
         }
     )
@@ -216,10 +238,16 @@ def project_detail(ds: Dataset, project_id: str, lang: str) -> dict[str, object]
         level: [ds.region_name(c, lang) for c in sorted(crossed) if table.at[c, "level"] == level]
         for level in LEVELS
     }
+    indicative = [
+        ds.region_name(c, lang)
+        for c in row.get("regions_indicative", [])
+        if c in table.index and table.at[c, "level"] == "province"
+    ]
     return {
         "name": project_name(row, lang),
         "fields": pd.DataFrame(fields),
         "waypoints": waypoints,
         "measures": measures,
         "regions": regions,
+        "indicative": indicative,
     }

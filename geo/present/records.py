@@ -7,6 +7,7 @@ import json
 import math
 import os
 from collections.abc import Callable, Iterable
+from functools import partial
 from typing import Any
 
 import geopandas as gpd
@@ -14,6 +15,7 @@ import pandas as pd
 
 from geo.analysis import display
 from geo.core import constants, paths
+from geo.core.constants import LINK_KINDS
 from geo.core.dataset import Dataset
 from geo.core.gazetteer import KINDS as GAZETTEER_KINDS
 from geo.core.gazetteer import UNMAPPED_KINDS
@@ -21,6 +23,9 @@ from geo.core.geometry import is_drawable
 from geo.core.i18n import t, term
 from geo.core.plan import Measure, to_cn_numeral
 from geo.core.validate import validate
+from geo.present.formats import localized
+from geo.present.labels import project_name, stage_label
+from geo.present.sources import sources_text
 
 PROJECT_PROPERTIES = [
     "id",
@@ -32,11 +37,13 @@ PROJECT_PROPERTIES = [
     "plan_stage",
     "status",
     "status_detail",
+    "status_detail_zh",
     "status_date",
     "opened_date",
     "status_source",
     "confidence",
     "precision",
+    "precision_zh",
     "length_km",
     "reported_length_km",
     "regions",
@@ -59,6 +66,8 @@ def place_records(ds: Dataset, number: int) -> list[dict[str, Any]]:
                 "adcodes": list(place.adcodes),
                 "name_en": place.name_en,
                 "precision": place.precision,
+                "precision_zh": place.precision_zh,
+                "in_project": bool((links.loc[links["name"] == name, "project"] != "").all()),
                 "confidence": place.confidence,
             }
         )
@@ -74,7 +83,7 @@ def measure_records(ds: Dataset, numbers: Iterable[int] | None = None) -> list[d
     wanted = None if numbers is None else set(numbers)
     # built once per measure: pages list them on every rerun
     return [
-        copy.deepcopy(ds.memo(("measure_record", m.number), lambda m=m: _measure_record(ds, m)))
+        copy.deepcopy(ds.memo(("measure_record", m.number), partial(_measure_record, ds, m)))
         for m in ds.plan.measures
         if wanted is None or m.number in wanted
     ]
@@ -98,8 +107,7 @@ def _measure_record(ds: Dataset, m: Measure) -> dict[str, Any]:
             ds.measure_projects["measure"] == m.number, "project_id"
         ].tolist(),
         "regions": {
-            kind: sorted(set(links.loc[links["link"] == kind, "adcode"]))
-            for kind in ("text", "unit", "project")
+            kind: sorted(set(links.loc[links["link"] == kind, "adcode"])) for kind in LINK_KINDS
         },
     }
 
@@ -119,16 +127,17 @@ def measure_link_rows(
             {
                 t("places", lang): p["name_en"] if lang == "en" else p["name"],
                 t("level", lang): t(f"level_{p['level']}", lang),
-                t("precision", lang): p["precision"],
+                t("precision", lang): p["precision_zh" if lang == "zh" else "precision"],
+                t("link", lang): t("link_name" if p["in_project"] else "link_text", lang),
             }
             for p in rec["places"]
         ]
         named = [
             {
-                t("projects", lang): r["name_en"] if lang == "en" else r["name_plan"],
+                t("projects", lang): project_name(r, lang),
                 t("kind", lang): term("kind", r["kind"], lang),
                 t("status", lang): term("status", r["status"], lang),
-                t("plan_stage", lang): r["plan_stage"],
+                t("plan_stage", lang): stage_label(r["plan_stage"], lang),
             }
             for r in (projects[i] for i in rec["projects"])
         ]
@@ -287,12 +296,27 @@ def gazetteer_table(ds: Dataset) -> pd.DataFrame:
                 "adcodes": ";".join(p.adcodes),
                 "name_en": p.name_en,
                 "precision": p.precision,
+                "precision_zh": p.precision_zh,
                 "confidence": p.confidence,
                 "source": p.source,
+                "source_zh": p.source_zh,
             }
             for p in ds.gazetteer
         ]
     )
+
+
+def with_column_labels(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """``frame`` as the data page previews it in ``lang``: of a field carried in both languages
+    (``precision`` and ``precision_zh``) only the interface language's, headers in ``lang``
+    (downloads keep both and the field names)."""
+    columns = set(frame.columns)
+    if lang == "zh":
+        hidden = {c for c in columns if f"{c}_zh" in columns}
+    else:
+        hidden = {c for c in columns if c.endswith("_zh") and c[:-3] in columns}
+    shown = frame.drop(columns=sorted(hidden))
+    return shown.rename(columns=lambda c: term("column", str(c), lang))
 
 
 def region_links_table(ds: Dataset) -> pd.DataFrame:
@@ -385,13 +409,11 @@ def project_sources_table(ds: Dataset, lang: str) -> pd.DataFrame:
     frame = ds.projects
     return pd.DataFrame(
         {
-            "id": frame["id"].to_numpy(),
-            t("projects", lang): (
-                frame["name_en"] if lang == "en" else frame["name_plan"]
-            ).to_numpy(),
+            t("column_id", lang): frame["id"].to_numpy(),
+            t("projects", lang): [project_name(r, lang) for r in frame.to_dict("records")],
             t("status", lang): [term("status", s, lang) for s in frame["status"]],
             t("status_date", lang): frame["status_date"].to_numpy(),
-            t("source", lang): frame["status_source"].to_numpy(),
+            t("source", lang): [sources_text(c, lang) for c in frame["status_source"]],
             t("confidence", lang): [term("confidence", c, lang) for c in frame["confidence"]],
         }
     )
@@ -443,13 +465,13 @@ def quality_counts(ds: Dataset, lang: str) -> dict[str, pd.DataFrame]:
         ),
         "unknown_status": pd.DataFrame(
             {
-                "id": unknown["id"].to_numpy(),
-                t("projects", lang): (
-                    unknown["name_en"] if lang == "en" else unknown["name_plan"]
-                ).to_numpy(),
-                t("status_detail", lang): unknown["status_detail"].to_numpy(),
+                t("column_id", lang): unknown["id"].to_numpy(),
+                t("projects", lang): [project_name(r, lang) for r in unknown.to_dict("records")],
+                t("status_detail", lang): [
+                    localized(r, "status_detail", lang) for r in unknown.to_dict("records")
+                ],
                 t("confidence", lang): [term("confidence", c, lang) for c in unknown["confidence"]],
-                t("source", lang): unknown["status_source"].to_numpy(),
+                t("source", lang): [sources_text(c, lang) for c in unknown["status_source"]],
             }
         ),
         "precision": pd.DataFrame(

@@ -31,12 +31,15 @@ from geo.core.constants import JIANGXI, LEGEND_ROOM, LINK_KINDS, MAP_AREA
 from geo.core.dataset import Dataset
 from geo.core.geometry import fit_bounds
 from geo.core.i18n import t
+from geo.present.formats import measure_link
 from geo.present.labels import measure_label, project_name
 
 DEFAULT_REGION = JIANGXI
 MAP_PROVINCES = MAP_AREA
-HOW_ORDER = ("named", "group", "feature", "own_unit", "crosses", "inside", "larger")
 LINK_COLUMNS = ["measure", "link", "via", "how", "where"]
+# The page's tables of measures and the link kinds each lists: a place named inside a
+# project's name is a text mention too (its precision column says so).
+TABLE_LINKS = {"text": ("text", "name"), "unit": ("unit",), "project": ("project",)}
 
 
 # --- The hierarchy -------------------------------------------------------------------------
@@ -74,7 +77,7 @@ class RegionLayers:
 
 
 def display_of(ds: Dataset, codes: Sequence[str]) -> gpd.GeoDataFrame:
-    """The display geometry (:mod:`geo.analysis.display`) of the regions ``codes``, any levels mixed.
+    """Display geometry (:mod:`geo.analysis.display`) of the regions ``codes``, levels mixed.
 
     Returns a GeoDataFrame (EPSG:4326) in adcode order; unknown codes are left out.
     """
@@ -174,7 +177,9 @@ def _measure_links(ds: Dataset, adcode: str) -> pd.DataFrame:
     rows = []
     for (measure, link, via), group in inner.groupby(["measure", "link", "via"], sort=False):
         if (group["adcode"] == adcode).any():
-            if link == "text":
+            if link == "name":
+                how = "in_project_name"
+            elif link == "text":
                 how = {"group": "group", "feature": "feature"}.get(kinds.get(via, ""), "named")
             else:
                 how = "own_unit" if link == "unit" else "crosses"
@@ -187,7 +192,7 @@ def _measure_links(ds: Dataset, adcode: str) -> pd.DataFrame:
     ancestors = _strict_ancestors(ds, adcode)
     outer = ds.region_links[
         ds.region_links["adcode"].isin(set(ancestors))
-        & ds.region_links["link"].isin({"text", "unit"})
+        & ds.region_links["link"].isin({"text", "name", "unit"})
         & ~ds.region_links["measure"].isin(touching)
     ]
     for (measure, link, via), group in outer.groupby(["measure", "link", "via"], sort=False):
@@ -248,18 +253,18 @@ def _measure_link_tables(ds: Dataset, adcode: str, lang: str) -> dict[str, pd.Da
     links = measure_links(ds, adcode)
     columns = [t("measure", lang), t("title", lang), t("via", lang), t("precision", lang)]
     tables = {}
-    for key in (*LINK_KINDS, "larger"):
+    for key in (*TABLE_LINKS, "larger"):
         subset = (
             links[links["how"] == "larger"]
             if key == "larger"
-            else links[(links["link"] == key) & (links["how"] != "larger")]
+            else links[links["link"].isin(TABLE_LINKS[key]) & (links["how"] != "larger")]
         )
         rows = []
         for (measure, how), group in subset.groupby(["measure", "how"], sort=False):
             where = tuple(sorted({c for w in group["where"] for c in w}))
             rows.append(
                 {
-                    columns[0]: measure_label(int(measure), lang),
+                    columns[0]: measure_link(measure_label(int(measure), lang), int(measure), lang),
                     columns[1]: ds.measure_title(int(measure), lang),
                     columns[2]: "; ".join(
                         dict.fromkeys(

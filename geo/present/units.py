@@ -7,7 +7,8 @@ import pandas as pd
 from geo.analysis.units import unit_measures, unit_summary
 from geo.core.dataset import Dataset
 from geo.core.i18n import t, term
-from geo.core.plan import to_cn_numeral
+from geo.present.formats import Marked
+from geo.present.labels import measure_label, section_heading
 
 
 def unit_table(ds: Dataset, lang: str) -> pd.DataFrame:
@@ -33,19 +34,21 @@ def unit_table(ds: Dataset, lang: str) -> pd.DataFrame:
 
 
 def unit_measures_table(ds: Dataset, unit: str, lang: str) -> pd.DataFrame:
-    """The measures ``unit`` leads: number, title and section in ``lang``, co-leading units."""
+    """The measures ``unit`` is responsible for: number, title, section, every responsible
+    unit of the measure (``unit`` marked, :class:`Marked`) and where ``unit`` stands in the
+    plan's list (listing order: the plan names no lead unit)."""
     rows = []
     for n in unit_measures(ds, unit):
         m = ds.plan.measure(n)
-        others = [ds.unit_name(u, lang) for u in m.units if u != unit]
+        parts = tuple((ds.unit_name(u, lang), u == unit) for u in m.units)
         rows.append(
             {
-                t("measure", lang): f"({to_cn_numeral(n)})",
+                t("measure", lang): measure_label(n, lang),
                 t("title", lang): ds.measure_title(n, lang),
-                t("section", lang): f"{m.section}. {ds.section_title(m.section, lang)}",
-                t("units", lang): ("; " if lang == "en" else "、").join(others),
+                t("section", lang): section_heading(ds, m.section, lang),
+                t("units", lang): Marked(parts, "; " if lang == "en" else "、"),
+                t("listing_order", lang): f"{m.units.index(unit) + 1} / {len(m.units)}",
             }
         )
-    return pd.DataFrame(
-        rows, columns=[t(k, lang) for k in ("measure", "title", "section", "units")]
-    )
+    keys = ("measure", "title", "section", "units", "listing_order")
+    return pd.DataFrame(rows, columns=[t(k, lang) for k in keys])

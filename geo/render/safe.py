@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import pandas as pd
 
+from geo.present.formats import Marked, PageLink
+
 # folium puts tooltip and popup HTML inside a JavaScript template literal, where ``${...}``
 # would run and a stray backslash escape is a syntax error that blanks the map.
 _JS_TEMPLATE_SAFE = str.maketrans({"`": "&#96;", "$": "&#36;", "\\": "&#92;"})
@@ -64,6 +66,10 @@ def md(value: object) -> str:
 _URL = re.compile(r"https?://[^\s<>\"'`]+[^\s<>\"'`.,;:!?)\]]")
 
 
+# A link to a page of the app: a page path and a query of codes, nothing else.
+_PAGE_HREF = re.compile(r"[a-z]+(\?[a-z]+=[0-9A-Za-z_]+(&[a-z]+=[0-9A-Za-z_]+)*)?")
+
+
 def md_cell(value: object) -> str:
     """Escape a data value for a markdown table cell, keeping its http(s) addresses as links.
 
@@ -72,6 +78,12 @@ def md_cell(value: object) -> str:
     """
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
+    if isinstance(value, PageLink):
+        if not _PAGE_HREF.fullmatch(value.href):
+            raise ValueError(f"not a page address: {value.href!r}")
+        return f"[{md(value.text)}]({value.href})"
+    if isinstance(value, Marked):
+        return value.sep.join(f"**{md_cell(x)}**" if on else md_cell(x) for x, on in value.parts)
     text, parts, start = str(value), [], 0
     for match in _URL.finditer(text):
         parts += [md(text[start : match.start()]), f"<{match.group(0)}>"]
@@ -96,7 +108,7 @@ def md_table(frame: pd.DataFrame) -> pd.DataFrame:
     markdown: every text cell and index label through :func:`md_cell`."""
 
     def cell(value: object) -> object:
-        return md_cell(value) if isinstance(value, str) else value
+        return md_cell(value) if isinstance(value, (str, Marked, PageLink)) else value
 
     safe = frame.map(cell)
     safe.index = safe.index.map(cell)
