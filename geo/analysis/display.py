@@ -247,7 +247,8 @@ def display_regions(
     Returns
     -------
     GeoDataFrame
-        Cached on the dataset per (level, provinces, zoom); shared, so copy before changing.
+        Cached on the dataset per (level, provinces, zoom snapped to :data:`ZOOM_SNAP`); each
+        call gets its own copy (:meth:`geo.core.dataset.Dataset.memo`).
     """
     snapped = None if zoom is None else math.floor(zoom / ZOOM_SNAP) * ZOOM_SNAP
 

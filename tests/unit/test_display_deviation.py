@@ -103,10 +103,19 @@ def test_display_without_zoom_is_unchanged(ds):
     assert frame.geometry.to_wkb().tolist() == again.geometry.to_wkb().tolist()
 
 
-def test_zoom_is_snapped_for_the_cache(ds):
-    assert display.display_regions(ds, "county", ("360000",), zoom=9.6) is (
-        display.display_regions(ds, "county", ("360000",), zoom=9.5)
-    )
+def test_zoom_is_snapped_for_the_cache(ds, monkeypatch):
+    built = []
+    real = display.simplify_for_zoom
+
+    def counting(frame, zoom):
+        built.append(zoom)
+        return real(frame, zoom)
+
+    monkeypatch.setattr(display, "simplify_for_zoom", counting)
+    first = display.display_regions(ds, "county", ("350000",), zoom=9.6)
+    again = display.display_regions(ds, "county", ("350000",), zoom=9.74)
+    assert built == [9.5]
+    assert first.geometry.to_wkb().tolist() == again.geometry.to_wkb().tolist()
 
 
 # --- the deviation measure ----------------------------------------------------------------------
