@@ -64,6 +64,11 @@ def select_region(code: str) -> None:
         st.session_state["projects_region"] = code
 
 
+def select_project(project_id: str) -> None:
+    if project_id in ids:
+        st.session_state["projects_selected"] = project_id
+
+
 with st.sidebar:
     st.header(t("filters", lang))
     chosen_kinds = ui.multiselect(
@@ -182,7 +187,13 @@ m = maps.build_regions_map(
     ),
     ui.map_options(legend_position="topleft"),
 )
-ui.map_widget(m, key="projects_map", height=620, on_click=select_region)
+map_column, card_column = st.columns([3, 2], vertical_alignment="top")
+with map_column:
+    ui.map_widget(
+        m, key="projects_map", height=620, on_click=select_region, on_project=select_project
+    )
+with card_column:
+    ui.project_card(ds, selected, link=False)
 
 st.subheader(t("project_list", lang))
 st.dataframe(
@@ -195,7 +206,7 @@ if len(unmapped):
 
 if selected:
     detail = project_view.project_detail(ds, selected, lang)
-    st.subheader(md(detail["name"]))
+    st.subheader(t("all_details_of", lang, name=md(detail["name"])))
     if selected not in set(shown["id"]):
         st.caption(t("selected_filtered_out", lang))
     st.table(md_table(detail["fields"].set_index(t("field", lang))))

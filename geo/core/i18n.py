@@ -210,6 +210,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "units_intro": ("{n} 个责任单位,负责 {m} 项措施", "{n} responsible units for {m} measures"),
     "column_id": ("编号", "ID"),
+    "full_details": ("查看全部详情", "All details"),
+    "all_details_of": ("{name}:全部详情", "{name}: all details"),
+    "click_project": (
+        "点击地图上的线路或地点可查看该项目。",
+        "Click a line or place on the map to see the project.",
+    ),
     "listing_order": ("列名顺序", "Listing order"),
     "pick_unit": ("选择责任单位", "Pick a responsible unit"),
     "unit_kind": ("单位类型", "Kind of unit"),
