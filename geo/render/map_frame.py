@@ -98,8 +98,8 @@ class _Overlay(MacroElement):
         self.narrow = NARROW_PX
 
 
-# Maps narrower than this (a phone) start with their legends folded.
-NARROW_PX = 480
+# Maps narrower than this (a phone, a map beside a card) start with their legends folded.
+NARROW_PX = 700
 # The frame's own style: no focus rectangle on a clicked shape (the selection is drawn
 # instead), and an attribution that wraps within the right part of the bottom edge instead of
 # running over the scale bar at the bottom left.
