@@ -123,8 +123,9 @@ class Level:
     errors: list[str] = field(default_factory=list)
 
 
-async def one_session(base: str, pages: list[str], index: int, visits: int,
-                      timeout: float) -> tuple[list[Visit], list[str]]:
+async def one_session(
+    base: str, pages: list[str], index: int, visits: int, timeout: float
+) -> tuple[list[Visit], list[str]]:
     done: list[Visit] = []
     s = ProtocolSession(base, timeout=timeout)
     try:
@@ -139,9 +140,17 @@ async def one_session(base: str, pages: list[str], index: int, visits: int,
     return done, s.replicas
 
 
-async def run_level(base: str, pages: list[str], replicas: int, sessions: int,
-                    pids: list[int], proxy_pid: int, *, timeout: float,
-                    level_timeout: float) -> Level:
+async def run_level(
+    base: str,
+    pages: list[str],
+    replicas: int,
+    sessions: int,
+    pids: list[int],
+    proxy_pid: int,
+    *,
+    timeout: float,
+    level_timeout: float,
+) -> Level:
     visits = max(1, min(7, math.ceil(60 / sessions)))
     lv = Level(replicas, sessions, visits)
     lv.load_before = os.getloadavg()[0]
@@ -151,8 +160,10 @@ async def run_level(base: str, pages: list[str], replicas: int, sessions: int,
     with Sampler(pids) as mem:
         lv.rss_before_mb = mem.peak
         start = time.perf_counter()
-        tasks = [asyncio.create_task(one_session(base, pages, i, visits, timeout))
-                 for i in range(sessions)]
+        tasks = [
+            asyncio.create_task(one_session(base, pages, i, visits, timeout))
+            for i in range(sessions)
+        ]
         finished, pending = await asyncio.wait(tasks, timeout=level_timeout)
         for t in pending:
             t.cancel()
@@ -198,20 +209,32 @@ async def map_pages(base: str, timeout: float) -> list[str]:
         for page in pages:
             v = first if page == "" else await s.open(page)
             if not v.ok:
-                raise RuntimeError(f"warm-up visit of {page or 'default page'} failed: "
-                                   f"{v.status} {v.errors[:2]}")
+                raise RuntimeError(
+                    f"warm-up visit of {page or 'default page'} failed: {v.status} {v.errors[:2]}"
+                )
             if v.maps:
                 result.append(page)
         return result
 
 
 def serve(cmd: str, port: int, *extra: str) -> None:
-    subprocess.run([sys.executable, "-m", "deploy.serve", cmd, "--port", str(port), *extra],
-                   cwd=REPO_DIR, check=True, stdout=sys.stderr)
+    subprocess.run(
+        [sys.executable, "-m", "deploy.serve", cmd, "--port", str(port), *extra],
+        cwd=REPO_DIR,
+        check=True,
+        stdout=sys.stderr,
+    )
 
 
-def run_config(replicas: int, levels: list[int], *, timeout: float, level_timeout: float,
-               settle: float, port: int) -> tuple[list[Level], dict[str, float]]:
+def run_config(
+    replicas: int,
+    levels: list[int],
+    *,
+    timeout: float,
+    level_timeout: float,
+    settle: float,
+    port: int,
+) -> tuple[list[Level], dict[str, float]]:
     from deploy.serve import State, default_run_dir, free_port
 
     port = port or free_port()
@@ -228,49 +251,77 @@ def run_config(replicas: int, levels: list[int], *, timeout: float, level_timeou
         rss_warm = Sampler(pids).now()
         out = []
         for c in levels:
-            lv = asyncio.run(run_level(base, pages, replicas, c, pids, state.haproxy_pid,
-                                       timeout=timeout, level_timeout=level_timeout))
-            print(f"replicas {replicas}, {c} sessions: {lv.visits_ok} ok, {lv.visits_failed} "
-                  f"failed, p50 {lv.p50_s:.2f} s, p95 {lv.p95_s:.2f} s, "
-                  f"{lv.visits_per_s:.2f} visits/s, CPU/visit {lv.cpu_per_visit_s:.3f} s, "
-                  f"RSS {lv.rss_before_mb:.0f}→{lv.rss_peak_mb:.0f}→{lv.rss_after_mb:.0f} MB, "
-                  f"generator CPU {lv.generator_cpu_s:.1f} s, proxy CPU {lv.proxy_cpu_s:.1f} s,"
-                  f" share {lv.replica_share}, load {lv.load_before:.1f}–{lv.load_after:.1f}",
-                  file=sys.stderr, flush=True)
+            lv = asyncio.run(
+                run_level(
+                    base,
+                    pages,
+                    replicas,
+                    c,
+                    pids,
+                    state.haproxy_pid,
+                    timeout=timeout,
+                    level_timeout=level_timeout,
+                )
+            )
+            print(
+                f"replicas {replicas}, {c} sessions: {lv.visits_ok} ok, {lv.visits_failed} "
+                f"failed, p50 {lv.p50_s:.2f} s, p95 {lv.p95_s:.2f} s, "
+                f"{lv.visits_per_s:.2f} visits/s, CPU/visit {lv.cpu_per_visit_s:.3f} s, "
+                f"RSS {lv.rss_before_mb:.0f}→{lv.rss_peak_mb:.0f}→{lv.rss_after_mb:.0f} MB, "
+                f"generator CPU {lv.generator_cpu_s:.1f} s, proxy CPU {lv.proxy_cpu_s:.1f} s,"
+                f" share {lv.replica_share}, load {lv.load_before:.1f}–{lv.load_after:.1f}",
+                file=sys.stderr,
+                flush=True,
+            )
             out.append(lv)
         time.sleep(settle)
-        memory = {"rss_start_mb": rss_start, "rss_warm_mb": rss_warm,
-                  "rss_end_mb": Sampler(pids).now(), "settle_s": settle,
-                  "pages": pages}  # type: ignore[dict-item]
+        memory = {
+            "rss_start_mb": rss_start,
+            "rss_warm_mb": rss_warm,
+            "rss_end_mb": Sampler(pids).now(),
+            "settle_s": settle,
+            "pages": pages,
+        }  # type: ignore[dict-item]
         return out, memory
     finally:
         serve("stop", port)
 
 
 def table(levels: list[Level]) -> str:
-    rows = ["| replicas | sessions at once | visits (failed) | p50 s | p95 s | visits/s | "
-            "server CPU s/visit | RSS before → peak → after MB | MB/session | generator CPU s "
-            "| proxy CPU s | machine load |", "|" + "---|" * 12]
+    rows = [
+        "| replicas | sessions at once | visits (failed) | p50 s | p95 s | visits/s | "
+        "server CPU s/visit | RSS before → peak → after MB | MB/session | generator CPU s "
+        "| proxy CPU s | machine load |",
+        "|" + "---|" * 12,
+    ]
     for lv in levels:
         rows.append(
             f"| {lv.replicas} | {lv.sessions} | {lv.visits_ok} ({lv.visits_failed}) | "
             f"{lv.p50_s:.2f} | {lv.p95_s:.2f} | {lv.visits_per_s:.2f} | "
             f"{lv.cpu_per_visit_s:.3f} | {lv.rss_before_mb:.0f} → {lv.rss_peak_mb:.0f} → "
             f"{lv.rss_after_mb:.0f} | {lv.mb_per_session:.1f} | {lv.generator_cpu_s:.1f} | "
-            f"{lv.proxy_cpu_s:.1f} | {lv.load_before:.1f}–{lv.load_after:.1f} |")
+            f"{lv.proxy_cpu_s:.1f} | {lv.load_before:.1f}–{lv.load_after:.1f} |"
+        )
     return "\n".join(rows)
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python3 -m benchmarks.capacity", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python3 -m benchmarks.capacity",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--replicas", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--levels", type=int, nargs="+", default=[1, 10, 50, 200])
     parser.add_argument("--timeout", type=float, default=120.0, help="seconds per visit")
     parser.add_argument("--level-timeout", type=float, default=420.0)
-    parser.add_argument("--settle", type=float, default=0.0,
-                        help="seconds to wait at the end before the last memory reading "
-                             "(Streamlit keeps closed sessions server.disconnectedSessionTTL)")
+    parser.add_argument(
+        "--settle",
+        type=float,
+        default=0.0,
+        help="seconds to wait at the end before the last memory reading "
+        "(Streamlit keeps closed sessions server.disconnectedSessionTTL)",
+    )
     parser.add_argument("--port", type=int, default=0, help="the proxy's port (default: free)")
     parser.add_argument("--out", type=Path, default=RESULTS / "capacity")
     args = parser.parse_args(argv)
@@ -280,22 +331,39 @@ def main(argv: list[str] | None = None) -> int:
     all_levels: list[Level] = []
     memory = {}
     for n in args.replicas:
-        levels, mem = run_config(n, args.levels, timeout=args.timeout,
-                                 level_timeout=args.level_timeout, settle=args.settle,
-                                 port=args.port)
+        levels, mem = run_config(
+            n,
+            args.levels,
+            timeout=args.timeout,
+            level_timeout=args.level_timeout,
+            settle=args.settle,
+            port=args.port,
+        )
         all_levels += levels
         memory[str(n)] = mem
     md = table(all_levels)
     print(md)
     for n, mem in memory.items():
-        print(f"replicas {n}: RSS {mem['rss_start_mb']:.0f} MB at start, {mem['rss_warm_mb']:.0f}"
-              f" MB warm, {mem['rss_end_mb']:.0f} MB at the end ({mem['settle_s']:.0f} s after "
-              f"the last session closed); pages {mem['pages']}")
+        print(
+            f"replicas {n}: RSS {mem['rss_start_mb']:.0f} MB at start, {mem['rss_warm_mb']:.0f}"
+            f" MB warm, {mem['rss_end_mb']:.0f} MB at the end ({mem['settle_s']:.0f} s after "
+            f"the last session closed); pages {mem['pages']}"
+        )
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.with_suffix(".json").write_text(json.dumps(
-        {"levels": [asdict(lv) for lv in all_levels], "memory": memory,
-         "cpus": os.cpu_count(), "date": time.strftime("%Y-%m-%d %H:%M")}, indent=2,
-        ensure_ascii=False) + "\n", encoding="utf-8")
+    args.out.with_suffix(".json").write_text(
+        json.dumps(
+            {
+                "levels": [asdict(lv) for lv in all_levels],
+                "memory": memory,
+                "cpus": os.cpu_count(),
+                "date": time.strftime("%Y-%m-%d %H:%M"),
+            },
+            indent=2,
+            ensure_ascii=False,
+        )
+        + "\n",
+        encoding="utf-8",
+    )
     args.out.with_suffix(".md").write_text(md + "\n", encoding="utf-8")
     failed = sum(lv.visits_failed for lv in all_levels)
     return 0 if failed == 0 else 1

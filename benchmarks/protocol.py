@@ -107,8 +107,11 @@ def _shown_value(widget, values: dict[str, str]) -> str:
     if fields.get("set_value"):
         for name in ("raw_value", "raw_values", "value"):
             if name in fields:
-                return repr(list(fields[name]) if not isinstance(fields[name], str | int | float
-                                                                 | bool) else fields[name])
+                return repr(
+                    list(fields[name])
+                    if not isinstance(fields[name], str | int | float | bool)
+                    else fields[name]
+                )
         return "<empty>"
     wid = getattr(widget, "id", "")
     if wid in values:  # what the frontend holds: chosen by the user or shown before
@@ -129,8 +132,9 @@ def _element_of(delta_msg: ForwardMsg, values: dict[str, str] | None = None) -> 
     if which == "add_block":
         block = delta.add_block
         kind = f"block:{block.WhichOneof('type') or 'vertical'}"
-        return Element(path, kind, hashlib.sha1(block.SerializeToString(
-            deterministic=True)).hexdigest())
+        return Element(
+            path, kind, hashlib.sha1(block.SerializeToString(deterministic=True)).hexdigest()
+        )
     if which != "new_element":
         return None
     el = delta.new_element
@@ -161,16 +165,21 @@ def _element_of(delta_msg: ForwardMsg, values: dict[str, str] | None = None) -> 
     return Element(path, kind, digest, text)
 
 
-async def _http_get(base: str, path_query: str, cookies: dict[str, str],
-                    timeout: float) -> tuple[int, dict[str, str], list[str]]:
+async def _http_get(
+    base: str, path_query: str, cookies: dict[str, str], timeout: float
+) -> tuple[int, dict[str, str], list[str]]:
     """A minimal HTTP/1.1 GET (Connection: close): status, headers (last wins), Set-Cookies."""
     parts = urlsplit(base)
     port = parts.port or 80
-    reader, writer = await asyncio.wait_for(
-        asyncio.open_connection(parts.hostname, port), timeout)
+    reader, writer = await asyncio.wait_for(asyncio.open_connection(parts.hostname, port), timeout)
     try:
-        head = [f"GET {path_query} HTTP/1.1", f"Host: {parts.netloc}", "Connection: close",
-                "Accept: text/html", "User-Agent: pprd-protocol-client"]
+        head = [
+            f"GET {path_query} HTTP/1.1",
+            f"Host: {parts.netloc}",
+            "Connection: close",
+            "Accept: text/html",
+            "User-Agent: pprd-protocol-client",
+        ]
         if cookies:
             head.append("Cookie: " + "; ".join(f"{k}={v}" for k, v in cookies.items()))
         writer.write(("\r\n".join(head) + "\r\n\r\n").encode("latin-1"))
@@ -214,8 +223,14 @@ class ProtocolSession:
         How long to keep trying to reconnect after the connection dropped.
     """
 
-    def __init__(self, base: str, *, timeout: float = 60.0, reconnect_for: float = 30.0,
-                 locale: str = "zh-CN") -> None:
+    def __init__(
+        self,
+        base: str,
+        *,
+        timeout: float = 60.0,
+        reconnect_for: float = 30.0,
+        locale: str = "zh-CN",
+    ) -> None:
         require_loopback(base)
         self.base = base.rstrip("/")
         self.timeout = timeout
@@ -245,11 +260,13 @@ class ProtocolSession:
         target = f"/{self.page}" + (f"?{self.query}" if self.query else "")
         path = urlsplit(self.base).path
         if load_page:
-            status, headers, set_cookies = await _http_get(self.base, path + target,
-                                                           self.cookies, self.timeout)
+            status, headers, set_cookies = await _http_get(
+                self.base, path + target, self.cookies, self.timeout
+            )
         else:
             status, headers, set_cookies = await _http_get(
-                self.base, path + "/_stcore/health", self.cookies, self.timeout)
+                self.base, path + "/_stcore/health", self.cookies, self.timeout
+            )
         _take_cookies(self.cookies, set_cookies)
         self.http_statuses.append(status)
         if "x-served-by" in headers:
@@ -266,12 +283,19 @@ class ProtocolSession:
         # (The second place holds an XSRF token, which the server only uses to read a login
         # cookie; an empty entry is not a valid subprotocol for the client library, so a
         # placeholder that never validates stands there.)
-        protocols = (["streamlit", "no-xsrf", self.session_id] if self.session_id
-                     else ["streamlit"])
-        self._ws = await asyncio.wait_for(connect(
-            ws_url, subprotocols=protocols, additional_headers=extra,
-            max_size=None, compression=None, open_timeout=self.timeout,
-            ping_interval=None), self.timeout)
+        protocols = ["streamlit", "no-xsrf", self.session_id] if self.session_id else ["streamlit"]
+        self._ws = await asyncio.wait_for(
+            connect(
+                ws_url,
+                subprotocols=protocols,
+                additional_headers=extra,
+                max_size=None,
+                compression=None,
+                open_timeout=self.timeout,
+                ping_interval=None,
+            ),
+            self.timeout,
+        )
         headers = self._ws.response.headers
         for cookie in headers.get_all("Set-Cookie"):
             _take_cookies(self.cookies, [cookie])
@@ -288,8 +312,14 @@ class ProtocolSession:
                 await self._connect(load_page=False)
                 visit.reconnects += 1
                 return
-            except (TimeoutError, OSError, ProtocolError, InvalidHandshake, InvalidStatus,
-                    ConnectionClosed) as exc:
+            except (
+                TimeoutError,
+                OSError,
+                ProtocolError,
+                InvalidHandshake,
+                InvalidStatus,
+                ConnectionClosed,
+            ) as exc:
                 last = exc
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 1.0)
@@ -348,8 +378,13 @@ class ProtocolSession:
             except TimeoutError:
                 visit.status = "timeout"
                 break
-            except (ConnectionClosed, OSError, InvalidHandshake, InvalidStatus,
-                    ProtocolError) as exc:
+            except (
+                ConnectionClosed,
+                OSError,
+                InvalidHandshake,
+                InvalidStatus,
+                ProtocolError,
+            ) as exc:
                 # The replica went away: reconnect through the proxy and rerun the link.
                 try:
                     await self._reconnect(visit)
@@ -382,8 +417,7 @@ class ProtocolSession:
                 if init.session_id:
                     self.session_id = init.session_id
             elif kind == "navigation":
-                self.pages = {p.url_pathname: p.page_script_hash
-                              for p in msg.navigation.app_pages}
+                self.pages = {p.url_pathname: p.page_script_hash for p in msg.navigation.app_pages}
             elif kind == "page_info_changed":
                 self.query = msg.page_info_changed.query_string
             elif kind == "page_not_found":
@@ -393,19 +427,23 @@ class ProtocolSession:
                 if el is not None:
                     tree[el.path] = el
                     new = msg.delta.new_element
-                    if (el.kind == "component_instance"
-                            and new.component_instance.component_name == ST_FOLIUM):
-                        maps[el.path] = _mask(
-                            new.component_instance.json_args.encode()).decode()
+                    if (
+                        el.kind == "component_instance"
+                        and new.component_instance.component_name == ST_FOLIUM
+                    ):
+                        maps[el.path] = _mask(new.component_instance.json_args.encode()).decode()
                     if el.kind == "exception" or (
-                            el.kind == "alert" and new.alert.format == new.alert.ERROR):
+                        el.kind == "alert" and new.alert.format == new.alert.ERROR
+                    ):
                         visit.errors.append(f"{el.kind}: {el.text[:200]}")
                     if el.kind in ("radio", "selectbox"):
                         widgets[el.text] = getattr(new, el.kind)
             elif kind == "script_finished":
                 status = msg.script_finished
-                if status in (FINISHED.FINISHED_SUCCESSFULLY,
-                              FINISHED.FINISHED_FRAGMENT_RUN_SUCCESSFULLY):
+                if status in (
+                    FINISHED.FINISHED_SUCCESSFULLY,
+                    FINISHED.FINISHED_FRAGMENT_RUN_SUCCESSFULLY,
+                ):
                     if visit.status == "pending":
                         visit.status = "finished"
                     break

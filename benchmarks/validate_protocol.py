@@ -29,9 +29,16 @@ from benchmarks.protocol import (
 )
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                 "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
 
 
@@ -70,17 +77,22 @@ async def browser_view(base: str, link: str) -> tuple[list[Element], list[str], 
     frames: list[bytes] = []
     async with async_playwright() as pw:
         browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = await browser.new_context(viewport={"width": 1280, "height": 900},
-                                            locale="zh-CN")
+        context = await browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
         page = await context.new_page()
-        page.on("websocket", lambda ws: ws.on(
-            "framereceived", lambda p: frames.append(p if isinstance(p, bytes) else p.encode())))
+        page.on(
+            "websocket",
+            lambda ws: ws.on(
+                "framereceived", lambda p: frames.append(p if isinstance(p, bytes) else p.encode())
+            ),
+        )
         await page.goto(f"{base}/{link}")
         await page.locator('[data-testid="stMainBlockContainer"] h1').first.wait_for(
-            timeout=120_000)
+            timeout=120_000
+        )
         # The page is idle once Streamlit shows no running indicator.
         await page.wait_for_function(
-            "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
+            "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000
+        )
         paths = 0
         try:
             await page.locator(IFRAME).first.wait_for(state="attached", timeout=30_000)
@@ -107,11 +119,14 @@ async def check(base: str, link: str) -> list[str]:
     theirs = [(e.path, e.kind, e.digest) for e in b_elements]
     if ours != theirs:
         diff = [(a, b) for a, b in zip(ours, theirs, strict=False) if a != b][:3]
-        problems.append(f"element trees differ: {len(ours)} vs {len(theirs)} elements; "
-                        f"first differences {diff}")
+        problems.append(
+            f"element trees differ: {len(ours)} vs {len(theirs)} elements; first differences {diff}"
+        )
     if v.maps != b_maps:
-        problems.append(f"map arguments differ ({[len(m) for m in v.maps]} vs "
-                        f"{[len(m) for m in b_maps]} characters)")
+        problems.append(
+            f"map arguments differ ({[len(m) for m in v.maps]} vs "
+            f"{[len(m) for m in b_maps]} characters)"
+        )
     headings = [e.text for e in v.elements if e.kind == "heading"]
     if not any(title in h for h in headings):
         problems.append(f"browser title {title!r} not among the protocol's headings {headings}")
@@ -120,17 +135,21 @@ async def check(base: str, link: str) -> list[str]:
     kinds: dict[str, int] = {}
     for e in v.elements:
         kinds[e.kind] = kinds.get(e.kind, 0) + 1
-    print(f"{link or '(default page)'}: {len(ours)} elements {kinds}; maps {len(v.maps)} "
-          f"({sum(len(m) for m in v.maps):,} characters of arguments); browser: title "
-          f"{title!r}, {paths} map paths drawn, {len(b_elements)} elements — "
-          f"{'MATCH' if not problems else 'DIFFER'}")
+    print(
+        f"{link or '(default page)'}: {len(ours)} elements {kinds}; maps {len(v.maps)} "
+        f"({sum(len(m) for m in v.maps):,} characters of arguments); browser: title "
+        f"{title!r}, {paths} map paths drawn, {len(b_elements)} elements — "
+        f"{'MATCH' if not problems else 'DIFFER'}"
+    )
     return problems
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python3 -m benchmarks.validate_protocol",
-                                     description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python3 -m benchmarks.validate_protocol",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--url", required=True)
     parser.add_argument("--link", action="append", default=None)
     args = parser.parse_args(argv)

@@ -88,18 +88,34 @@ def normal_base(base: str) -> str:
     return f"/{base}" if base else ""
 
 
-def render(upstreams: list[tuple[str, str, int]], *, bind: str, port: int, base: str,
-           stats_socket: str, maxconn: int = 4096, server_maxconn: int = 1000) -> str:
+def render(
+    upstreams: list[tuple[str, str, int]],
+    *,
+    bind: str,
+    port: int,
+    base: str,
+    stats_socket: str,
+    maxconn: int = 4096,
+    server_maxconn: int = 1000,
+) -> str:
     """The HAProxy configuration for ``upstreams`` ((name, host, port) each)."""
-    servers = "\n".join(f"    server {name} {host}:{p} cookie {name}"
-                        for name, host, p in upstreams)
+    servers = "\n".join(
+        f"    server {name} {host}:{p} cookie {name}" for name, host, p in upstreams
+    )
     # The asset backend follows the app backend's health checks (`track`).
-    asset_servers = "\n".join(f"    server {name} {host}:{p} track app/{name}"
-                              for name, host, p in upstreams)
+    asset_servers = "\n".join(
+        f"    server {name} {host}:{p} track app/{name}" for name, host, p in upstreams
+    )
     return string.Template(TEMPLATE.read_text(encoding="utf-8")).substitute(
-        bind=bind, port=port, base=normal_base(base), servers=servers,
+        bind=bind,
+        port=port,
+        base=normal_base(base),
+        servers=servers,
         asset_servers=asset_servers,
-        stats_socket=stats_socket, maxconn=maxconn, server_maxconn=server_maxconn)
+        stats_socket=stats_socket,
+        maxconn=maxconn,
+        server_maxconn=server_maxconn,
+    )
 
 
 def healthy(url: str, timeout: float = 2.0) -> bool:
@@ -139,6 +155,7 @@ def server_states(state: State) -> dict[str, str]:
 
 # -- the supervisor (runs in the background, owns every process) ----------------------------
 
+
 class Supervisor:
     def __init__(self, state: State) -> None:
         self.state = state
@@ -158,39 +175,65 @@ class Supervisor:
         env = dict(os.environ)
         if r.data_dir:
             env["PPRD_DATA_DIR"] = r.data_dir
-        args = [self.state.python, "-m", "streamlit", "run", "app.py",
-                "--server.port", str(r.port), "--server.address", "127.0.0.1",
-                "--server.headless", "true"]
+        args = [
+            self.state.python,
+            "-m",
+            "streamlit",
+            "run",
+            "app.py",
+            "--server.port",
+            str(r.port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+        ]
         if self.state.base:
             args += ["--server.baseUrlPath", self.state.base.strip("/")]
         log = open(self.run_dir / f"{r.name}.log", "ab")  # noqa: SIM115 (the child keeps it)
-        proc = subprocess.Popen(args, cwd=REPO_DIR, env=env, stdout=log,
-                                stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            args,
+            cwd=REPO_DIR,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+        )
         log.close()
         self.procs[r.name] = proc
         r.pid = proc.pid
         self.unhealthy_since.pop(r.name, None)
-        self.log(f"{r.name} started (pid {proc.pid}, port {r.port}, "
-                 f"data {r.data_dir or 'default'})")
+        self.log(
+            f"{r.name} started (pid {proc.pid}, port {r.port}, data {r.data_dir or 'default'})"
+        )
 
     def start_haproxy(self) -> None:
         cfg = self.run_dir / "haproxy.cfg"
-        cfg.write_text(render([(r.name, "127.0.0.1", r.port) for r in self.state.replicas],
-                              bind=self.state.bind, port=self.state.port,
-                              base=self.state.base,
-                              stats_socket=str(self.run_dir / "haproxy.sock")),
-                       encoding="utf-8")
-        check = subprocess.run([HAPROXY, "-c", "-q", "-f", str(cfg)], capture_output=True,
-                               text=True)
+        cfg.write_text(
+            render(
+                [(r.name, "127.0.0.1", r.port) for r in self.state.replicas],
+                bind=self.state.bind,
+                port=self.state.port,
+                base=self.state.base,
+                stats_socket=str(self.run_dir / "haproxy.sock"),
+            ),
+            encoding="utf-8",
+        )
+        check = subprocess.run(
+            [HAPROXY, "-c", "-q", "-f", str(cfg)], capture_output=True, text=True
+        )
         if check.returncode != 0:
             raise SystemExit(f"haproxy rejects {cfg}: {check.stdout}{check.stderr}")
         log = open(self.run_dir / "haproxy.log", "ab")  # noqa: SIM115
-        self.haproxy = subprocess.Popen([HAPROXY, "-db", "-f", str(cfg)], stdout=log,
-                                        stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        self.haproxy = subprocess.Popen(
+            [HAPROXY, "-db", "-f", str(cfg)],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+        )
         log.close()
         self.state.haproxy_pid = self.haproxy.pid
-        self.log(f"haproxy started (pid {self.haproxy.pid}, {self.state.bind}:"
-                 f"{self.state.port})")
+        self.log(f"haproxy started (pid {self.haproxy.pid}, {self.state.bind}:{self.state.port})")
 
     def step(self) -> None:
         for r in self.state.replicas:
@@ -253,6 +296,7 @@ class Supervisor:
 
 # -- commands --------------------------------------------------------------------------------
 
+
 def default_run_dir(port: int) -> Path:
     return Path(os.environ.get("TMPDIR", "/tmp")) / f"pprd-serve-{port}"
 
@@ -284,8 +328,10 @@ def wait_ready(state: State, timeout: float) -> None:
                 if last and all(s.startswith("UP") for s in last.values()):
                     return
         time.sleep(0.3)
-    raise SystemExit(f"not ready within {timeout:.0f} s: {last or 'proxy not answering'} "
-                     f"(logs in {state.run_dir})")
+    raise SystemExit(
+        f"not ready within {timeout:.0f} s: {last or 'proxy not answering'} "
+        f"(logs in {state.run_dir})"
+    )
 
 
 def _client_host(bind: str) -> str:
@@ -298,23 +344,32 @@ def cmd_start(args: argparse.Namespace) -> int:
     with contextlib.suppress(FileNotFoundError, ValueError):
         old = State.load(run_dir)
         if _alive(old.supervisor_pid):
-            raise SystemExit(f"already running (supervisor pid {old.supervisor_pid}); "
-                             f"`python3 -m deploy.serve stop --port {args.port}` first")
+            raise SystemExit(
+                f"already running (supervisor pid {old.supervisor_pid}); "
+                f"`python3 -m deploy.serve stop --port {args.port}` first"
+            )
     ports = args.app_ports or [free_port() for _ in range(args.replicas)]
     if len(ports) != args.replicas:
         raise SystemExit("--app-ports must name one port per replica")
-    state = State(port=args.port, bind=args.bind, base=normal_base(args.base_path),
-                  run_dir=str(run_dir),
-                  replicas=[Replica(f"app{i + 1}", p, args.data_dir or "")
-                            for i, p in enumerate(ports)])
+    state = State(
+        port=args.port,
+        bind=args.bind,
+        base=normal_base(args.base_path),
+        run_dir=str(run_dir),
+        replicas=[Replica(f"app{i + 1}", p, args.data_dir or "") for i, p in enumerate(ports)],
+    )
     for stale in run_dir.glob("app*.data_dir"):
         stale.unlink()
     state.save()
     log = open(run_dir / "supervisor.log", "ab")  # noqa: SIM115
-    sup = subprocess.Popen([sys.executable, "-m", "deploy.serve", "supervise",
-                            "--run-dir", str(run_dir)], cwd=REPO_DIR, stdout=log,
-                           stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                           start_new_session=True)
+    sup = subprocess.Popen(
+        [sys.executable, "-m", "deploy.serve", "supervise", "--run-dir", str(run_dir)],
+        cwd=REPO_DIR,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     log.close()
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
@@ -326,9 +381,11 @@ def cmd_start(args: argparse.Namespace) -> int:
         time.sleep(0.2)
     state = State.load(run_dir)
     wait_ready(state, args.timeout)
-    print(f"serving on http://{_client_host(args.bind)}:{args.port}{state.base}/ — "
-          f"{args.replicas} replicas ({', '.join(f'{r.name}:{r.port}' for r in state.replicas)}),"
-          f" supervisor pid {state.supervisor_pid}, run dir {run_dir}")
+    print(
+        f"serving on http://{_client_host(args.bind)}:{args.port}{state.base}/ — "
+        f"{args.replicas} replicas ({', '.join(f'{r.name}:{r.port}' for r in state.replicas)}),"
+        f" supervisor pid {state.supervisor_pid}, run dir {run_dir}"
+    )
     return 0
 
 
@@ -374,12 +431,16 @@ def cmd_status(args: argparse.Namespace) -> int:
     except OSError as exc:
         seen = {}
         print(f"haproxy: no answer on its socket ({exc})")
-    print(f"proxy http://{_client_host(state.bind)}:{state.port}{state.base}/ "
-          f"(haproxy pid {state.haproxy_pid}, supervisor pid {state.supervisor_pid})")
+    print(
+        f"proxy http://{_client_host(state.bind)}:{state.port}{state.base}/ "
+        f"(haproxy pid {state.haproxy_pid}, supervisor pid {state.supervisor_pid})"
+    )
     for r in state.replicas:
-        print(f"  {r.name}: port {r.port}, pid {r.pid} ({'alive' if _alive(r.pid) else 'dead'})"
-              f", haproxy {seen.get(r.name, '?')}, restarts {r.restarts}, "
-              f"data {r.data_dir or 'default'}")
+        print(
+            f"  {r.name}: port {r.port}, pid {r.pid} ({'alive' if _alive(r.pid) else 'dead'})"
+            f", haproxy {seen.get(r.name, '?')}, restarts {r.restarts}, "
+            f"data {r.data_dir or 'default'}"
+        )
     return 0
 
 
@@ -387,8 +448,11 @@ def cmd_restart(args: argparse.Namespace) -> int:
     """Restart one replica (or all, one at a time) while the others serve."""
     state = _load(args)
     sock = str(Path(state.run_dir) / "haproxy.sock")
-    names = ([r.name for r in state.replicas] if args.replica == "all"
-             else [args.replica if args.replica.startswith("app") else f"app{args.replica}"])
+    names = (
+        [r.name for r in state.replicas]
+        if args.replica == "all"
+        else [args.replica if args.replica.startswith("app") else f"app{args.replica}"]
+    )
     for name in names:
         current = State.load(Path(state.run_dir))
         r = next((x for x in current.replicas if x.name == name), None)
@@ -396,8 +460,7 @@ def cmd_restart(args: argparse.Namespace) -> int:
             raise SystemExit(f"no replica {name}")
         if args.data_dir is not None:
             r.data_dir = args.data_dir
-            (Path(state.run_dir) / f"{name}.data_dir").write_text(args.data_dir,
-                                                                  encoding="utf-8")
+            (Path(state.run_dir) / f"{name}.data_dir").write_text(args.data_dir, encoding="utf-8")
         # Out of the rotation first: new sessions go elsewhere; its own sessions reconnect to
         # another replica when it stops, and come back from their links.
         haproxy_command(sock, f"set server app/{name} state maint")
@@ -408,7 +471,8 @@ def cmd_restart(args: argparse.Namespace) -> int:
         while time.monotonic() < deadline:
             fresh = next(x for x in State.load(Path(state.run_dir)).replicas if x.name == name)
             if fresh.pid != old_pid and healthy(
-                    f"http://127.0.0.1:{fresh.port}{state.base}{HEALTH}"):
+                f"http://127.0.0.1:{fresh.port}{state.base}{HEALTH}"
+            ):
                 break
             time.sleep(0.3)
         else:
@@ -426,14 +490,25 @@ def cmd_render(args: argparse.Namespace) -> int:
         upstreams.append((f"app{i}", host, int(port)))
     if not upstreams:
         upstreams = [(f"app{i + 1}", "127.0.0.1", 8501 + i) for i in range(args.replicas)]
-    print(render(upstreams, bind=args.bind, port=args.port, base=args.base_path,
-                 stats_socket=args.stats_socket), end="")
+    print(
+        render(
+            upstreams,
+            bind=args.bind,
+            port=args.port,
+            base=args.base_path,
+            stats_socket=args.stats_socket,
+        ),
+        end="",
+    )
     return 0
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python3 -m deploy.serve", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python3 -m deploy.serve",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     def common(p: argparse.ArgumentParser) -> None:
@@ -444,8 +519,9 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("start", help="start N replicas, HAProxy and the supervisor")
     common(p)
     p.add_argument("--replicas", type=int, default=2)
-    p.add_argument("--bind", default="127.0.0.1",
-                   help="the proxy's address (0.0.0.0 to serve the network)")
+    p.add_argument(
+        "--bind", default="127.0.0.1", help="the proxy's address (0.0.0.0 to serve the network)"
+    )
     p.add_argument("--base-path", default="", help="serve under /PATH (server.baseUrlPath)")
     p.add_argument("--data-dir", help="PPRD_DATA_DIR for every replica")
     p.add_argument("--app-ports", type=int, nargs="*", help="one port per replica")

@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 
 import pytest
-from browser_support import ARTIFACTS_DIR, REPO_DIR, free_port
+from server_support import ARTIFACTS_DIR, REPO_DIR, free_port
 
 sys.path.insert(0, str(REPO_DIR))
 from benchmarks.protocol import ProtocolSession, require_loopback
@@ -35,8 +35,13 @@ LEVEL, CITY, COUNTY = "层级", "地市级", "县级"  # the measures page's lev
 
 
 def serve(*args: str, timeout: float = 180) -> str:
-    done = subprocess.run([sys.executable, "-m", "deploy.serve", *args], cwd=REPO_DIR,
-                          capture_output=True, text=True, timeout=timeout)
+    done = subprocess.run(
+        [sys.executable, "-m", "deploy.serve", *args],
+        cwd=REPO_DIR,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     return done.stdout
 
@@ -56,8 +61,9 @@ def proxy(tmp_path_factory: pytest.TempPathFactory):
             shutil.copy(log, ARTIFACTS_DIR / f"serve-{log.name}")
 
 
-async def _session(base: str, k: int, ready: asyncio.Barrier, killed: asyncio.Event,
-                   out: dict) -> None:
+async def _session(
+    base: str, k: int, ready: asyncio.Barrier, killed: asyncio.Event, out: dict
+) -> None:
     s = ProtocolSession(base, timeout=120, reconnect_for=60)
     rec = out[k] = {"errors": []}
     try:
@@ -94,8 +100,7 @@ async def _run(port: int, run_dir: Path) -> tuple[dict, str, float]:
     out: dict = {}
     ready, killed = asyncio.Barrier(SESSIONS + 1), asyncio.Event()
     start = time.perf_counter()
-    tasks = [asyncio.create_task(_session(base, k, ready, killed, out))
-             for k in range(SESSIONS)]
+    tasks = [asyncio.create_task(_session(base, k, ready, killed, out)) for k in range(SESSIONS)]
     await asyncio.wait_for(ready.wait(), 300)
     victim = State.load(run_dir).replicas[0]
     killed.set()
@@ -105,6 +110,7 @@ async def _run(port: int, run_dir: Path) -> tuple[dict, str, float]:
     return out, victim.name, time.perf_counter() - start
 
 
+@pytest.mark.slow
 def test_two_replicas_sticky_sessions_and_a_killed_replica(proxy) -> None:
     port, run_dir = proxy
     before = State.load(run_dir)
@@ -134,29 +140,43 @@ def test_two_replicas_sticky_sessions_and_a_killed_replica(proxy) -> None:
     while time.monotonic() < deadline:
         states = server_states(State.load(run_dir))
         now = State.load(run_dir)
-        if all(s.startswith("UP") for s in states.values()) and now.replicas[0].pid != \
-                before.replicas[0].pid:
+        if (
+            all(s.startswith("UP") for s in states.values())
+            and now.replicas[0].pid != before.replicas[0].pid
+        ):
             break
         time.sleep(0.5)
     else:
         pytest.fail(f"killed replica not back: {server_states(State.load(run_dir))}")
     assert State.load(run_dir).replicas[0].restarts == 1
     times = sorted(t for r in out.values() for t in r["seconds"])
-    report = (f"{SESSIONS} sessions, {len(times)} runs in {wall:.1f} s, {moved} moved from "
-              f"{victim}; run p50 {times[len(times) // 2]:.2f} s, max {times[-1]:.2f} s")
+    report = (
+        f"{SESSIONS} sessions, {len(times)} runs in {wall:.1f} s, {moved} moved from "
+        f"{victim}; run p50 {times[len(times) // 2]:.2f} s, max {times[-1]:.2f} s"
+    )
     ARTIFACTS_DIR.mkdir(parents=True, exist_ok=True)
     (ARTIFACTS_DIR / "serve_ci.txt").write_text(report + "\n", encoding="utf-8")
     print(report)
 
 
+@pytest.mark.slow
 def test_replica_restarted_on_another_data_directory(proxy, tmp_path: Path) -> None:
     port, run_dir = proxy
     copy = tmp_path / "data"
     shutil.copytree(REPO_DIR / "data", copy)
     other_pid = State.load(run_dir).replicas[1].pid
     # A session on the other replica keeps working through the restart.
-    serve("restart", "--port", str(port), "--run-dir", str(run_dir), "--replica", "1",
-          "--data-dir", str(copy))
+    serve(
+        "restart",
+        "--port",
+        str(port),
+        "--run-dir",
+        str(run_dir),
+        "--replica",
+        "1",
+        "--data-dir",
+        str(copy),
+    )
     now = State.load(run_dir)
     assert now.replicas[0].data_dir == str(copy)
     environ = Path(f"/proc/{now.replicas[0].pid}/environ").read_bytes().split(b"\0")
