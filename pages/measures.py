@@ -99,7 +99,13 @@ st.caption(
 counts = filters.measure_counts(ds, level, numbers, kinds)
 shown = display.regions_for_level(ds, level, region)
 m = maps.build_regions_map(
-    shown, lang, counts=counts.to_dict(), selected=region, dashline=ds.dashline, **ui.map_options()
+    maps.MapLayers(
+        shown,
+        choropleth=maps.Choropleth(counts.to_dict()),
+        selected=region,
+        dashline=ds.dashline,
+    ),
+    ui.map_options(),
 )
 ui.map_widget(m, key="measures_map", on_click=select_region)
 

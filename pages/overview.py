@@ -40,13 +40,14 @@ provinces = display.display_regions(ds, "province", (*constants.PPRD_ADCODES, co
 jx_cities = display.display_regions(ds, "city", (constants.JIANGXI,))
 counts = filters.measure_counts(ds, "city", [m.number for m in ds.plan.measures])
 m = maps.build_regions_map(
-    jx_cities,
-    lang,
-    context=provinces,
-    counts=counts.to_dict(),
-    dashline=ds.dashline,
-    bounds=geometry.fit_bounds(provinces),
-    **ui.map_options(),
+    maps.MapLayers(
+        jx_cities,
+        context=provinces,
+        choropleth=maps.Choropleth(counts.to_dict()),
+        dashline=ds.dashline,
+        bounds=geometry.fit_bounds(provinces),
+    ),
+    ui.map_options(),
 )
 
 

@@ -47,20 +47,25 @@ focus = (
     else geometry.fit_bounds(display.display_regions(ds, "province", (constants.JIANGXI, partner)))
 )
 m = maps.build_partners_map(
-    shown,
-    home,
-    lang,
-    counts=summary["links"].to_dict(),
-    count_label=t("n_links", lang),
-    notes=[t("partner_links_note", lang)],
-    selected=partner,
-    projects=partners.partner_projects(
-        ds, partner, ("corridor",) if partner is None else ("corridor", "project")
+    maps.MapLayers(
+        shown,
+        context=around,
+        choropleth=maps.Choropleth(
+            summary["links"].to_dict(),
+            label=t("n_links", lang),
+            notes=[t("partner_links_note", lang)],
+        ),
+        projects=maps.ProjectLayer(
+            partners.partner_projects(
+                ds, partner, ("corridor",) if partner is None else ("corridor", "project")
+            )
+        ),
+        selected=partner,
+        dashline=ds.dashline,
+        bounds=focus,
     ),
-    context=around,
-    dashline=ds.dashline,
-    bounds=focus,
-    **ui.map_options(),
+    home,
+    ui.map_options(),
 )
 ui.map_widget(m, key="partners_map", on_click=select_partner)
 

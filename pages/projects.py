@@ -173,17 +173,14 @@ selected = ui.selectbox(
 
 background = display.display_regions(ds, "province", constants.MAP_AREA)
 m = maps.build_regions_map(
-    background,
-    lang,
-    selected=region,
-    dashline=ds.dashline,
-    projects=on_map,
-    colour_by=colour_by,
-    not_yet=not_yet,
-    selected_project=selected,
-    bounds=geometry.fit_bounds(background),
-    **ui.map_options(),
-    legend_position="topleft",
+    maps.MapLayers(
+        background,
+        projects=maps.ProjectLayer(on_map, colour_by, not_yet, selected),
+        selected=region,
+        dashline=ds.dashline,
+        bounds=geometry.fit_bounds(background),
+    ),
+    ui.map_options(legend_position="topleft"),
 )
 ui.map_widget(m, key="projects_map", height=620, on_click=select_region)
 

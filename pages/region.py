@@ -88,14 +88,15 @@ cols[3].metric(t("only_larger_short", lang), len(tables["larger"]), help=t("only
 
 layers = region_view.region_layers(ds, code)
 m = maps.build_regions_map(
-    layers.clickable,
-    lang,
-    context=layers.context,
-    selected=layers.selected,
-    dashline=ds.dashline,
-    projects=crossing,
-    bounds=region_view.region_bounds(layers),
-    **ui.map_options(),
+    maps.MapLayers(
+        layers.clickable,
+        context=layers.context,
+        projects=maps.ProjectLayer(crossing),
+        selected=layers.selected,
+        dashline=ds.dashline,
+        bounds=region_view.region_bounds(layers),
+    ),
+    ui.map_options(),
 )
 ui.map_widget(m, key="region_map", on_click=go_to)
 st.caption(t("click_to_go", lang))

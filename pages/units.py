@@ -62,15 +62,16 @@ cities = display.display_regions(ds, "city", constants.MAP_AREA)
 # Taiwan (a map of China shows it) and Chongqing (else a hole amid the 9+2) as context
 around = display.display_regions(ds, "province", (constants.CHONGQING, constants.TAIWAN))
 m = maps.build_regions_map(
-    cities,
-    lang,
-    context=around,
-    counts=counts.to_dict(),
-    selected=row["adcode"] or None,
-    dashline=ds.dashline,
-    legend_title=t("unit_count_label", lang),
-    count_label=t("measures", lang),
-    **ui.map_options(),
+    maps.MapLayers(
+        cities,
+        context=around,
+        choropleth=maps.Choropleth(
+            counts.to_dict(), label=t("measures", lang), title=t("unit_count_label", lang)
+        ),
+        selected=row["adcode"] or None,
+        dashline=ds.dashline,
+    ),
+    ui.map_options(),
 )
 st.caption(t("units_map_caption", lang))
 ui.map_widget(m, key="units_map")

@@ -11,7 +11,7 @@ import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import folium
 import streamlit as st
@@ -26,6 +26,9 @@ from geo.core.i18n import DEFAULT_LANG, LANGS, t
 from geo.render import perf
 from geo.render.safe import md
 from geo.render.webassets import static_base_url
+
+if TYPE_CHECKING:
+    from geo.render.map_frame import MapOptions
 
 _LOG = logging.getLogger(__name__)
 RAISE_PAGE_ERRORS_ENV = "PPRD_RAISE_PAGE_ERRORS"
@@ -137,6 +140,7 @@ def run_page(page: StreamlitPage) -> None:
     try:
         page.run()
         sync_shared_params()
+        st.session_state[PAGE_KEY] = page.url_path
     except Exception:
         if os.environ.get(RAISE_PAGE_ERRORS_ENV) == "1":
             raise
@@ -185,9 +189,13 @@ class Param:
 
 
 def mark_page(url_path: str) -> None:
-    """Record which page this run shows (called by app.py before the page runs)."""
+    """Record whether this run enters the page (called by app.py before the page runs).
+
+    A page counts as entered only once one of its runs has finished (see :func:`run_page`):
+    a run cut short (the user switched language while the page was still loading) leaves the
+    link's parameters unread, so the next run reads them again.
+    """
     st.session_state[ENTERING_KEY] = st.session_state.get(PAGE_KEY) != url_path
-    st.session_state[PAGE_KEY] = url_path
 
 
 def restore_params(params: Iterable[Param]) -> None:
@@ -453,11 +461,13 @@ def basemap_selector() -> None:
     )
 
 
-def map_options() -> dict[str, object]:
-    """Keyword arguments every page map takes: basemap, Tianditu key, where Leaflet is served.
+def map_options(legend_position: str = "bottomright") -> MapOptions:
+    """How every page map is drawn: language, basemap, Tianditu key, where Leaflet is served.
 
     Tianditu without a key shows a message and falls back to no basemap.
     """
+    from geo.render.map_frame import MapOptions
+
     basemap = st.session_state.get(BASEMAP_KEY, "none")
     key = None
     if basemap == "tianditu":
@@ -465,7 +475,7 @@ def map_options() -> dict[str, object]:
         if key is None:
             st.info(t("tianditu_no_key", current_lang()), icon="ℹ️")
             basemap = "none"
-    return {"basemap": basemap, "tianditu_key": key, "static_url": static_url()}
+    return MapOptions(current_lang(), basemap, key, static_url(), legend_position=legend_position)
 
 
 def static_url() -> str:

@@ -7,6 +7,7 @@ import json
 import math
 import os
 from collections.abc import Callable, Iterable
+from functools import partial
 from typing import Any
 
 import geopandas as gpd
@@ -82,7 +83,7 @@ def measure_records(ds: Dataset, numbers: Iterable[int] | None = None) -> list[d
     wanted = None if numbers is None else set(numbers)
     # built once per measure: pages list them on every rerun
     return [
-        copy.deepcopy(ds.memo(("measure_record", m.number), lambda m=m: _measure_record(ds, m)))
+        copy.deepcopy(ds.memo(("measure_record", m.number), partial(_measure_record, ds, m)))
         for m in ds.plan.measures
         if wanted is None or m.number in wanted
     ]

@@ -1,8 +1,9 @@
 """A view as an interactive folium map: for the briefing page, and as one offline HTML file.
 
-The map is :func:`geo.render.maps.build_regions_map` of the view's layers (:func:`geo.analysis.views.view_layers`,
-display-simplified geometry), with the same labels the PNG carries (placed without collisions
-for a screen-sized map, :func:`geo.render.export_png.map_labels`). The standalone file inlines Leaflet
+The map is :func:`geo.render.maps.build_regions_map` of the view's layers
+(:func:`geo.analysis.views.view_layers`, display-simplified geometry), with the same labels the
+PNG carries (placed without collisions for a screen-sized map,
+:func:`geo.render.label_layout.map_labels`). The standalone file inlines Leaflet
 (:func:`geo.render.webassets.render_standalone_html`): it opens from an e-mail attachment with no
 network and no server.
 """
@@ -18,14 +19,18 @@ from branca.element import MacroElement
 from folium.template import Template
 
 from geo.analysis import display, filters
-from geo.analysis.views import View, view_layers
+from geo.analysis.views import View, ViewLayers, view_layers
 from geo.core.constants import JIANGXI
 from geo.core.dataset import Dataset
 from geo.core.geometry import has_geometry
 from geo.core.i18n import t, term
-from geo.render import maps
-from geo.render.export_png import map_labels
+from geo.render.label_layout import map_labels
+from geo.render.legends import legend_html, project_legend_items
+from geo.render.map_frame import MapOptions, add_overlay
+from geo.render.map_layers import Choropleth, MapLayers, ProjectLayer
+from geo.render.maps import build_regions_map
 from geo.render.safe import esc
+from geo.render.styles import HIGHLIGHT, project_colour, project_shape
 from geo.render.webassets import DEFAULT_STATIC_BASE_URL, render_standalone_html
 
 _FONT = "'Noto Sans CJK SC','Microsoft YaHei','PingFang SC',sans-serif"
@@ -101,9 +106,9 @@ def add_projects_light(
 ) -> None:
     """Projects with name tooltips and no popups (the page's budget).
 
-    Drawn like :func:`geo.render.maps.add_projects`: routes as lines (freight services dotted) and
-    zones as areas in one GeoJSON layer, sites as circles; coloured by ``colour_by``; the
-    legend is :func:`geo.render.maps.project_legend_items`.
+    Drawn like :func:`geo.render.map_layers.add_projects`: routes as lines (freight services
+    dotted) and zones as areas in one GeoJSON layer, sites as circles; coloured by
+    ``colour_by``; the legend is :func:`geo.render.legends.project_legend_items`.
     """
     mapped = projects[has_geometry(projects)]
     if mapped.empty:
@@ -113,8 +118,8 @@ def add_projects_light(
     for row in mapped.to_dict("records"):
         name = row["name_en"] if lang == "en" else (row.get("label_zh") or row["name_plan"])
         tip = f"<b>{esc(name)}</b><br>{esc(term('status', str(row['status']), lang))}"
-        colour = maps.project_colour(row, colour_by)
-        shape = maps.project_shape(row)
+        colour = project_colour(row, colour_by)
+        shape = project_shape(row)
         if shape == "point":
             for part in shapely.get_parts(row["geometry"]):
                 folium.CircleMarker(
@@ -157,6 +162,61 @@ def add_projects_light(
     group.add_to(m)
 
 
+def _near_regions(
+    ds: Dataset, view: View, layers: ViewLayers
+) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame | None]:
+    """The regions and context outlines worth sending: those near the view's extent.
+
+    At city level only the cities with measures or in Jiangxi are sent (the others are the
+    same white as the province underneath); at province level the regions are the
+    provinces, and no context is needed.
+    """
+    west, south, east, north = layers.extent
+    dx, dy = (east - west) * 0.1, (north - south) * 0.1
+    near = shapely.box(west - dx, south - dy, east + dx, north + dy)
+    regions = layers.regions[layers.regions.intersects(near)]
+    if view.level == "city":
+        counted = regions["adcode"].map(lambda code: layers.counts.get(code, 0) > 0)
+        regions = regions[counted | (regions["province_adcode"] == JIANGXI)]
+    if view.level == "province":
+        return regions, None
+    # Context outlines cut to the neighbourhood: what lies far outside only costs bytes.
+    clipped = layers.context.geometry.clip_by_rect(*near.bounds)
+    return regions, layers.context[~clipped.is_empty].set_geometry(clipped[~clipped.is_empty])
+
+
+def _add_focus_outline(
+    m: folium.Map, ds: Dataset, view: View, layers: ViewLayers, lang: str
+) -> None:
+    """Outline the focus when it is not one of the regions drawn (a city over its counties)."""
+    if not layers.focus or view.level == filters.level_of(ds, layers.focus):
+        return
+    level = filters.level_of(ds, layers.focus) or "city"
+    shape = display.display_regions(ds, level)
+    shape = shape[shape["adcode"] == layers.focus]
+    folium.GeoJson(
+        json.loads(shape[["geometry"]].to_json(drop_id=True)),
+        name=ds.region_name(layers.focus, lang),
+        interactive=False,
+        style_function=lambda _f: {"color": HIGHLIGHT, "weight": 3, "fill": False},
+    ).add_to(m)
+
+
+def _add_light_projects(m: folium.Map, layers: ViewLayers, view: View, lang: str) -> None:
+    """The projects without popups, and their legend (top right)."""
+    add_projects_light(m, layers.projects, lang, view.colour_by)
+    title = t("kind", lang) if view.colour_by == "kind" else t("status", lang)
+    add_overlay(
+        m,
+        legend_html(
+            title,
+            project_legend_items(layers.projects, lang, view.colour_by),
+            [t("legend_location_note", lang)],
+        ),
+        "topright",
+    )
+
+
 def view_map(
     ds: Dataset,
     view: View,
@@ -175,20 +235,7 @@ def view_map(
     """
     layers = view_layers(ds, view)
     west, south, east, north = layers.extent
-    dx, dy = (east - west) * 0.1, (north - south) * 0.1
-    near = shapely.box(west - dx, south - dy, east + dx, north + dy)
-    regions = layers.regions[layers.regions.intersects(near)]
-    if view.level == "city":
-        counted = regions["adcode"].map(lambda code: layers.counts.get(code, 0) > 0)
-        regions = regions[counted | (regions["province_adcode"] == JIANGXI)]
-    # Context outlines cut to the neighbourhood: what lies far outside only costs bytes.
-    # At province level the regions are the provinces: no context needed.
-    clipped = layers.context.geometry.clip_by_rect(*near.bounds)
-    context = (
-        None
-        if view.level == "province"
-        else layers.context[~clipped.is_empty].set_geometry(clipped[~clipped.is_empty])
-    )
+    regions, context = _near_regions(ds, view, layers)
     # Popups cite each project's sources as text; without the scheme a citation is still
     # readable but no longer a URL (the file references nothing outside itself).
     cited = layers.selection.projects.assign(
@@ -196,42 +243,22 @@ def view_map(
         .astype(str)
         .str.replace(r"https?://", "", regex=True)
     )
-    m = maps.build_regions_map(
-        regions,
-        lang,
-        context=context,
-        counts={k: float(v) for k, v in layers.counts.items()},
-        selected=view.region,
-        dashline=ds.dashline,
-        projects=cited if popups else None,
-        colour_by=view.colour_by,
-        legend_title=f"{t('n_measures', lang)} · {t(f'level_{view.level}', lang)}",
-        bounds=[[south, west], [north, east]],
-        static_url=static_url,
+    title = f"{t('n_measures', lang)} · {t(f'level_{view.level}', lang)}"
+    m = build_regions_map(
+        MapLayers(
+            regions,
+            context=context,
+            choropleth=Choropleth({k: float(v) for k, v in layers.counts.items()}, title=title),
+            projects=ProjectLayer(cited, view.colour_by) if popups else None,
+            selected=view.region,
+            dashline=ds.dashline,
+            bounds=[[south, west], [north, east]],
+        ),
+        MapOptions(lang, static_url=static_url),
     )
-    if layers.focus and view.level != filters.level_of(ds, layers.focus):
-        # the focus is not one of the regions drawn (a city over its counties): outline it
-        level = filters.level_of(ds, layers.focus) or "city"
-        shape = display.display_regions(ds, level)
-        shape = shape[shape["adcode"] == layers.focus]
-        folium.GeoJson(
-            json.loads(shape[["geometry"]].to_json(drop_id=True)),
-            name=ds.region_name(layers.focus, lang),
-            interactive=False,
-            style_function=lambda _f: {"color": maps.HIGHLIGHT, "weight": 3, "fill": False},
-        ).add_to(m)
+    _add_focus_outline(m, ds, view, layers, lang)
     if not popups and not layers.projects.empty:
-        add_projects_light(m, layers.projects, lang, view.colour_by)
-        title = t("kind", lang) if view.colour_by == "kind" else t("status", lang)
-        maps.add_overlay(
-            m,
-            maps.legend_html(
-                title,
-                maps.project_legend_items(layers.projects, lang, view.colour_by),
-                [t("legend_location_note", lang)],
-            ),
-            "topright",
-        )
+        _add_light_projects(m, layers, view, lang)
     if labels:
         add_labels(m, map_labels(ds, view, lang, *label_size))
     _layer_control_last(m)
@@ -239,7 +266,7 @@ def view_map(
 
 
 def _layer_control_last(m: folium.Map) -> None:
-    """Move the layer control after the layers added since :func:`geo.render.maps.finish_map`.
+    """Move the layer control after the layers added since :func:`geo.render.map_frame.finish_map`.
 
     Its script names every overlay; placed before a layer's own script it would hand Leaflet
     an undefined layer (``setZIndex`` of undefined), and every script after it would not run.
@@ -265,5 +292,5 @@ def export_html(ds: Dataset, view: View, lang: str = "zh") -> bytes:
         f'{esc(view.subtitle(lang))}</div><div style="font-size:11px;color:#777">'
         f"{esc(t('export_schematic', lang))}</div></div>"
     )
-    maps.add_overlay(m, title, "topright")
+    add_overlay(m, title, "topright")
     return render_standalone_html(m, title=view.title(lang)).encode("utf-8")

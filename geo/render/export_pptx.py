@@ -22,21 +22,25 @@ import datetime as dt
 import io
 import re
 from collections.abc import Sequence
-from dataclasses import replace
-from functools import partial
+from dataclasses import dataclass, field, replace
+from typing import Any
 from urllib.parse import urlsplit
 
+import geopandas as gpd
 from lxml import etree
 from pptx import Presentation
 from pptx.dml.color import RGBColor
+from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.oxml.ns import qn
 from pptx.presentation import Presentation as PresentationType
 from pptx.slide import Slide
-from pptx.text.text import TextFrame
+from pptx.table import _Cell
+from pptx.text.text import TextFrame, _Run
 from pptx.util import Emu, Inches, Pt
 
 from geo.analysis.views import (
+    Selection,
     View,
     sections_with_content,
     view_layers,
@@ -48,7 +52,9 @@ from geo.core.geometry import has_geometry
 from geo.core.i18n import t, term
 from geo.present import records
 from geo.present.labels import section_heading
-from geo.render.export_png import render_map, status_as_of
+from geo.render.export_png import render_map
+from geo.render.png.canvas import ImageOptions
+from geo.render.png.text import status_as_of
 
 FONT = "Microsoft YaHei"
 SLIDE_W, SLIDE_H = Inches(13.333), Inches(7.5)
@@ -61,7 +67,7 @@ WHITE = RGBColor(0xFF, 0xFF, 0xFF)
 
 
 def set_run_font(
-    run: object, size: float, *, bold: bool = False, colour: RGBColor = DARK, lang: str = "zh"
+    run: _Run, size: float, *, bold: bool = False, colour: RGBColor = DARK, lang: str = "zh"
 ) -> None:
     """Size, weight, colour, language and CJK-capable font (Latin and East Asian) of a run.
 
@@ -69,12 +75,12 @@ def set_run_font(
     Simplified Chinese face for the Chinese characters (LibreOffice otherwise takes the
     Japanese face of Noto Sans CJK); ``charset="-122"`` (GB2312) says the same to PowerPoint.
     """
-    font = run.font  # type: ignore[attr-defined]
+    font = run.font
     font.size = Pt(size)
     font.bold = bold
     font.color.rgb = colour
     font.name = FONT  # a:latin
-    rpr = run._r.get_or_add_rPr()  # type: ignore[attr-defined]
+    rpr = run._r.get_or_add_rPr()
     rpr.set("lang", "zh-CN" if lang == "zh" else "en-GB")
     rpr.set("altLang", "en-GB" if lang == "zh" else "zh-CN")
     for tag in ("a:ea", "a:cs"):
@@ -121,86 +127,100 @@ def _text_box(slide: Slide, left: float, top: float, width: float, height: float
     return frame
 
 
-def _paragraph(
-    frame: TextFrame,
-    text: str,
-    size: float,
-    *,
-    bold: bool = False,
-    colour: RGBColor = DARK,
-    first: bool = False,
-    level: int = 0,
-    space_before: float = 0,
-    align: PP_ALIGN | None = None,
-    lang: str = "zh",
-) -> None:
-    para = frame.paragraphs[0] if first else frame.add_paragraph()
-    para.level = level
-    if space_before:
-        para.space_before = Pt(space_before)
-    if align is not None:
-        para.alignment = align
-    run = para.add_run()
-    run.text = text
-    set_run_font(run, size, bold=bold, colour=colour, lang=lang)
+@dataclass
+class _Deck:
+    """A deck being built: the presentation, what it shows, and its text helpers in ``lang``."""
 
+    prs: PresentationType
+    ds: Dataset
+    view: View
+    lang: str
+    today: dt.date
+    total: int = 0
+    maps: dict[tuple[int, ...], bytes] = field(default_factory=dict)
 
-def _bullet(
-    frame: TextFrame,
-    text: str,
-    size: float,
-    *,
-    first: bool = False,
-    colour: RGBColor = DARK,
-    bold: bool = False,
-    indent: float = 0.0,
-    space_before: float = 0,
-    lang: str = "zh",
-) -> None:
-    """A paragraph with a real bullet (a:buChar), hanging indent."""
-    _paragraph(
-        frame,
-        text,
-        size,
-        bold=bold,
-        colour=colour,
-        first=first,
-        space_before=space_before,
-        lang=lang,
-    )
-    para = frame.paragraphs[-1]
-    ppr = para._p.get_or_add_pPr()
-    ppr.set("marL", str(Emu(Inches(indent + 0.22))))
-    ppr.set("indent", str(-Emu(Inches(0.22))))
-    font = etree.SubElement(ppr, qn("a:buFont"))
-    font.set("typeface", "Arial")
-    char = etree.SubElement(ppr, qn("a:buChar"))
-    char.set("char", "•")
+    def slide(self) -> Slide:
+        """A new blank slide at the end."""
+        return self.prs.slides.add_slide(self.prs.slide_layouts[6])
 
+    def para(
+        self,
+        frame: TextFrame,
+        text: str,
+        size: float,
+        *,
+        bold: bool = False,
+        colour: RGBColor = DARK,
+        first: bool = False,
+        space_before: float = 0,
+        align: PP_ALIGN | None = None,
+    ) -> None:
+        """A paragraph of one run (the frame's first paragraph if ``first``)."""
+        para = frame.paragraphs[0] if first else frame.add_paragraph()
+        para.level = 0
+        if space_before:
+            para.space_before = Pt(space_before)
+        if align is not None:
+            para.alignment = align
+        run = para.add_run()
+        run.text = text
+        set_run_font(run, size, bold=bold, colour=colour, lang=self.lang)
 
-def _slide_title(slide: Slide, text: str, subtitle: str, lang: str) -> None:
-    frame = _text_box(slide, 0.45, 0.25, 12.4, 0.75)
-    frame.vertical_anchor = MSO_ANCHOR.TOP
-    _paragraph(frame, text, 26 if len(text) <= 34 else 22, bold=True, first=True, lang=lang)
-    if subtitle:
-        frame = _text_box(slide, 0.45, 0.92, 12.4, 0.35)
-        _paragraph(frame, subtitle, 13, colour=GREY, first=True, lang=lang)
+    def bullet(
+        self,
+        frame: TextFrame,
+        text: str,
+        size: float,
+        *,
+        first: bool = False,
+        colour: RGBColor = DARK,
+        bold: bool = False,
+        space_before: float = 0,
+    ) -> None:
+        """A paragraph with a real bullet (a:buChar), hanging indent."""
+        self.para(
+            frame, text, size, bold=bold, colour=colour, first=first, space_before=space_before
+        )
+        ppr = frame.paragraphs[-1]._p.get_or_add_pPr()
+        ppr.set("marL", str(Emu(Inches(0.22))))
+        ppr.set("indent", str(-Emu(Inches(0.22))))
+        font = etree.SubElement(ppr, qn("a:buFont"))
+        font.set("typeface", "Arial")
+        char = etree.SubElement(ppr, qn("a:buChar"))
+        char.set("char", "•")
 
+    def note(self, frame: TextFrame, text: str, size: float, inches: float = 0.22) -> None:
+        """A grey paragraph indented under a bullet."""
+        self.para(frame, text, size, colour=GREY)
+        _indent(frame, inches)
 
-def _footer(slide: Slide, number: int, total: int, lang: str) -> None:
-    frame = _text_box(slide, 0.45, 7.08, 10.0, 0.3)
-    _paragraph(
-        frame,
-        f"{t('app_title', lang)} · {t('export_schematic', lang)}",
-        9,
-        colour=GREY,
-        first=True,
-        lang=lang,
-    )
-    frame = _text_box(slide, 11.6, 7.08, 1.3, 0.3)
-    _paragraph(
-        frame, f"{number} / {total}", 9, colour=GREY, first=True, align=PP_ALIGN.RIGHT, lang=lang
-    )
+    def title(self, slide: Slide, text: str, subtitle: str) -> None:
+        """The slide's title (smaller when long) and its grey subtitle."""
+        frame = _text_box(slide, 0.45, 0.25, 12.4, 0.75)
+        frame.vertical_anchor = MSO_ANCHOR.TOP
+        self.para(frame, text, 26 if len(text) <= 34 else 22, bold=True, first=True)
+        if subtitle:
+            frame = _text_box(slide, 0.45, 0.92, 12.4, 0.35)
+            self.para(frame, subtitle, 13, colour=GREY, first=True)
+
+    def footer(self, slide: Slide, number: int) -> None:
+        """The app's name and 示意图 (left), the slide's number of the total (right)."""
+        lang = self.lang
+        frame = _text_box(slide, 0.45, 7.08, 10.0, 0.3)
+        line = f"{t('app_title', lang)} · {t('export_schematic', lang)}"
+        self.para(frame, line, 9, colour=GREY, first=True)
+        frame = _text_box(slide, 11.6, 7.08, 1.3, 0.3)
+        number_text = f"{number} / {self.total}"
+        self.para(frame, number_text, 9, colour=GREY, first=True, align=PP_ALIGN.RIGHT)
+
+    def section_map(self, numbers: Sequence[int]) -> bytes:
+        """The map of the measures ``numbers`` (drawn once per set of measures)."""
+        key = tuple(numbers)
+        if key not in self.maps:
+            narrowed = _section_view(self.ds, self.view, numbers)
+            size = ImageOptions(int(8.3 * MAP_DPI), int(5.6 * MAP_DPI), MAP_DPI, False, scale=0.78)
+            self.maps[key] = render_map(self.ds, narrowed, self.lang, size, self.today).png
+        return self.maps[key]
 
 
 def _indent(frame: TextFrame, inches: float) -> None:
@@ -225,6 +245,166 @@ def _source_line(source: str) -> str:
     return " · ".join(parts) if parts else _short(source, 60)
 
 
+def _section_view(ds: Dataset, view: View, numbers: Sequence[int]) -> View:
+    """The view of a section's measures: zoomed to what they touch, at province level when
+    they name whole provinces only (the 9+2, 我省), which colours no city."""
+    narrowed = with_measures(view, numbers, view.title_zh, view.title_en)
+    if view.extent == "pprd":  # a section's map: zoomed to what the section touches
+        narrowed = replace(narrowed, extent="auto")
+    if not narrowed.region and narrowed.level != "province":
+        counts = view_layers(ds, narrowed).counts
+        if (counts > 0).sum() < 3:
+            narrowed = replace(narrowed, level="province")
+    return narrowed
+
+
+def _new_presentation(view: View, lang: str) -> PresentationType:
+    """An empty 16:9 presentation with the deck's fonts, title and language."""
+    prs = Presentation()
+    prs.slide_width, prs.slide_height = SLIDE_W, SLIDE_H
+    _theme_fonts(prs)
+    prs.core_properties.title = view.title(lang)
+    prs.core_properties.language = "zh-CN" if lang == "zh" else "en-GB"
+    return prs
+
+
+def _title_slide(deck: _Deck, selection: Selection) -> None:
+    """1. The title on a blue band, what the deck covers, when it was made."""
+    view, lang = deck.view, deck.lang
+    slide = deck.slide()
+    band = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, Emu(0), Inches(2.2), SLIDE_W, Inches(2.6))
+    band.fill.solid()
+    band.fill.fore_color.rgb = ACCENT
+    band.line.fill.background()
+    frame = _text_box(slide, 0.8, 2.45, 11.8, 1.3)
+    frame.vertical_anchor = MSO_ANCHOR.MIDDLE
+    size = 36 if len(view.title(lang)) <= 30 else 30
+    deck.para(frame, view.title(lang), size, bold=True, colour=WHITE, first=True)
+    frame = _text_box(slide, 0.8, 3.75, 11.8, 0.9)
+    deck.para(frame, t("deck_subtitle", lang), 18, colour=WHITE, first=True)
+    if view.subtitle(lang):
+        deck.para(frame, view.subtitle(lang), 14, colour=WHITE)
+    frame = _text_box(slide, 0.8, 5.3, 11.8, 1.2)
+    projects = selection.projects
+    mapped = int(has_geometry(projects).sum())
+    counts = t(
+        "briefing_selection", lang, m=len(selection.measures), p=len(projects), mapped=mapped
+    )
+    deck.para(frame, counts, 16, first=True)
+    made = t("deck_made", lang, date=deck.today.isoformat())
+    deck.para(frame, made, 12, colour=GREY, space_before=6)
+    deck.para(frame, t("export_schematic", lang), 12, colour=GREY)
+
+
+def _overview_slide(deck: _Deck) -> None:
+    """2. The map of the whole view."""
+    slide = deck.slide()
+    deck.title(slide, deck.view.title(deck.lang), t("deck_overview", deck.lang))
+    size = ImageOptions(int(12.45 * MAP_DPI), int(5.6 * MAP_DPI), MAP_DPI, False, scale=0.8)
+    image = render_map(deck.ds, deck.view, deck.lang, size, deck.today)
+    _picture(slide, image.png, 0.45, 1.32, 12.45)
+    deck.footer(slide, 2)
+
+
+def _measure_bullets(deck: _Deck, frame: TextFrame, recs: list[dict[str, Any]]) -> None:
+    """Up to six measures: number and title, units, how many places and projects."""
+    lang = deck.lang
+    shown = recs[:6]
+    size = 15 if len(shown) <= 3 else 13
+    for i, rec in enumerate(shown):
+        title = rec["title_en"] if lang == "en" else rec["title"]
+        numbered = rec["number_zh"] if lang == "zh" else f"{rec['number']}."
+        space = 0 if i == 0 else 8
+        deck.bullet(frame, f"{numbered} {title}", size, bold=True, first=i == 0, space_before=space)
+        units = rec["units_en"] if lang == "en" else rec["units"]
+        joiner = "; " if lang == "en" else "、"
+        deck.note(
+            frame,
+            f"{t('units', lang)}: {_short(joiner.join(units), 90)}"
+            if lang == "en"
+            else f"{t('units', lang)}:{_short(joiner.join(units), 48)}",
+            size - 3.5,
+        )
+        places, named = len(rec["places"]), len(rec["projects"])
+        if places or named:
+            line = t("deck_places_projects", lang, places=places, projects=named)
+            deck.note(frame, line, size - 3.5)
+    if len(recs) > len(shown):
+        more = t("deck_more_measures", lang, n=len(recs) - len(shown))
+        deck.para(frame, more, 11, colour=GREY, space_before=6)
+
+
+def _section_slide(deck: _Deck, number: int, section: int, numbers: Sequence[int]) -> None:
+    """3. A plan section: its map, and its measures as bullets."""
+    slide = deck.slide()
+    deck.title(slide, section_heading(deck.ds, section, deck.lang), deck.view.title(deck.lang))
+    _picture(slide, deck.section_map(numbers), 0.35, 1.32, 8.3)
+    frame = _text_box(slide, 8.85, 1.4, 4.1, 5.55)
+    frame.vertical_anchor = MSO_ANCHOR.TOP
+    _measure_bullets(deck, frame, records.measure_records(deck.ds, numbers))
+    deck.footer(slide, number)
+
+
+def _status_slides(deck: _Deck, projects: gpd.GeoDataFrame, pages: int, number: int) -> None:
+    """4. The project status table, balanced over ``pages`` slides numbered from ``number``."""
+    lang = deck.lang
+    per_page = max(1, -(-len(projects) // pages))  # balanced: 7 + 7, not 13 + 1
+    for page in range(pages):
+        slide = deck.slide()
+        suffix = " " + t("deck_continued", lang, i=page + 1, n=pages) if pages > 1 else ""
+        deck.title(slide, t("deck_status", lang) + suffix, deck.view.title(lang))
+        rows = projects.iloc[page * per_page : (page + 1) * per_page]
+        if rows.empty:
+            frame = _text_box(slide, 0.45, 1.5, 12.4, 0.6)
+            deck.para(frame, t("deck_no_projects", lang), 16, first=True)
+        else:
+            _status_table(slide, rows.to_dict("records"), lang)
+        deck.footer(slide, number + page)
+
+
+def _project_sources(deck: _Deck, frame: TextFrame, projects: gpd.GeoDataFrame) -> None:
+    """The status source of each project (up to 12), short, with its confidence."""
+    lang = deck.lang
+    listed = projects.to_dict("records")[:12]
+    for row in listed:
+        name = row["name_en"] if lang == "en" else (row.get("label_zh") or row["name_plan"])
+        deck.note(
+            frame,
+            f"{_short(str(name), 40)}: {_source_line(str(row['status_source']))}"
+            f" ({term('confidence', str(row['confidence']), lang)})",
+            11,
+            0.4,
+        )
+    if len(projects) > len(listed):
+        deck.note(frame, t("deck_more_sources", lang, n=len(projects) - len(listed)), 11, 0.4)
+
+
+def _sources_slide(deck: _Deck, projects: gpd.GeoDataFrame) -> None:
+    """5. The sources: the plan, the boundaries, the project statuses (the last slide)."""
+    ds, lang = deck.ds, deck.lang
+    slide = deck.slide()
+    deck.title(slide, t("deck_sources", lang), "")
+    frame = _text_box(slide, 0.45, 1.3, 12.4, 5.7)
+    meta = ds.meta
+    plan_title = meta["title_en"] if lang == "en" else meta["title_zh"]
+    plan = (
+        f"{t('src_plan', lang)}: {plan_title} ({meta['date']})"
+        if lang == "en"
+        else f"{t('src_plan', lang)}:{plan_title}({meta['date']})"
+    )
+    deck.bullet(frame, plan, 14, first=True)
+    deck.note(frame, t("src_plan_note", lang), 11)
+    deck.bullet(frame, t("boundary_source", lang), 14, space_before=8)
+    deck.note(frame, t("src_boundaries_note", lang), 11)
+    status = t("export_status_source", lang, date=status_as_of(ds))
+    deck.bullet(frame, status, 14, space_before=8)
+    deck.note(frame, t("src_projects_note", lang), 11)
+    _project_sources(deck, frame, projects)
+    made = t("export_schematic", lang) + " · " + t("deck_made", lang, date=deck.today.isoformat())
+    deck.bullet(frame, made, 12, space_before=8, colour=GREY)
+    deck.footer(slide, deck.total)
+
+
 def build_deck(
     ds: Dataset, view: View, lang: str = "zh", today: dt.date | None = None
 ) -> PresentationType:
@@ -235,215 +415,19 @@ def build_deck(
     geo.render.fonts.MissingFontError
         When the maps cannot be drawn for want of a Chinese font.
     """
-    today = today or dt.date.today()
-    para = partial(_paragraph, lang=lang)
-    bullet = partial(_bullet, lang=lang)
     selection = view_selection(ds, view)
     sections = sections_with_content(ds, selection.measures)
-    prs = Presentation()
-    prs.slide_width, prs.slide_height = SLIDE_W, SLIDE_H
-    _theme_fonts(prs)
-    prs.core_properties.title = view.title(lang)
-    prs.core_properties.language = "zh-CN" if lang == "zh" else "en-GB"
-    blank = prs.slide_layouts[6]
+    prs = _new_presentation(view, lang)
     projects = selection.projects
     table_pages = max(1, -(-len(projects) // TABLE_ROWS))
-    per_page = max(1, -(-len(projects) // table_pages))  # balanced: 7 + 7, not 13 + 1
-    total = 2 + len(sections) + table_pages + 1
-    rendered: dict[tuple[int, ...], bytes] = {}
-
-    def section_map(numbers: Sequence[int]) -> bytes:
-        key = tuple(numbers)
-        if key not in rendered:
-            narrowed = with_measures(view, numbers, view.title_zh, view.title_en)
-            if view.extent == "pprd":  # a section's map: zoomed to what the section touches
-                narrowed = replace(narrowed, extent="auto")
-            if not narrowed.region and narrowed.level != "province":
-                # a section naming whole provinces only (the 9+2, 我省) colours no city
-                counts = view_layers(ds, narrowed).counts
-                if (counts > 0).sum() < 3:
-                    narrowed = replace(narrowed, level="province")
-            rendered[key] = render_map(
-                ds,
-                narrowed,
-                lang,
-                width=int(8.3 * MAP_DPI),
-                height=int(5.6 * MAP_DPI),
-                dpi=MAP_DPI,
-                title=False,
-                scale=0.78,
-                today=today,
-            ).png
-        return rendered[key]
-
-    # 1. Title
-    slide = prs.slides.add_slide(blank)
-    band = slide.shapes.add_shape(1, 0, Inches(2.2), SLIDE_W, Inches(2.6))
-    band.fill.solid()
-    band.fill.fore_color.rgb = ACCENT
-    band.line.fill.background()
-    frame = _text_box(slide, 0.8, 2.45, 11.8, 1.3)
-    frame.vertical_anchor = MSO_ANCHOR.MIDDLE
-    para(
-        frame,
-        view.title(lang),
-        36 if len(view.title(lang)) <= 30 else 30,
-        bold=True,
-        colour=WHITE,
-        first=True,
-    )
-    frame = _text_box(slide, 0.8, 3.75, 11.8, 0.9)
-    para(frame, t("deck_subtitle", lang), 18, colour=WHITE, first=True)
-    if view.subtitle(lang):
-        para(frame, view.subtitle(lang), 14, colour=WHITE)
-    frame = _text_box(slide, 0.8, 5.3, 11.8, 1.2)
-    para(
-        frame,
-        t(
-            "briefing_selection",
-            lang,
-            m=len(selection.measures),
-            p=len(projects),
-            mapped=int(has_geometry(projects).sum()),
-        ),
-        16,
-        first=True,
-    )
-    para(frame, t("deck_made", lang, date=today.isoformat()), 12, colour=GREY, space_before=6)
-    para(frame, t("export_schematic", lang), 12, colour=GREY)
-
-    # 2. Overview map
-    slide = prs.slides.add_slide(blank)
-    _slide_title(slide, view.title(lang), t("deck_overview", lang), lang)
-    image = render_map(
-        ds,
-        view,
-        lang,
-        width=int(12.45 * MAP_DPI),
-        height=int(5.6 * MAP_DPI),
-        dpi=MAP_DPI,
-        title=False,
-        scale=0.8,
-        today=today,
-    )
-    _picture(slide, image.png, 0.45, 1.32, 12.45)
-    _footer(slide, 2, total, lang)
-
-    # 3. One slide per section with places or projects
-    number = 2
-    for section, numbers in sections:
-        number += 1
-        slide = prs.slides.add_slide(blank)
-        _slide_title(slide, section_heading(ds, section, lang), view.title(lang), lang)
-        _picture(slide, section_map(numbers), 0.35, 1.32, 8.3)
-        frame = _text_box(slide, 8.85, 1.4, 4.1, 5.55)
-        frame.vertical_anchor = MSO_ANCHOR.TOP
-        recs = records.measure_records(ds, numbers)
-        shown = recs[:6]
-        size = 15 if len(shown) <= 3 else 13
-        for i, rec in enumerate(shown):
-            title = rec["title_en"] if lang == "en" else rec["title"]
-            numbered = rec["number_zh"] if lang == "zh" else f"{rec['number']}."
-            bullet(
-                frame,
-                f"{numbered} {title}",
-                size,
-                bold=True,
-                first=i == 0,
-                space_before=0 if i == 0 else 8,
-            )
-            units = rec["units_en"] if lang == "en" else rec["units"]
-            joiner = "; " if lang == "en" else "、"
-            para(
-                frame,
-                f"{t('units', lang)}: {_short(joiner.join(units), 90)}"
-                if lang == "en"
-                else f"{t('units', lang)}:{_short(joiner.join(units), 48)}",
-                size - 3.5,
-                colour=GREY,
-            )
-            _indent(frame, 0.22)
-            places = len(rec["places"])
-            named = len(rec["projects"])
-            if places or named:
-                para(
-                    frame,
-                    t("deck_places_projects", lang, places=places, projects=named),
-                    size - 3.5,
-                    colour=GREY,
-                )
-                _indent(frame, 0.22)
-        if len(recs) > len(shown):
-            para(
-                frame,
-                t("deck_more_measures", lang, n=len(recs) - len(shown)),
-                11,
-                colour=GREY,
-                space_before=6,
-            )
-        _footer(slide, number, total, lang)
-
-    # 4. Project status table
-    for page in range(table_pages):
-        number += 1
-        slide = prs.slides.add_slide(blank)
-        suffix = (
-            " " + t("deck_continued", lang, i=page + 1, n=table_pages) if table_pages > 1 else ""
-        )
-        _slide_title(slide, t("deck_status", lang) + suffix, view.title(lang), lang)
-        rows = projects.iloc[page * per_page : (page + 1) * per_page]
-        if rows.empty:
-            frame = _text_box(slide, 0.45, 1.5, 12.4, 0.6)
-            para(frame, t("deck_no_projects", lang), 16, first=True)
-        else:
-            _status_table(slide, rows.to_dict("records"), lang)
-        _footer(slide, number, total, lang)
-
-    # 5. Sources
-    number += 1
-    slide = prs.slides.add_slide(blank)
-    _slide_title(slide, t("deck_sources", lang), "", lang)
-    frame = _text_box(slide, 0.45, 1.3, 12.4, 5.7)
-    meta = ds.meta
-    plan_title = meta["title_en"] if lang == "en" else meta["title_zh"]
-    bullet(
-        frame,
-        f"{t('src_plan', lang)}: {plan_title} ({meta['date']})"
-        if lang == "en"
-        else f"{t('src_plan', lang)}:{plan_title}({meta['date']})",
-        14,
-        first=True,
-    )
-    para(frame, t("src_plan_note", lang), 11, colour=GREY)
-    _indent(frame, 0.22)
-    bullet(frame, t("boundary_source", lang), 14, space_before=8)
-    para(frame, t("src_boundaries_note", lang), 11, colour=GREY)
-    _indent(frame, 0.22)
-    bullet(frame, t("export_status_source", lang, date=status_as_of(ds)), 14, space_before=8)
-    para(frame, t("src_projects_note", lang), 11, colour=GREY)
-    _indent(frame, 0.22)
-    listed = projects.to_dict("records")[:12]
-    for row in listed:
-        name = row["name_en"] if lang == "en" else (row.get("label_zh") or row["name_plan"])
-        para(
-            frame,
-            f"{_short(str(name), 40)}: {_source_line(str(row['status_source']))}"
-            f" ({term('confidence', str(row['confidence']), lang)})",
-            11,
-            colour=GREY,
-        )
-        _indent(frame, 0.4)
-    if len(projects) > len(listed):
-        para(frame, t("deck_more_sources", lang, n=len(projects) - len(listed)), 11, colour=GREY)
-        _indent(frame, 0.4)
-    bullet(
-        frame,
-        t("export_schematic", lang) + " · " + t("deck_made", lang, date=today.isoformat()),
-        12,
-        space_before=8,
-        colour=GREY,
-    )
-    _footer(slide, number, total, lang)
+    deck = _Deck(prs, ds, view, lang, today or dt.date.today())
+    deck.total = 2 + len(sections) + table_pages + 1
+    _title_slide(deck, selection)
+    _overview_slide(deck)
+    for number, (section, numbers) in enumerate(sections, start=3):
+        _section_slide(deck, number, section, numbers)
+    _status_slides(deck, projects, table_pages, 3 + len(sections))
+    _sources_slide(deck, projects)
     return prs
 
 
@@ -487,7 +471,7 @@ def _status_table(slide: Slide, rows: list[dict], lang: str) -> None:
 
 
 def _cell(
-    cell: object,
+    cell: _Cell,
     text: str,
     size: float,
     *,
@@ -495,13 +479,13 @@ def _cell(
     colour: RGBColor = DARK,
     lang: str = "zh",
 ) -> None:
-    frame = cell.text_frame  # type: ignore[attr-defined]
+    frame = cell.text_frame
     frame.word_wrap = True
     para = frame.paragraphs[0]
     run = para.add_run()
     run.text = text
     set_run_font(run, size, bold=bold, colour=colour, lang=lang)
-    cell.margin_top = cell.margin_bottom = Inches(0.03)  # type: ignore[attr-defined]
+    cell.margin_top = cell.margin_bottom = Inches(0.03)
 
 
 def export_pptx(ds: Dataset, view: View, lang: str = "zh", today: dt.date | None = None) -> bytes:

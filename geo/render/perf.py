@@ -35,7 +35,7 @@ import re
 import threading
 import uuid
 from collections import OrderedDict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -243,6 +243,8 @@ def _detail_render(self: folium.features.GeoJsonDetail, **kwargs: object) -> Non
             raise AssertionError(
                 f"The field {value} is not available in the data. Choose from: {keys}."
             )
+    if not isinstance(figure, Figure):  # folium fails here too (no header)
+        raise AssertionError("You cannot render this Element if it is not in a Figure.")
     figure.header.add_child(
         _RenderedText(_as_jinja_would(_DETAIL_STYLE.render(this=self))),
         name=self.get_name() + "tablestyle",
@@ -298,12 +300,22 @@ def _geojson_self_bounds(self: folium.GeoJson) -> list[list[float | None]]:
     return geojson_bounds(self.data)
 
 
+def _set_methods(methods: Iterable[tuple[type, str, Callable[..., Any]]]) -> None:
+    """Set each class's method ``name`` (a monkeypatch mypy need not be told about)."""
+    for owner, name, method in methods:
+        setattr(owner, name, method)
+
+
 def install_render_fixes() -> None:
     """Replace the folium/branca hot spots described in the module docstring (idempotent)."""
-    MacroElement.render = _macro_render
-    folium.map.Popup.render = _popup_render
-    folium.features.GeoJsonDetail.render = _detail_render
-    folium.features.GeoJson._get_self_bounds = _geojson_self_bounds
+    _set_methods(
+        [
+            (MacroElement, "render", _macro_render),
+            (folium.map.Popup, "render", _popup_render),
+            (folium.features.GeoJsonDetail, "render", _detail_render),
+            (folium.features.GeoJson, "_get_self_bounds", _geojson_self_bounds),
+        ]
+    )
 
 
 _GEOMETRY_TYPES = frozenset(
@@ -444,10 +456,14 @@ def compact_coordinates_installed() -> bool:
 
 def uninstall_render_fixes() -> None:
     """Put folium's and branca's own methods back (for comparisons and the naive baseline)."""
-    MacroElement.render = ORIGINAL_MACRO_RENDER
-    folium.map.Popup.render = ORIGINAL_POPUP_RENDER
-    folium.features.GeoJsonDetail.render = ORIGINAL_DETAIL_RENDER
-    folium.features.GeoJson._get_self_bounds = ORIGINAL_GEOJSON_BOUNDS
+    _set_methods(
+        [
+            (MacroElement, "render", ORIGINAL_MACRO_RENDER),
+            (folium.map.Popup, "render", ORIGINAL_POPUP_RENDER),
+            (folium.features.GeoJsonDetail, "render", ORIGINAL_DETAIL_RENDER),
+            (folium.features.GeoJson, "_get_self_bounds", ORIGINAL_GEOJSON_BOUNDS),
+        ]
+    )
 
 
 def render_fixes_installed() -> bool:

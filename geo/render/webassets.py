@@ -188,9 +188,9 @@ def find_unvendored_assets(m: folium.Map, *, allow_tile_layers: bool = False) ->
             problems.append(f"{what}: a branca colormap legend needs d3; write the legend as HTML")
         if isinstance(element, folium.features.CustomIcon):
             for key in ("icon_url", "shadow_url"):
-                url = element.options.get(key)
-                if url is not None and not _is_inline_url(url):
-                    problems.append(f"{what} loads {key} {url}; pass the image as data")
+                image = element.options.get(key)
+                if image is not None and not _is_inline_url(image):
+                    problems.append(f"{what} loads {key} {image}; pass the image as data")
         elif isinstance(element, folium.Icon):
             problems.append(f"{what} needs awesome-markers and an icon font; use CircleMarker")
         if isinstance(element, (folium.features.Vega, folium.features.VegaLite)):
@@ -199,8 +199,8 @@ def find_unvendored_assets(m: folium.Map, *, allow_tile_layers: bool = False) ->
             problems.append(f"{what}: GeoJson(embed=False) fetches its data with jQuery's $.ajax")
         tile_layer = (folium.TileLayer, folium.raster_layers.WmsTileLayer)
         if isinstance(element, tile_layer) and not allow_tile_layers:
-            url = getattr(element, "tiles", None) or getattr(element, "url", "")
-            problems.append(f"{what} needs the tile server {url}; use tiles=None")
+            server = getattr(element, "tiles", None) or getattr(element, "url", "")
+            problems.append(f"{what} needs the tile server {server}; use tiles=None")
         if isinstance(element, folium.raster_layers.ImageOverlay) and not _is_inline_url(
             element.url
         ):
@@ -268,7 +268,10 @@ def localise_map_assets(
     base = base_url.rstrip("/")
     m.default_js = [(_LEAFLET_JS_NAME, f"{base}/{LEAFLET_JS_PATH}")]
     m.default_css = [(_LEAFLET_CSS_NAME, f"{base}/{LEAFLET_CSS_PATH}")]
-    header = m.get_root().header
+    root = m.get_root()
+    if not isinstance(root, Figure):  # folium puts every Map in a Figure
+        raise TypeError("the map is not in a branca Figure")
+    header = root.header
     header._children = type(header._children)(
         (name, child)
         for name, child in header._children.items()

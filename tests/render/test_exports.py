@@ -19,17 +19,12 @@ from geo.__main__ import main
 from geo.analysis import views
 from geo.render import exports, fonts
 from geo.render.export_html import export_html, view_map
-from geo.render.export_png import (
-    SIZES,
-    export_png,
-    lcc_crs,
-    nice_length,
-    render_map,
-    scale_bar_length,
-)
+from geo.render.export_png import SIZES, export_png, render_map
 from geo.render.export_pptx import FONT, export_pptx
+from geo.render.png.canvas import ImageOptions, lcc_crs
+from geo.render.png.furniture import nice_length, scale_bar_length
 
-SMALL = {"width": 960, "height": 540, "dpi": 72}  # a slide's layout at half the pixels
+SMALL = ImageOptions(960, 540, 72)  # a slide's layout at half the pixels
 # http(s) strings the inlined Leaflet keeps (SVG namespace, its home page): never fetched.
 INERT_HTTP = {"http://www.w3.org/2000/svg", "https://leafletjs.com"}
 BUDGET = 300_000
@@ -105,7 +100,7 @@ def test_no_font_stops_with_a_clear_message(monkeypatch, ds):
         fonts.find_cjk_font("赣州", entries=lambda: [])
     monkeypatch.setattr(fonts, "font_entries", lambda: [])
     with pytest.raises(fonts.MissingFontError, match="Noto Sans CJK SC"):
-        render_map(ds, views.get_view("transport"), "zh", **SMALL)
+        render_map(ds, views.get_view("transport"), "zh", SMALL)
 
 
 def test_a_character_the_font_lacks_is_refused():
@@ -159,7 +154,7 @@ def test_a4_png_is_300_dpi_landscape(ds):
 @pytest.mark.parametrize("name", views.view_names())
 def test_every_named_view_draws(ds, name):
     view = views.get_view(name)
-    image = render_map(ds, view, "zh", **SMALL)
+    image = render_map(ds, view, "zh", SMALL)
     assert Image.open(io.BytesIO(image.png)).size == (960, 540)
     assert view.title_zh in image.texts
     assert image.inset == (view.extent in ("pprd", "china"))
@@ -168,7 +163,7 @@ def test_every_named_view_draws(ds, name):
 
 
 def test_english_png_and_focus_legend(ds):
-    image = render_map(ds, views.get_view("city-360700"), "en", **SMALL)
+    image = render_map(ds, views.get_view("city-360700"), "en", SMALL)
     drawn = "\n".join(image.texts)
     assert "Ganzhou: the plan's measures and projects" in drawn
     assert "Focus: Ganzhou" in drawn and "Schematic map" in drawn and "km" in drawn

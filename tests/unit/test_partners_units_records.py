@@ -346,13 +346,13 @@ def test_partners_map_legends_and_view(ds):
     shown, home = squares(["440000", "350000"], 110), squares(["360000"], 108)
     line = ds.projects[ds.projects["id"] == "ganshen_hsr"]
     m = maps.build_partners_map(
-        shown,
+        maps.MapLayers(
+            shown,
+            choropleth=maps.Choropleth({"440000": 14}, label="Links", notes=["note <b>"]),
+            projects=maps.ProjectLayer(line),
+        ),
         home,
-        "en",
-        counts={"440000": 14},
-        count_label="Links",
-        notes=["note <b>"],
-        projects=line,
+        maps.MapOptions("en"),
     )
     html = m.get_root().render()
     assert "R360000" in html and "Links: 14" in html  # tooltips
@@ -369,7 +369,13 @@ def test_partners_map_without_mapped_projects_has_no_kind_legend(ds):
     shown, home = squares(["810000"], 110), squares(["360000"], 108)
     unmapped = ds.projects[ds.projects["id"] == "ganggang_park"]
     m = maps.build_partners_map(
-        shown, home, "en", counts={}, count_label="Links", projects=unmapped
+        maps.MapLayers(
+            shown,
+            choropleth=maps.Choropleth({}, label="Links"),
+            projects=maps.ProjectLayer(unmapped),
+        ),
+        home,
+        maps.MapOptions("en"),
     )
     html = m.get_root().render()
     assert r"\u003cb\u003eKind\u003c/b\u003e" not in html
