@@ -337,7 +337,7 @@ def percentile(values: list[float], q: float) -> float:
 
 async def _run(base: str, pid: int | None, sessions: int, timeout_s: float) -> LoadReport:
     ds = load_dataset()
-    pages = [p for p in ui.PAGES if ui.page_exists(p)]
+    pages = list(ui.PAGES)
     regions = distinct_regions(ds, sessions)
     rss_start = rss_mb(pid) if pid else float("nan")
     async with async_playwright() as playwright:

@@ -80,11 +80,6 @@ PAGES = (
 )
 
 
-def page_exists(page: PageSpec) -> bool:
-    """Whether the page's script is there (pages are added one by one)."""
-    return (paths.REPO_DIR / page.path).is_file()
-
-
 @st.cache_resource(show_spinner=False)
 def _cached_dataset(root: str, stamp: float) -> Dataset:
     return load_dataset(Path(root))

@@ -172,7 +172,7 @@ def norm(text: str) -> str:
 
 
 def existing_pages() -> list[ui.PageSpec]:
-    return [p for p in ui.PAGES if ui.page_exists(p)]
+    return list(ui.PAGES)
 
 
 def hostile_unit(ds: Dataset) -> str:
