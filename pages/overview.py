@@ -65,5 +65,5 @@ st.bar_chart(statuses.rename(lambda s: term("status", s, lang)), horizontal=True
 
 st.subheader(t("go_to", lang))
 links = st.columns(4)
-for i, page in enumerateui.PAGES[1:]:
+for i, page in enumerate(ui.PAGES[1:]):
     links[i % 4].page_link(page.path, label=t(page.title_key, lang), icon=page.icon)
