@@ -9,8 +9,7 @@ from geo.core.i18n import t, term
 from geo.render import maps
 from geo.render.safe import md
 
-ds = ui.dataset()
-lang = ui.current_lang()
+ds, lang = ui.page_start()
 ui.show_param_notes()
 
 st.title(t("app_title", lang))

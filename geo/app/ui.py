@@ -148,6 +148,17 @@ def run_page(page: StreamlitPage) -> None:
         )
 
 
+def page_start() -> tuple[Dataset, str]:
+    """What opens every page: the dataset (or the error page) and the interface language."""
+    return dataset(), current_lang()
+
+
+def use_params(params: Iterable[Param]) -> None:
+    """Read the page's link parameters when it is entered, and show the notes on bad ones."""
+    restore_params(params)
+    show_param_notes()
+
+
 def current_lang() -> str:
     """The interface language chosen in the sidebar (``zh`` by default)."""
     value = st.session_state.get("lang", DEFAULT_LANG)

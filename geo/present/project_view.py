@@ -7,6 +7,7 @@ column headers in the chosen language, ready for ``st.dataframe`` (which never r
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -298,4 +299,60 @@ def project_card(ds: Dataset, project_id: str, lang: str) -> ProjectCard:
         rows=[(label, text) for label, text in rows if text],
         sources=source_lines(row["status_source"], lang),
         link=project_link(t("full_details", lang), project_id, lang),
+    )
+
+
+@dataclass(frozen=True)
+class ProjectFilters:
+    """The projects page's facets (an empty one passes all)."""
+
+    kinds: Sequence[str] = ()
+    statuses: Sequence[str] = ()
+    stages: Sequence[str] = ()
+    measures: Sequence[int] = ()
+    region: str | None = None
+    year: int | None = None
+    open_only: bool = False
+
+
+@dataclass(frozen=True)
+class ProjectsView:
+    """What the projects page draws and counts for a choice of facets."""
+
+    shown: gpd.GeoDataFrame  # every project passing the facets
+    on_map: gpd.GeoDataFrame  # those with a geometry
+    not_yet: set[str]  # ids not yet open by the end of the year chosen (drawn faded)
+    faded: int  # how many of ``on_map`` are faded
+    hidden: int  # how many "open only" hides
+
+
+def _passing(
+    ds: Dataset, chosen: ProjectFilters, year: int | None, open_only: bool
+) -> gpd.GeoDataFrame:
+    return filters.filter_projects(
+        ds,
+        kinds=chosen.kinds,
+        statuses=chosen.statuses,
+        stages=chosen.stages,
+        measures=chosen.measures,
+        region=chosen.region,
+        year=year,
+        open_only=open_only,
+    )
+
+
+def projects_view(ds: Dataset, chosen: ProjectFilters) -> ProjectsView:
+    """Filter the catalogue once for the page (and once without "open only" to say how many
+    that hides)."""
+    shown = _passing(ds, chosen, chosen.year, chosen.open_only)
+    hidden = len(_passing(ds, chosen, None, False)) - len(shown) if chosen.open_only else 0
+    on_map = shown[has_geometry(shown)]
+    last_year = chosen.year if chosen.year is not None else year_range()[-1]
+    not_yet = set(filters.not_open_in(ds, last_year))
+    return ProjectsView(
+        shown=shown,
+        on_map=on_map,
+        not_yet=not_yet,
+        faded=int(on_map["id"].isin(not_yet).sum()),
+        hidden=hidden,
     )
