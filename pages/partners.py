@@ -65,7 +65,7 @@ m = maps.build_partners_map(
     home,
     ui.map_options(),
 )
-ui.map_widget(m, key="partners_map", on_click=select_partner)
+ui.map_with_project_card(ds, m, key="partners_map", on_click=select_partner)
 
 if partner is not None:
     row = summary.loc[partner]

@@ -96,7 +96,7 @@ m = maps.build_regions_map(
     ),
     ui.map_options(),
 )
-ui.map_widget(m, key="region_map", on_click=go_to)
+ui.map_with_project_card(ds, m, key="region_map", on_click=go_to)
 st.caption(t("click_to_go", lang))
 
 st.subheader(t("measures_touching_region", lang))
