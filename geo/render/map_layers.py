@@ -329,7 +329,8 @@ def _project_features(row: Mapping[str, Any], lang: str) -> list[dict[str, objec
     """
     geom = row["geometry"]
     parts = list(geom.geoms) if geom.geom_type == "MultiPoint" else [geom]
-    properties = {"tip": esc(_project_name(row, lang)), "popup": project_popup_html(row, lang)}
+    # ``pid``: the project a click selects (Leaflet's toGeoJSON keeps properties, not ids)
+    properties = {"tip": esc(_project_name(row, lang)), "pid": str(row["id"])}
     return [
         {
             "type": "Feature",
@@ -400,7 +401,8 @@ def add_projects(
             ),
             marker=folium.CircleMarker(radius=6, fill=True),
             tooltip=folium.GeoJsonTooltip(["tip"], labels=False, sticky=False),
-            popup=folium.GeoJsonPopup(["popup"], labels=False, max_width=340),
+            # No popup: a click selects the project and the page shows it beside the map (a
+            # popup would stop the click before the map reports which feature it was on).
             zoom_on_click=False,
         ).add_to(m)
     return project_legend_items(frame, lang, colour_by)
