@@ -15,7 +15,7 @@ Two ways to ask:
   are what a quarter of a pixel needs (:func:`zoom_params`). From :data:`FINE_MIN_ZOOM` on,
   inside :data:`geo.core.boundaries.FINE_PROVINCES`, counties come from the fine file and
   cities and provinces are dissolved from them, so the levels still nest. Measured against
-  the full-resolution source (``geo/build/deviation.py``, ``tests/test_display_deviation.py``),
+  the full-resolution source (``geo/build/deviation.py``, ``tests/unit/test_display_deviation.py``),
   what is drawn stays within 2 px of it.
 * **Without a zoom**: the fixed :data:`DISPLAY` settings of each level, for the maps that
   draw a level at one known scale (their byte budgets were measured with these).

@@ -1313,7 +1313,7 @@ counties).
 
 How far the shipped outlines stray from the source (Hausdorff distance in pixels at the
 zoom shown, Jiangxi's units; `geo/build/deviation.py`; the maps simplify again for their own
-zoom, and `tests/test_display_deviation.py` measures what they draw):
+zoom, and `tests/unit/test_display_deviation.py` measures what they draw):
 
 | file | zoom | units | largest px | median px |
 |---|---:|---:|---:|---:|

@@ -768,6 +768,8 @@ def test_build_without_the_source_package_says_how_to_install(monkeypatch, tmp_p
         ("county", "360121", "Nanchang", "Nanchang County"),
         ("county", "340207", "Jiujiang", "Jiujiang District (Wuhu)"),
         ("county", "360481", "Ruichang", "Ruichang"),
+        ("county", "310120", "Fengxian", "Fengxian District (Shanghai)"),
+        ("county", "320321", "Fengxian", "Fengxian (Xuzhou)"),
         ("county", "360733", "Huichang", "Huichang"),
         ("county", "441900", "Dongguan", "Dongguan"),
         ("county", "310112", "Minhang", "Minhang"),
@@ -840,6 +842,8 @@ def test_english_labels_rules():
         unit("county", "361002", "城区", "城区", "Chengqu", "360000", "361000"),
         unit("county", "360102", "城区", "城区", "Chengqu", "360000", "360100"),
         unit("county", "360123", "进贤县", "进贤", "Jinxian", "360000", "360100"),
+        unit("county", "310120", "奉贤区", "奉贤", "Fengxian", "110000", "110100"),
+        unit("county", "320321", "丰县", "丰县", "Fengxian", "360000", "360100"),
     ]
     labels = names.english_labels(units)
     assert labels[("city", "361000")] == "Fuzhou (Jiangxi)"
@@ -854,6 +858,8 @@ def test_english_labels_rules():
     assert labels[("county", "361002")] == "Chengqu (Fuzhou, Jiangxi)"
     assert labels[("county", "360102")] == "Chengqu (Nanchang)"
     assert labels[("county", "360123")] == "Jinxian"
+    assert labels[("county", "310120")] == "Fengxian District (Beijing)"  # not "County" by -xian
+    assert labels[("county", "320321")] == "Fengxian (Nanchang)"  # 丰县 keeps its 县
     assert labels[("province", "360000")] == "Jiangxi"
 
 
