@@ -694,10 +694,10 @@ def round_coverage(
         If rounding still breaks something after many passes.
     """
     geoms = np.asarray(geoms, dtype=object)
-    fine = np.empty(0, dtype=complex) if fine is None else np.unique(fine)
+    fine_values: np.ndarray = np.empty(0, dtype=complex) if fine is None else np.unique(fine)
 
     def round_vertices(coords: np.ndarray) -> np.ndarray:
-        keep_fine = np.isin(coords[:, 0] + 1j * coords[:, 1], fine)
+        keep_fine = np.isin(coords[:, 0] + 1j * coords[:, 1], fine_values)
         return np.where(
             keep_fine[:, None], np.round(coords, fine_decimals), np.round(coords, decimals)
         )
@@ -717,7 +717,7 @@ def round_coverage(
             edges = shapely.coverage_invalid_edges(rounded)
             problems = {int(i): edges[i] for i in np.flatnonzero(~shapely.is_empty(edges))}
         if not problems:
-            return rounded, RoundingReport(fine=fine, passes=passes)
+            return rounded, RoundingReport(fine=fine_values, passes=passes)
         marked = []
         for i, where in problems.items():
             coords = shapely.get_coordinates(geoms[i])
@@ -733,7 +733,7 @@ def round_coverage(
             near = dist <= radius[i]
             marked.append(coords[near] if near.any() else coords)
         points = np.concatenate(marked)
-        fine = np.union1d(fine, points[:, 0] + 1j * points[:, 1])
+        fine_values = np.union1d(fine_values, points[:, 0] + 1j * points[:, 1])
     raise BuildError(f"geometries {sorted(problems)[:5]} stay invalid when rounded")
 
 
@@ -860,7 +860,7 @@ def source_geometries(level: str, adcodes: Iterable[str]) -> dict[str, shapely.G
     if missing:
         raise BuildError(f"no {level} with adcode {', '.join(missing)} in the source")
     gcj = np.array([_read_geometry(pkg / DATASETS_DIR / path_of[c]) for c in wanted])
-    wgs = geometry_gcj02_to_wgs84(gcj, iterations=DEFAULT_ITERATIONS)
+    wgs = np.asarray(geometry_gcj02_to_wgs84(gcj, iterations=DEFAULT_ITERATIONS), dtype=object)
     return dict(zip(wanted, wgs, strict=True))
 
 
@@ -968,7 +968,7 @@ def _nesting_gaps(
     counties: Sequence[AdminUnit],
 ) -> list[tuple[str, str, float]]:
     """Cities whose source geometry differs from the union of their source counties."""
-    unions = dissolve_coverage(county_geoms, [u.city_adcode for u in counties])
+    unions = dissolve_coverage(county_geoms, [u.city_adcode or u.adcode for u in counties])
     out = []
     for unit, geom in zip(cities, city_geoms, strict=True):
         diff = _area_km2(shapely.symmetric_difference(geom, unions[unit.adcode]))
@@ -1090,7 +1090,9 @@ def build_boundaries(out_dir: Path) -> dict[str, int]:
     source: dict[str, np.ndarray] = {}
     for level, level_units in by_level.items():
         gcj = np.array([_read_geometry(pkg / DATASETS_DIR / u.path) for u in level_units])
-        source[level] = geometry_gcj02_to_wgs84(gcj, iterations=DEFAULT_ITERATIONS)
+        source[level] = np.asarray(
+            geometry_gcj02_to_wgs84(gcj, iterations=DEFAULT_ITERATIONS), dtype=object
+        )
         if not shapely.coverage_is_valid(source[level]):
             raise BuildError(f"the source {level} polygons do not form a valid coverage")
 
@@ -1187,7 +1189,8 @@ def shipped_deviations(
 
 def _file_rows(sizes: Mapping[str, int]) -> str:
     return "\n".join(
-        f"| `{Path(rel).name}` | {sizes[rel]:,} |" for rel in sorted(sizes, key=sizes.get)
+        f"| `{Path(rel).name}` | {sizes[rel]:,} |"
+        for rel in sorted(sizes, key=lambda rel: sizes[rel])
     )
 
 

@@ -179,7 +179,10 @@ def _county_labels(
             labels[u.adcode] = city_labels[u.adcode]
         elif by_name[u.name_en] > 1 or u.name_en in taken:
             parent = city_labels.get(u.city_adcode or "", "")
-            same = parent.split(" (")[0] == u.name_en or city_name.get(u.city_adcode) == u.name_en
+            same = (
+                parent.split(" (")[0] == u.name_en
+                or city_name.get(u.city_adcode or "") == u.name_en
+            )
             labels[u.adcode] = _typed(u) if same or not parent else f"{_typed(u)} ({_bare(parent)})"
         else:
             labels[u.adcode] = u.name_en
