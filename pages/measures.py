@@ -116,9 +116,10 @@ opened = st.session_state.get("measures_open")
 # A measure opened by a link (from the region page, a shared address) comes first, open.
 listed = [opened, *(n for n in numbers if n != opened)] if opened else numbers
 for rec in sorted(records.measure_records(ds, listed), key=lambda r: listed.index(r["number"])):
-    number = labels.measure_label(rec["number"], lang)
+    number = labels.measure_label(rec["number"], lang) + ("." if lang == "en" else "")
     title = ds.measure_title(rec["number"], lang)
-    with st.expander(f"{md(number)} {md(title)}", expanded=rec["number"] == opened):
+    # the number is ours (no markdown in it); the title is data
+    with st.expander(f"{number} {md(title)}", expanded=rec["number"] == opened):
         st.caption(md(labels.section_heading(ds, rec["section"], lang)))
         st.text(ds.measure_text(rec["number"], lang))
         st.markdown(f"**{t('units', lang)}**")

@@ -155,7 +155,7 @@ def test_chinese_page_shows_no_english_from_the_data(page, params, widgets, ds):
 )
 def test_search_in_both_languages(query, numbers):
     english = open_page("pages/measures.py", {"q": query}, lang="en")
-    found = {int(e.label.split(" ")[0]) for e in english.expander}
+    found = {int(e.label.split(".")[0]) for e in english.expander}
     assert numbers <= found, (query, sorted(found))
     assert f"Showing {len(found)} of 28" in texts(english)
     chinese = open_page("pages/measures.py", {"q": query})

@@ -45,9 +45,16 @@ def test_a_measure_lists_its_places_and_projects(lang):
     rail = (
         "| 赣深客专 | 高速铁路 | 已开通 | 开工建设 |"
         if lang == "zh"
-        else r"| Ganzhou–Shenzhen high\-speed railway | High\-speed rail | Open | 开工建设 |"
+        else r"| Ganzhou–Shenzhen high\-speed railway | High\-speed rail | Open | start construction |"
     )
-    assert rail in tables[6][0].splitlines()
+    # (七) names places only inside its projects' names (瑞金至梅州铁路 …): they are listed too
+    assert rail in tables[6][1].splitlines()
+    named = (
+        "| 梅州 | 地市级 | 地级市 | 项目名称中提及 |"
+        if lang == "zh"
+        else "named in a project's name"
+    )
+    assert named in tables[6][0]
     places = [line for i in tables for table in tables[i] for line in table.splitlines()]
     jiangxi = "| 我省 | 省级 | " if lang == "zh" else r"| Jiangxi \(our province\) | Province | "
     assert jiangxi in "\n".join(places)

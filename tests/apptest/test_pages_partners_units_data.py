@@ -69,13 +69,15 @@ def test_partners_first_load_summary_and_chart(lang):
     assert len(summary) == 10
     names = summary.iloc[:, 0].tolist()
     gd = summary.iloc[names.index("广东" if lang == "zh" else "Guangdong")]
-    assert gd.iloc[1:5].tolist() == [14, 7, 4, 3]  # links, specific, corridors, others
+    # links, specific measures (with those naming 广东 places inside project names), corridors,
+    # others
+    assert gd.iloc[1:5].tolist() == [16, 9, 4, 3]
     assert ("赣深客专" if lang == "zh" else "Ganzhou–Shenzhen high-speed railway") in gd.iloc[6]
     hainan = summary.iloc[names.index("海南" if lang == "zh" else "Hainan")]
     assert hainan.iloc[1:5].tolist() == [0, 0, 0, 0] and hainan.iloc[5] == 8
     chart = chart_data(at)  # the link strength: one bar per partner and kind of link
     assert len(chart) == 30
-    assert chart.iloc[0].tolist() == ["广东" if lang == "zh" else "Guangdong", 7]
+    assert chart.iloc[0].tolist() == ["广东" if lang == "zh" else "Guangdong", 9]
     assert not at.metric  # no partner picked: no detail
     assert ("伙伴" if lang == "zh" else "Partners") in texts(at)
 
@@ -83,16 +85,18 @@ def test_partners_first_load_summary_and_chart(lang):
 def test_picking_a_partner_shows_its_projects_and_measures():
     at = open_page(PARTNERS)
     at.sidebar.selectbox(key="partners_partner").set_value("440000").run()
-    assert list(metrics(at).values()) == ["14", "7", "4", "3"]
+    assert list(metrics(at).values()) == ["16", "9", "4", "3"]
     projects, specific, whole = frames(at)[:3]
     assert projects.iloc[:, 0].tolist()[:2] == ["赣深客专", "瑞金至梅州铁路"]
     assert "吉安(深圳)工业园" in projects.iloc[:, 0].tolist()
     assert specific.iloc[:, 0].tolist() == [
         "(二)",
         "(六)",
+        "(七)",  # 瑞金至梅州铁路: 梅州 named inside a project's name
         "(九)",
         "(十四)",
         "(十六)",
+        "(十七)",  # 广东、福建自由贸易试验区
         "(十九)",
         "(二十一)",
     ]
@@ -133,7 +137,7 @@ def test_partner_deep_link_in_english_zooms_and_lists_titles(ds):
 def test_partner_map_draws_corridors_and_shades_partners():
     at = open_page(PARTNERS)
     counts = map_counts(at)
-    assert counts["440000"] == 14 and counts["460000"] == 0 and len(counts) == 10
+    assert counts["440000"] == 16 and counts["460000"] == 0 and len(counts) == 10
     script = json.loads(map_script(at))["script"]
     assert json.dumps("江西省")[1:-1] in script  # Jiangxi's own tooltip and legend row
     assert len(script.encode()) <= BUDGET
@@ -153,9 +157,11 @@ def test_partner_junk_parameter_gives_a_note(value):
 def test_units_first_load_lists_every_unit(ds):
     at = open_page(UNITS)
     assert at.sidebar.selectbox(key="units_unit").value == "省发改委"
-    assert metrics(at)[("牵头措施数")] == "18"
-    led, everyone = frames(at)
-    assert len(led) == 18
+    assert metrics(at)["负责措施数"] == "18"  # 责任单位: the plan names no lead
+    assert "牵头" not in texts(at)
+    (everyone,) = frames(at)
+    led = [m.value for m in at.markdown if m.value.startswith("| ")][0]
+    assert led.count("\n") == 18 + 1  # header, rule and 18 measures
     assert len(everyone) == len(ds.units) == 42
     assert everyone.iloc[:, 2].tolist() == sorted(everyone.iloc[:, 2], reverse=True)
 
@@ -164,14 +170,17 @@ def test_units_first_load_lists_every_unit(ds):
 def test_picking_a_unit_lists_its_measures(lang):
     at = open_page(UNITS, lang=lang)
     at.sidebar.selectbox(key="units_unit").set_value("南昌海关").run()
-    led = frames(at)[0]
-    assert led.iloc[:, 0].tolist() == ["(六)", "(十六)", "(十八)"]
+    led = [m.value for m in at.markdown if m.value.startswith("| ")][0].splitlines()[2:]
+    numbers = ["6.", "16", "18"] if lang == "en" else [r"\(六\)", r"\(十六\)", r"\(十八\)"]
+    assert [row.split(" | ")[0].strip("| ") for row in led] == [n.rstrip(".") for n in numbers]
+    # every responsible unit of the measure, the chosen one in bold, and its listing order
+    assert "**" in led[0] and " / " in led[0].split(" | ")[-1]
     if lang == "en":
-        assert led.iloc[0, 1] == "Integrated customs clearance"
-        assert "Measures led by Nanchang Customs (3)" in texts(at)
+        assert "Integrated customs clearance" in led[0]
+        assert "Measures Nanchang Customs is responsible for (3)" in texts(at)
     else:
-        assert led.iloc[0, 1] == "构建大通关体制"
-        assert "南昌海关 牵头的措施(3 项)" in texts(at)
+        assert "构建大通关体制" in led[0]
+        assert "南昌海关 作为责任单位的措施(3 项)" in texts(at)
     assert at.query_params["unit"] == "南昌海关"
     counts = map_counts(at)
     # 深圳, 厦门: named in (六), crossed by (十六)'s sea-rail routes; 南昌: (十六), (十八)
@@ -200,7 +209,7 @@ def test_unit_deep_link_restores_unit_and_links():
     assert at.sidebar.selectbox(key="units_unit").value == "赣州市政府"
     assert at.sidebar.multiselect(key="units_links").value == ["text", "unit"]
     values = metrics(at)
-    assert values["Measures led"] == "2" and values["Its city"] == "Ganzhou"
+    assert values["Measures responsible for"] == "2" and values["Its city"] == "Ganzhou"
     assert map_counts(at)["360700"] == 2
 
 
@@ -209,7 +218,8 @@ def test_unit_junk_parameters_give_a_note(name, value):
     at = open_page(UNITS, {name: value})
     assert any(name in str(i.value) for i in at.info)
     assert at.sidebar.selectbox(key="units_unit").value == "省发改委"
-    assert len(frames(at)[0]) == 18
+    led = [m.value for m in at.markdown if m.value.startswith("| ")][0]
+    assert led.count("\n") == 18 + 1
 
 
 @pytest.mark.parametrize("params", [{}, {"unit": "南昌海关"}, {"lang": "en"}])
@@ -323,8 +333,9 @@ def test_data_quality_report_and_sources(lang):
         "现状不明的项目(10 个)" if lang == "zh" else "Projects whose status is unknown (10)"
     ) in shown
     by_table = {tuple(df.columns): df for df in frames(at)}
-    unknown = next(df for cols, df in by_table.items() if cols[0] == "id" and len(df) == 10)
-    assert "ganggang_park" in unknown["id"].tolist()
+    code = "编号" if lang == "zh" else "ID"  # column headers in the interface language
+    unknown = next(df for cols, df in by_table.items() if cols[0] == code and len(df) == 10)
+    assert "ganggang_park" in unknown[code].tolist()
     sources = next(df for df in frames(at) if "BSD-2-Clause" in df.iloc[:, 2].tolist())
     assert sources.iloc[:, 2].tolist()[0].startswith("MIT")
     assert "BSD-2-Clause" in sources.iloc[:, 2].tolist()
