@@ -45,7 +45,8 @@ def test_a_measure_lists_its_places_and_projects(lang):
     rail = (
         "| 赣深客专 | 高速铁路 | 已开通 | 开工建设 |"
         if lang == "zh"
-        else r"| Ganzhou–Shenzhen high\-speed railway | High\-speed rail | Open | start construction |"
+        else r"| Ganzhou–Shenzhen high\-speed railway | High\-speed rail | Open | "
+        r"start construction |"
     )
     # (七) names places only inside its projects' names (瑞金至梅州铁路 …): they are listed too
     assert rail in tables[6][1].splitlines()

@@ -160,7 +160,7 @@ def test_units_first_load_lists_every_unit(ds):
     assert metrics(at)["负责措施数"] == "18"  # 责任单位: the plan names no lead
     assert "牵头" not in texts(at)
     (everyone,) = frames(at)
-    led = [m.value for m in at.markdown if m.value.startswith("| ")][0]
+    led = next(m.value for m in at.markdown if m.value.startswith("| "))
     assert led.count("\n") == 18 + 1  # header, rule and 18 measures
     assert len(everyone) == len(ds.units) == 42
     assert everyone.iloc[:, 2].tolist() == sorted(everyone.iloc[:, 2], reverse=True)
@@ -170,9 +170,9 @@ def test_units_first_load_lists_every_unit(ds):
 def test_picking_a_unit_lists_its_measures(lang):
     at = open_page(UNITS, lang=lang)
     at.sidebar.selectbox(key="units_unit").set_value("南昌海关").run()
-    led = [m.value for m in at.markdown if m.value.startswith("| ")][0].splitlines()[2:]
-    numbers = ["6.", "16", "18"] if lang == "en" else [r"\(六\)", r"\(十六\)", r"\(十八\)"]
-    assert [row.split(" | ")[0].strip("| ") for row in led] == [n.rstrip(".") for n in numbers]
+    led = next(m.value for m in at.markdown if m.value.startswith("| ")).splitlines()[2:]
+    numbers = ["6", "16", "18"] if lang == "en" else [r"\(六\)", r"\(十六\)", r"\(十八\)"]
+    assert [row.split(" | ")[0].strip("| ") for row in led] == numbers
     # every responsible unit of the measure, the chosen one in bold, and its listing order
     assert "**" in led[0] and " / " in led[0].split(" | ")[-1]
     if lang == "en":
@@ -218,7 +218,7 @@ def test_unit_junk_parameters_give_a_note(name, value):
     at = open_page(UNITS, {name: value})
     assert any(name in str(i.value) for i in at.info)
     assert at.sidebar.selectbox(key="units_unit").value == "省发改委"
-    led = [m.value for m in at.markdown if m.value.startswith("| ")][0]
+    led = next(m.value for m in at.markdown if m.value.startswith("| "))
     assert led.count("\n") == 18 + 1
 
 
