@@ -21,7 +21,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import math
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -53,6 +52,7 @@ from geo.core.geometry import has_geometry
 from geo.core.i18n import t, term
 from geo.present import records
 from geo.present.labels import project_name, section_heading
+from geo.present.sources import source_lines
 from geo.render.export_png import render_map
 from geo.render.png.canvas import ImageOptions
 from geo.render.png.text import status_as_of
@@ -239,13 +239,15 @@ def _short(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def _source_line(source: str) -> str:
-    """A project's status source, short: the first site named and its note in brackets."""
-    urls = re.findall(r"https?://[^\s;|)]+", source)
-    notes = re.findall(r"\(([^)]*)\)", source)
-    site = urlsplit(urls[0]).netloc.removeprefix("www.") if urls else ""
-    parts = [p for p in (site, notes[0] if notes else "") if p]
-    return " · ".join(parts) if parts else _short(source, 60)
+def _source_line(source: object, lang: str) -> str:
+    """A project's status source, short, in ``lang``: its first source as label · publisher ·
+    date (:func:`geo.present.sources.source_lines`) and the site it is on."""
+    lines = source_lines(source, lang)
+    if not lines:
+        return "—"
+    text, url = lines[0]
+    site = urlsplit(url).netloc.removeprefix("www.") if url else ""
+    return f"{text} ({site})" if site else text
 
 
 def _section_view(ds: Dataset, view: View, numbers: Sequence[int]) -> View:
@@ -375,7 +377,7 @@ def _project_sources(deck: _Deck, frame: TextFrame, projects: gpd.GeoDataFrame) 
     for row in listed:
         deck.note(
             frame,
-            f"{project_name(row, lang)}: {_source_line(str(row['status_source']))}"
+            f"{project_name(row, lang)}: {_source_line(row['status_source'], lang)}"
             f" ({term('confidence', str(row['confidence']), lang)})",
             11,
             0.4,

@@ -173,19 +173,24 @@ def _place_region_label(
 ) -> bool:
     """Label a region at its label point or nudged around it, inside it; whether it was.
 
-    ``must``: project markers do not stop it; ``strong``: in bold (a city among counties).
+    ``must``: project markers do not stop it, and where nothing inside is free it goes just
+    beside the region (a small city on a map of China); ``strong``: in bold (a city among
+    counties).
     """
     geom = labeller.clip(row["geometry"])
     if geom.is_empty:
         return False
     sizes = labeller.c.sizes
     step = labeller.units_per_point * sizes.label * 1.5
-    for x, y in _anchors(geom, step):
+    anchors = [(x, y, "center") for x, y in _anchors(geom, step)]
+    if must:
+        anchors += _beside(geom, step)
+    for x, y, ha in anchors:
         if labeller.place(
             x,
             y,
             _label_name(row, labeller.lang),
-            ha="center",
+            ha=ha,
             va="center",
             fontproperties=labeller.c.bold if strong else labeller.c.regular,
             fontsize=sizes.label,
