@@ -15,6 +15,8 @@ from typing import Any
 
 import folium
 import geopandas as gpd
+from branca.element import MacroElement
+from folium.template import Template
 
 from geo.core.constants import COLOUR_BY
 from geo.core.geometry import has_geometry
@@ -43,6 +45,27 @@ REGION_FILL = "#f4f1ea"  # regions without counts
 CONTEXT_STYLE = {"color": "#999", "weight": 0.8, "fillColor": "#eeeeee", "fillOpacity": 0.5}
 # areas under lines under sites
 _SHAPE_ORDER = {"fill": 0, "line": 1, "dotted": 1, "point": 2}
+# The popups' look, sent once per map (not with each of them: bytes).
+POPUP_CLASS = "pprd-popup"
+POPUP_CSS = (
+    f".{POPUP_CLASS}{{max-width:320px;font-size:12px}}"
+    f".{POPUP_CLASS} th{{text-align:left;padding-right:6px;vertical-align:top}}"
+    f".{POPUP_CLASS} td{{overflow-wrap:anywhere}}"
+)
+
+
+class _PopupStyle(MacroElement):
+    """The popups' stylesheet in the map's header."""
+
+    _template = Template(
+        "{% macro header(this, kwargs) %}<style>" + POPUP_CSS + "</style>{% endmacro %}"
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "PopupStyle"
+
+
 # Fields a popup shows through field_text (prose in the language, vocabularies translated).
 _POPUP_TEXT = (
     "type_detail",
@@ -338,7 +361,7 @@ def project_popup_html(row: Mapping[str, Any], lang: str) -> str:
     )
     subtitle = row.get("name_zh") if row.get("name_zh") != name else ""
     return (
-        f"<div style='max-width:320px;font-size:12px'><b>{esc(name)}</b>"
+        f"<div class='{POPUP_CLASS}'><b>{esc(name)}</b>"
         + (f"<br><span style='color:#555'>{esc(subtitle)}</span>" if subtitle else "")
         + f"<table>{body}</table></div>"
     )
@@ -447,4 +470,5 @@ def add_projects(
             popup=folium.GeoJsonPopup(["popup"], labels=False, max_width=340),
             zoom_on_click=False,
         ).add_to(m)
+        _PopupStyle().add_to(m)
     return project_legend_items(frame, lang, colour_by)

@@ -74,9 +74,7 @@ def test_popup_details_in_the_interface_language(ds):
     assert "Opening date · Xinhua · 2021-12-10" in en
     assert "436.37" in zh and "463" in zh  # reported, derived
     unmapped = next(r for r in _rows(ds) if pd.isna(r["reported_length_km"]))
-    assert "报道长度(公里)</th><td style='overflow-wrap:anywhere'>—" in maps.project_popup_html(
-        unmapped, "zh"
-    )
+    assert "报道长度(公里)</th><td>—" in maps.project_popup_html(unmapped, "zh")
 
 
 def test_no_english_prose_in_chinese_popups_and_no_chinese_prose_in_english(ds):
