@@ -354,10 +354,7 @@ def project_popup_html(row: Mapping[str, Any], lang: str) -> str:
     """
     name = project_name(row, lang)
     body = "".join(
-        f"<tr><th style='text-align:left;padding-right:6px;vertical-align:top'>"
-        f"{esc(k)}</th><td style='overflow-wrap:anywhere'>{v}</td></tr>"
-        for k, v in _popup_rows(row, lang, name)
-        if v
+        f"<tr><th>{esc(k)}</th><td>{v}</td></tr>" for k, v in _popup_rows(row, lang, name) if v
     )
     subtitle = row.get("name_zh") if row.get("name_zh") != name else ""
     return (
