@@ -38,8 +38,8 @@ from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 REPO_DIR = Path(__file__).resolve().parent.parent
-# The browser harness (server start, Chromium args) of the end-to-end tests.
-sys.path.insert(0, str(REPO_DIR / "tests" / "browser"))
+# The harness of the end-to-end tests: server start (tests/), Chromium args (tests/browser/).
+sys.path[:0] = [str(REPO_DIR / "tests"), str(REPO_DIR / "tests" / "browser")]
 
 from browser_support import (  # noqa: E402
     CHROMIUM_ARGS,
@@ -47,10 +47,9 @@ from browser_support import (  # noqa: E402
     ST_FOLIUM_IFRAME,
     app_errors,
     require_chromium,
-    start_streamlit,
-    stop_streamlit,
 )
 from playwright.async_api import Browser, Page, async_playwright  # noqa: E402
+from server_support import start_streamlit, stop_streamlit  # noqa: E402
 
 from geo.analysis import filters  # noqa: E402
 from geo.app import ui  # noqa: E402
@@ -338,7 +337,7 @@ def percentile(values: list[float], q: float) -> float:
 
 async def _run(base: str, pid: int | None, sessions: int, timeout_s: float) -> LoadReport:
     ds = load_dataset()
-    pages = [p for p in ui.PAGES if ui.page_exists(p)]
+    pages = list(ui.PAGES)
     regions = distinct_regions(ds, sessions)
     rss_start = rss_mb(pid) if pid else float("nan")
     async with async_playwright() as playwright:

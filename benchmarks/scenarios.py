@@ -49,11 +49,7 @@ def pages() -> list[Page]:
     from geo.app import ui
     from geo.render import perf
 
-    return [
-        Page(p.path, p.url_path, perf.FILTER_CHANGES.get(p.url_path))
-        for p in ui.PAGES
-        if ui.page_exists(p)
-    ]
+    return [Page(p.path, p.url_path, perf.FILTER_CHANGES.get(p.url_path)) for p in ui.PAGES]
 
 
 # The floor app's one page (benchmarks/floor_app.py) and its filter.

@@ -11,8 +11,7 @@ from geo.render.export_html import view_map
 from geo.render.fonts import MissingFontError
 from geo.render.safe import md
 
-ds = ui.dataset()
-lang = ui.current_lang()
+ds, lang = ui.page_start()
 NAMES = [*views.view_names(), views.CURRENT]
 sections = [
     s.number for s in ds.plan.sections if any(m.section == s.number for m in ds.plan.measures)
@@ -60,8 +59,7 @@ for mine, theirs in (
         st.session_state[mine] = st.session_state[theirs]
 st.session_state.setdefault("briefing_level", "city")
 st.session_state.setdefault("briefing_colour", "kind")
-ui.restore_params(PARAMS)
-ui.show_param_notes()
+ui.use_params(PARAMS)
 
 
 def step(delta: int) -> None:

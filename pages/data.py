@@ -7,8 +7,7 @@ from geo.core.constants import LEVELS
 from geo.core.i18n import t, term
 from geo.present import records
 
-ds = ui.dataset()
-lang = ui.current_lang()
+ds, lang = ui.page_start()
 PARAMS = [
     ui.Param(
         "table",
@@ -17,8 +16,7 @@ PARAMS = [
         lambda v: None if v in (None, records.DATA_TABLES[0]) else v,
     )
 ]
-ui.restore_params(PARAMS)
-ui.show_param_notes()
+ui.use_params(PARAMS)
 
 st.title(t("page_data", lang))
 st.caption(t("data_intro", lang))

@@ -10,8 +10,7 @@ from geo.present import labels, records
 from geo.render import maps
 from geo.render.safe import md, md_rows
 
-ds = ui.dataset()
-lang = ui.current_lang()
+ds, lang = ui.page_start()
 sections = [
     s.number for s in ds.plan.sections if any(m.section == s.number for m in ds.plan.measures)
 ]
@@ -33,8 +32,7 @@ PARAMS = [
     ui.Param("q", "measures_query", lambda raw: raw[:100]),
     ui.Param("measure", "measures_open", ui.parse_int_in(range(1, len(ds.plan.measures) + 1))),
 ]
-ui.restore_params(PARAMS)
-ui.show_param_notes()
+ui.use_params(PARAMS)
 
 
 def select_region(code: str) -> None:

@@ -9,8 +9,7 @@ from geo.core.i18n import t, term
 from geo.render import maps
 from geo.render.safe import md
 
-ds = ui.dataset()
-lang = ui.current_lang()
+ds, lang = ui.page_start()
 ui.show_param_notes()
 
 st.title(t("app_title", lang))
@@ -65,5 +64,5 @@ st.bar_chart(statuses.rename(lambda s: term("status", s, lang)), horizontal=True
 
 st.subheader(t("go_to", lang))
 links = st.columns(4)
-for i, page in enumerate(p for p in ui.PAGES[1:] if ui.page_exists(p)):
+for i, page in enumerate(ui.PAGES[1:]):
     links[i % 4].page_link(page.path, label=t(page.title_key, lang), icon=page.icon)

@@ -10,12 +10,10 @@ from geo.present import partners as partner_tables
 from geo.render import maps
 from geo.render.safe import md
 
-ds = ui.dataset()
-lang = ui.current_lang()
+ds, lang = ui.page_start()
 options = partners.partner_options(ds)
 PARAMS = [ui.Param("partner", "partners_partner", ui.parse_choice(options, ui.region_label(ds)))]
-ui.restore_params(PARAMS)
-ui.show_param_notes()
+ui.use_params(PARAMS)
 
 
 def select_partner(code: str) -> None:
@@ -67,7 +65,7 @@ m = maps.build_partners_map(
     home,
     ui.map_options(),
 )
-ui.map_widget(m, key="partners_map", on_click=select_partner)
+ui.map_with_project_card(ds, m, key="partners_map", on_click=select_partner)
 
 if partner is not None:
     row = summary.loc[partner]

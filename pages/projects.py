@@ -10,8 +10,7 @@ from geo.present import labels, project_view
 from geo.render import maps
 from geo.render.safe import md, md_table
 
-ds = ui.dataset()
-lang = ui.current_lang()
+ds, lang = ui.page_start()
 ids = list(ds.projects["id"])
 kinds, statuses = project_view.kind_options(ds), project_view.status_options(ds)
 stages, measures = filters.stage_options(ds), project_view.measure_options(ds)
@@ -54,14 +53,18 @@ PARAMS = [
         lambda v: None if v in (None, "kind") else v,
     ),
 ]
-ui.restore_params(PARAMS)
-ui.show_param_notes()
+ui.use_params(PARAMS)
 st.session_state.setdefault("projects_year", years[-1])
 
 
 def select_region(code: str) -> None:
     if code in regions:
         st.session_state["projects_region"] = code
+
+
+def select_project(project_id: str) -> None:
+    if project_id in ids:
+        st.session_state["projects_selected"] = project_id
 
 
 with st.sidebar:
@@ -112,17 +115,13 @@ with st.sidebar:
     )
 ui.sync_params(PARAMS)
 
-shown = filters.filter_projects(
+view = project_view.projects_view(
     ds,
-    kinds=chosen_kinds,
-    statuses=chosen_statuses,
-    stages=chosen_stages,
-    measures=chosen_measures,
-    region=region,
-    year=year,
-    open_only=open_only,
+    project_view.ProjectFilters(
+        chosen_kinds, chosen_statuses, chosen_stages, chosen_measures, region, year, open_only
+    ),
 )
-on_map = shown[geometry.has_geometry(shown)]
+shown, on_map, not_yet = view.shown, view.on_map, view.not_yet
 st.title(t("page_projects", lang))
 st.caption(
     t(
@@ -136,31 +135,14 @@ st.caption(
     + " · "
     + t("click_to_filter", lang)
 )
-not_yet = filters.not_open_in(ds, year)
-faded = int(on_map["id"].isin(not_yet).sum())
-hidden = (
-    len(
-        filters.filter_projects(
-            ds,
-            kinds=chosen_kinds,
-            statuses=chosen_statuses,
-            stages=chosen_stages,
-            measures=chosen_measures,
-            region=region,
-        )
-    )
-    - len(shown)
-    if open_only
-    else 0
-)
 st.caption(
     t(
         "year_line_open_only" if open_only else "year_line",
         lang,
         year=year,
-        open=len(on_map) - faded,
-        not_yet=faded,
-        hidden=hidden,
+        open=len(on_map) - view.faded,
+        not_yet=view.faded,
+        hidden=view.hidden,
     )
 )
 names = labels.project_names(ds, lang)
@@ -182,7 +164,13 @@ m = maps.build_regions_map(
     ),
     ui.map_options(legend_position="topleft"),
 )
-ui.map_widget(m, key="projects_map", height=620, on_click=select_region)
+map_column, card_column = st.columns([3, 2], vertical_alignment="top")
+with map_column:
+    ui.map_widget(
+        m, key="projects_map", height=620, on_click=select_region, on_project=select_project
+    )
+with card_column:
+    ui.project_card(ds, selected, link=False)
 
 st.subheader(t("project_list", lang))
 st.dataframe(
@@ -195,7 +183,7 @@ if len(unmapped):
 
 if selected:
     detail = project_view.project_detail(ds, selected, lang)
-    st.subheader(md(detail["name"]))
+    st.subheader(t("all_details_of", lang, name=md(detail["name"])))
     if selected not in set(shown["id"]):
         st.caption(t("selected_filtered_out", lang))
     st.table(md_table(detail["fields"].set_index(t("field", lang))))

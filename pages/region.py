@@ -9,8 +9,7 @@ from geo.present import project_view, region_view
 from geo.render import maps
 from geo.render.safe import md, md_rows
 
-ds = ui.dataset()
-lang = ui.current_lang()
+ds, lang = ui.page_start()
 PICKERS = ("region_l1", "region_l2", "region_l3")  # province, then one and two levels down
 PARAMS = [
     ui.Param(
@@ -20,8 +19,7 @@ PARAMS = [
         lambda v: None if v in (None, region_view.DEFAULT_REGION) else v,
     )
 ]
-ui.restore_params(PARAMS)
-ui.show_param_notes()
+ui.use_params(PARAMS)
 
 
 def go_to(code: str) -> None:
@@ -98,7 +96,7 @@ m = maps.build_regions_map(
     ),
     ui.map_options(),
 )
-ui.map_widget(m, key="region_map", on_click=go_to)
+ui.map_with_project_card(ds, m, key="region_map", on_click=go_to)
 st.caption(t("click_to_go", lang))
 
 st.subheader(t("measures_touching_region", lang))

@@ -11,8 +11,7 @@ from geo.present import units as unit_tables
 from geo.render import maps
 from geo.render.safe import md, md_rows
 
-ds = ui.dataset()
-lang = ui.current_lang()
+ds, lang = ui.page_start()
 summary = units.unit_summary(ds)
 options = list(summary["name_zh"])
 PARAMS = [
@@ -24,8 +23,7 @@ PARAMS = [
         lambda v: None if v is None or list(v) == list(LINK_KINDS) else ui.dump_list(v),
     ),
 ]
-ui.restore_params(PARAMS)
-ui.show_param_notes()
+ui.use_params(PARAMS)
 
 with st.sidebar:
     st.header(t("filters", lang))

@@ -1,9 +1,10 @@
 """Fixtures for every layer of tests: the shipped dataset, loaded once per session.
 
 The layers have their own: ``apptest/conftest.py`` (AppTest of ``st.navigation`` apps) and
-``browser/conftest.py`` (a live Streamlit server, headless Chromium). Support modules shared by
-two layers (``broken.py``, ``hostile.py``, ``sample_map.py``) sit here, beside this file: pytest
-puts this folder on ``sys.path``.
+``browser/conftest.py`` (a live Streamlit server, headless Chromium). Support modules used by
+more than one layer (``broken.py``, ``hostile.py``, ``sample_map.py``, ``server_support.py``) sit
+here, beside this file: pytest puts this folder on ``sys.path``. A layer's own support module
+sits in its folder (``apptest/apptest_support.py``, ``browser/browser_support.py``).
 """
 
 from __future__ import annotations

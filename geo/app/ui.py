@@ -23,8 +23,9 @@ from geo.core import paths
 from geo.core.dataset import Dataset, load_dataset
 from geo.core.errors import DataError
 from geo.core.i18n import DEFAULT_LANG, LANGS, t
+from geo.present import project_view
 from geo.render import perf
-from geo.render.safe import md
+from geo.render.safe import md, md_cell, md_rows
 from geo.render.webassets import static_base_url
 
 if TYPE_CHECKING:
@@ -77,11 +78,6 @@ PAGES = (
     PageSpec("pages/briefing.py", "page_briefing", ":material/slideshow:", "briefing"),
     PageSpec("pages/data.py", "page_data", ":material/table:", "data"),
 )
-
-
-def page_exists(page: PageSpec) -> bool:
-    """Whether the page's script is there (pages are added one by one)."""
-    return (paths.REPO_DIR / page.path).is_file()
 
 
 @st.cache_resource(show_spinner=False)
@@ -150,6 +146,17 @@ def run_page(page: StreamlitPage) -> None:
             f"**{t('page_error_title', lang)}**\n\n{t('page_error_body', lang)}",
             icon=":material/error:",
         )
+
+
+def page_start() -> tuple[Dataset, str]:
+    """What opens every page: the dataset (or the error page) and the interface language."""
+    return dataset(), current_lang()
+
+
+def use_params(params: Iterable[Param]) -> None:
+    """Read the page's link parameters when it is entered, and show the notes on bad ones."""
+    restore_params(params)
+    show_param_notes()
 
 
 def current_lang() -> str:
@@ -410,21 +417,31 @@ def multiselect(label: str, options: Sequence[object], *, key: str, **kwargs: An
 
 
 def map_widget(
-    m: folium.Map, key: str, height: int = MAP_HEIGHT, on_click: Callable[[str], None] | None = None
+    m: folium.Map,
+    key: str,
+    height: int = MAP_HEIGHT,
+    on_click: Callable[[str], None] | None = None,
+    on_project: Callable[[str], None] | None = None,
 ) -> None:
-    """Render the map; call ``on_click(adcode)`` when the user clicks a region.
+    """Render the map; call ``on_click(adcode)`` when the user clicks a region and
+    ``on_project(project_id)`` when they click a project's line, point or area.
 
     ``returned_objects`` is limited to the clicked feature, so pan and zoom never rerun the
     script. The click is handled in the component's ``on_change`` callback, which runs before
-    the script, so it may set other widgets' state (the page's region filter).
+    the script, so it may set other widgets' state (the page's region filter, the project
+    shown beside the map).
     """
 
     def clicked() -> None:
         value = st.session_state.get(key) or {}
         feature = value.get("last_active_drawing") or {}
-        code = (feature.get("properties") or {}).get("adcode")
+        properties = feature.get("properties") or {}
+        code = properties.get("adcode")
+        project = str(properties.get("pid") or "")
         if code and on_click is not None:
             on_click(str(code))
+        elif project and not code and on_project is not None:
+            on_project(project)
 
     st_folium(
         m,
@@ -433,8 +450,44 @@ def map_widget(
         use_container_width=True,
         returned_objects=["last_active_drawing"],
         return_on_hover=False,
-        on_change=clicked if on_click else None,
+        on_change=clicked if (on_click or on_project) else None,
     )
+
+
+def map_with_project_card(
+    ds: Dataset, m: folium.Map, key: str, on_click: Callable[[str], None] | None = None
+) -> None:
+    """A page map with, beside it (below it on a phone), the card of the project last clicked
+    on it; regions clicked go to ``on_click`` as with :func:`map_widget`."""
+    chosen = f"{key}_project"
+
+    def pick(project_id: str) -> None:
+        st.session_state[chosen] = project_id
+
+    map_column, card_column = st.columns([3, 2], vertical_alignment="top")
+    with map_column:
+        map_widget(m, key=key, on_click=on_click, on_project=pick)
+    with card_column:
+        project_card(ds, st.session_state.get(chosen))
+
+
+def project_card(ds: Dataset, project_id: str | None, link: bool = True) -> None:
+    """The card beside a map for the project clicked (or picked): name, status, dates,
+    lengths, precision, sources; with ``link``, a way to its full details. Nothing when no
+    project is chosen but a hint to click one."""
+    lang = current_lang()
+    if not project_id or not (ds.projects["id"] == project_id).any():
+        st.caption(t("click_project", lang))
+        return
+    card = project_view.project_card(ds, project_id, lang)
+    st.subheader(md(card.name))
+    rows = [{t("field", lang): label, t("value", lang): text} for label, text in card.rows]
+    st.markdown(md_rows(rows))
+    st.markdown(f"**{t('source', lang)}**")
+    for text, url in card.sources:
+        st.markdown(md_cell(f"{text} {url}" if url else text))
+    if link:
+        st.markdown(md_cell(card.link))
 
 
 BASEMAP_KEY = "basemap"

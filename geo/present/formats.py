@@ -78,3 +78,9 @@ def measure_link(text: str, number: int, lang: str) -> PageLink:
     """A link opening measure ``number`` on the measures page, in ``lang``."""
     suffix = "&lang=en" if lang == "en" else ""
     return PageLink(text, f"measures?measure={int(number)}{suffix}")
+
+
+def project_link(text: str, project_id: str, lang: str) -> PageLink:
+    """A link opening project ``project_id`` on the projects page, in ``lang``."""
+    suffix = "&lang=en" if lang == "en" else ""
+    return PageLink(text, f"projects?project={project_id}{suffix}")

@@ -7,6 +7,8 @@ column headers in the chosen language, ready for ``st.dataframe`` (which never r
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 
 import geopandas as gpd
@@ -17,9 +19,9 @@ from geo.core.constants import LEVELS
 from geo.core.dataset import Dataset
 from geo.core.geometry import has_geometry, is_drawable
 from geo.core.i18n import t, term
-from geo.present.formats import fmt_number, is_blank, localized
+from geo.present.formats import PageLink, fmt_number, is_blank, localized, project_link
 from geo.present.labels import measure_label, project_name, region_path_label, stage_label
-from geo.present.sources import sources_text
+from geo.present.sources import source_lines, sources_text
 
 # Every field of a project the detail view lists, in order, with its i18n label key.
 DETAIL_FIELDS = (
@@ -251,3 +253,106 @@ def project_detail(ds: Dataset, project_id: str, lang: str) -> dict[str, object]
         "regions": regions,
         "indicative": indicative,
     }
+
+
+# What the card beside a map says about a clicked project, in order.
+CARD_FIELDS = (
+    ("kind", "kind"),
+    ("status", "status"),
+    ("status_date", "status_date"),
+    ("opened_date", "field_opened_date"),
+    ("status_detail", "field_status_detail"),
+    ("reported_length_km", "reported_length_km"),
+    ("length_km", "length_km"),
+    ("length_note", "field_length_note"),
+    ("precision", "precision"),
+    ("confidence", "confidence"),
+)
+
+
+@dataclass(frozen=True)
+class ProjectCard:
+    """The short account of one project shown beside a map (see :func:`project_card`)."""
+
+    name: str
+    rows: list[tuple[str, str]]  # (label, text), empty fields left out
+    sources: list[tuple[str, str | None]]  # (label · publisher · date, url)
+    link: PageLink  # the projects page, opening it in full
+
+
+def project_card(ds: Dataset, project_id: str, lang: str) -> ProjectCard:
+    """The short account of one project shown beside a map when it is clicked: kind, status,
+    dates, status detail, lengths, precision, confidence and sources, in ``lang``.
+
+    Raises
+    ------
+    KeyError
+        If ``project_id`` is not in the catalogue.
+    """
+    match = ds.projects[ds.projects["id"] == project_id]
+    if match.empty:
+        raise KeyError(project_id)
+    row = match.iloc[0].to_dict()
+    rows = [(t(key, lang), field_text(row, column, lang)) for column, key in CARD_FIELDS]
+    return ProjectCard(
+        name=project_name(row, lang),
+        rows=[(label, text) for label, text in rows if text],
+        sources=source_lines(row["status_source"], lang),
+        link=project_link(t("full_details", lang), project_id, lang),
+    )
+
+
+@dataclass(frozen=True)
+class ProjectFilters:
+    """The projects page's facets (an empty one passes all)."""
+
+    kinds: Sequence[str] = ()
+    statuses: Sequence[str] = ()
+    stages: Sequence[str] = ()
+    measures: Sequence[int] = ()
+    region: str | None = None
+    year: int | None = None
+    open_only: bool = False
+
+
+@dataclass(frozen=True)
+class ProjectsView:
+    """What the projects page draws and counts for a choice of facets."""
+
+    shown: gpd.GeoDataFrame  # every project passing the facets
+    on_map: gpd.GeoDataFrame  # those with a geometry
+    not_yet: set[str]  # ids not yet open by the end of the year chosen (drawn faded)
+    faded: int  # how many of ``on_map`` are faded
+    hidden: int  # how many "open only" hides
+
+
+def _passing(
+    ds: Dataset, chosen: ProjectFilters, year: int | None, open_only: bool
+) -> gpd.GeoDataFrame:
+    return filters.filter_projects(
+        ds,
+        kinds=chosen.kinds,
+        statuses=chosen.statuses,
+        stages=chosen.stages,
+        measures=chosen.measures,
+        region=chosen.region,
+        year=year,
+        open_only=open_only,
+    )
+
+
+def projects_view(ds: Dataset, chosen: ProjectFilters) -> ProjectsView:
+    """Filter the catalogue once for the page (and once without "open only" to say how many
+    that hides)."""
+    shown = _passing(ds, chosen, chosen.year, chosen.open_only)
+    hidden = len(_passing(ds, chosen, None, False)) - len(shown) if chosen.open_only else 0
+    on_map = shown[has_geometry(shown)]
+    last_year = chosen.year if chosen.year is not None else year_range()[-1]
+    not_yet = set(filters.not_open_in(ds, last_year))
+    return ProjectsView(
+        shown=shown,
+        on_map=on_map,
+        not_yet=not_yet,
+        faded=int(on_map["id"].isin(not_yet).sum()),
+        hidden=hidden,
+    )

@@ -142,11 +142,15 @@ def legend_html(title: str, items: Sequence[LegendItem], notes: Iterable[str] = 
     )
     if len(rows) > LEGEND_ONE_COLUMN:  # a long legend in two columns covers less of the map
         rows = [f'<div style="column-count:2;column-gap:10px;width:300px">{"".join(rows)}</div>']
+    # A <details> box: a click on its title folds it away; maps narrower than a phone's
+    # landscape width start with it folded (see geo.render.map_frame's overlay script).
     return (
-        '<div style="background:rgba(255,255,255,.92);padding:4px 7px;border-radius:4px;'
+        '<details class="pprd-legend" open style="background:rgba(255,255,255,.92);'
+        "padding:4px 7px;border-radius:4px;"
         "font:11px/1.3 'Noto Sans CJK SC','Microsoft YaHei','PingFang SC',sans-serif;"
-        f'box-shadow:0 1px 4px rgba(0,0,0,.3)"><b>{esc(title)}</b>{"".join(rows)}{extra}'
-        "</div>"
+        'box-shadow:0 1px 4px rgba(0,0,0,.3)">'
+        f'<summary style="cursor:pointer"><b>{esc(title)}</b></summary>{"".join(rows)}{extra}'
+        "</details>"
     )
 
 

@@ -78,6 +78,10 @@ class _Overlay(MacroElement):
             box.onAdd = function() {
                 var div = L.DomUtil.create('div', 'pprd-overlay');
                 div.innerHTML = {{ this.markup|tojson }};
+                var map = {{ this._parent.get_name() }};
+                if (map.getSize().x < {{ this.narrow }}) {
+                    div.querySelectorAll('details').forEach(function(d) { d.open = false; });
+                }
                 L.DomEvent.disableClickPropagation(div);
                 return div;
             };
@@ -91,6 +95,37 @@ class _Overlay(MacroElement):
         self._name = "Overlay"
         self.markup = markup
         self.position = position
+        self.narrow = NARROW_PX
+
+
+# Maps narrower than this (a phone, a map beside a card) start with their legends folded.
+NARROW_PX = 700
+# The frame's own style: no focus rectangle on a clicked shape (the selection is drawn
+# instead), and an attribution that wraps within the right part of the bottom edge instead of
+# running over the scale bar at the bottom left.
+FRAME_CSS = """
+.leaflet-interactive:focus { outline: none; }
+.leaflet-control-attribution { max-width: calc(100% - 130px); white-space: normal;
+  font-size: 10px; line-height: 1.3; }
+.pprd-legend summary { list-style-position: inside; }
+"""
+
+
+class _Frame(MacroElement):
+    """The frame's style and a metric-only scale bar (Leaflet's own shows miles too)."""
+
+    _template = Template("""
+        {% macro header(this, kwargs) %}<style>{{ this.css }}</style>{% endmacro %}
+        {% macro script(this, kwargs) %}
+        L.control.scale({imperial: false, position: 'bottomleft'})
+            .addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "Frame"
+        self.css = FRAME_CSS
 
 
 class _Attribution(MacroElement):
@@ -147,7 +182,7 @@ def new_map(
         location=[(bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2],
         tiles=None,
         zoom_start=5,
-        control_scale=True,
+        control_scale=False,  # metric only: see _Frame
         prefer_canvas=False,
         zoom_snap=0.25,
     )
@@ -164,7 +199,9 @@ def new_map(
             subdomains=_SUBDOMAINS.get(basemap, "abc"),
             max_zoom=18,
         ).add_to(m)
-    m.fit_bounds(bounds)
+    # room at the bottom for the scale bar and attribution, so the region is wholly in view
+    m.fit_bounds(bounds, padding_top_left=(12, 12), padding_bottom_right=(12, 40))
+    m.add_child(_Frame())
     m.add_child(_Attribution(t("attribution", lang)))
     return m
 

@@ -112,12 +112,15 @@ class ProjectLayer:
         Ids drawn dashed and faded (e.g. not yet open in the chosen year).
     selected : str, optional
         The id drawn heavier.
+    popups : bool
+        Each project with its popup (the HTML export; page maps select on click instead).
     """
 
     projects: gpd.GeoDataFrame
     colour_by: str = "kind"
     not_yet: Collection[str] = ()
     selected: str | None = None
+    popups: bool = False
 
 
 @dataclass(frozen=True)
@@ -384,8 +387,11 @@ def _project_style(colour: str, shape: str, dim: bool, heavy: bool) -> dict[str,
     }
 
 
-def _project_features(row: Mapping[str, Any], lang: str) -> list[dict[str, object]]:
-    """A project as GeoJSON features: one, or one per place of a MultiPoint.
+def _project_features(
+    row: Mapping[str, Any], lang: str, popups: bool = False
+) -> list[dict[str, object]]:
+    """A project as GeoJSON features: one, or one per place of a MultiPoint (with its popup's
+    HTML when ``popups``).
 
     The places of a MultiPoint go as features ``id``, ``id#1``, ``id#2`` … (folium needs
     unique ids): Leaflet draws a MultiPoint as a group of markers that carry no ``feature``,
@@ -393,7 +399,10 @@ def _project_features(row: Mapping[str, Any], lang: str) -> list[dict[str, objec
     """
     geom = row["geometry"]
     parts = list(geom.geoms) if geom.geom_type == "MultiPoint" else [geom]
-    properties = {"tip": project_tip_html(row, lang), "popup": project_popup_html(row, lang)}
+    # ``pid``: the project a click selects (Leaflet's toGeoJSON keeps properties, not ids)
+    properties = {"tip": project_tip_html(row, lang), "pid": str(row["id"])}
+    if popups:
+        properties["popup"] = project_popup_html(row, lang)
     return [
         {
             "type": "Feature",
@@ -414,6 +423,7 @@ def add_projects(
     not_yet: Collection[str] = (),
     selected: str | None = None,
     basemap: str = "none",
+    popups: bool = False,
 ) -> list[LegendItem]:
     """Draw projects: routes as lines, sites as circle markers, zones as areas.
 
@@ -426,6 +436,9 @@ def add_projects(
         Ids drawn dashed and faded (e.g. not yet open in the chosen year).
     selected : str, optional
         Id drawn heavier.
+    popups : bool
+        Give each project its popup (:func:`project_popup_html`): for a map with no page
+        beside it (the HTML export). Page maps have none: a click there selects the project.
 
     Returns
     -------
@@ -451,7 +464,7 @@ def add_projects(
             dim=row["id"] in faded,
             heavy=row["id"] == selected,
         )
-        for feature in _project_features(row, lang):
+        for feature in _project_features(row, lang, popups):
             styles[str(feature["id"])] = style
             features.append(feature)
     if features:
@@ -464,8 +477,12 @@ def add_projects(
             ),
             marker=folium.CircleMarker(radius=6, fill=True),
             tooltip=folium.GeoJsonTooltip(["tip"], labels=False, sticky=False),
-            popup=folium.GeoJsonPopup(["popup"], labels=False, max_width=340),
+            # No popup on a page map: a click selects the project and the page shows it beside
+            # the map (a popup would stop the click before the map reports which feature it was
+            # on). The HTML export, with no page beside it, asks for them.
+            popup=(folium.GeoJsonPopup(["popup"], labels=False, max_width=340) if popups else None),
             zoom_on_click=False,
         ).add_to(m)
-        _PopupStyle().add_to(m)
+        if popups:
+            _PopupStyle().add_to(m)
     return project_legend_items(frame, lang, colour_by)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import math
 import re
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -91,7 +92,7 @@ def md_cell(value: object) -> str:
     return "".join([*parts, md(text[start:])])
 
 
-def md_rows(rows: list[dict[str, object]]) -> str:
+def md_rows(rows: Sequence[Mapping[str, object]]) -> str:
     """A markdown table of ``rows`` (the first row's keys are the header), every header and cell
     through :func:`md_cell`: a cheap table for ``st.markdown`` where a dataframe widget would
     cost a conversion to Arrow on every rerun."""

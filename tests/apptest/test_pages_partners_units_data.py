@@ -115,18 +115,19 @@ def test_picking_a_partner_shows_its_projects_and_measures():
 
 
 def test_partner_deep_link_in_english_zooms_and_lists_titles(ds):
-    at = open_page(PARTNERS, {"partner": "530000"}, lang="en")
-    assert at.sidebar.selectbox(key="partners_partner").value == "530000"
+    # 四川: the 白鹤滩 dam point is on its side of the 金沙江 at every level (issue 11).
+    at = open_page(PARTNERS, {"partner": "510000"}, lang="en")
+    assert at.sidebar.selectbox(key="partners_partner").value == "510000"
     projects, whole = frames(at)[:2]
     baihetan = ds.projects.set_index("id").at["baihetan_to_jiangxi", "name_en"]
     assert projects.iloc[:, 0].tolist() == [baihetan]
     assert projects.iloc[0, 1] == "other project"
-    assert "Jiangxi ↔ Yunnan" in texts(at)
-    assert [t.value for t in at.text] == ["None"]  # no measure names Yunnan specifically
+    assert "Jiangxi ↔ Sichuan" in texts(at)
+    assert [t.value for t in at.text] == ["None"]  # no measure names Sichuan specifically
     assert whole.iloc[0, 1] == "Foster advanced industrial clusters"
     picked = json.loads(map_script(at))["script"]
     default = json.loads(map_script(open_page(PARTNERS, lang="en")))["script"]
-    assert len(picked) < len(default)  # zoomed to Jiangxi + Yunnan, its projects only
+    assert len(picked) < len(default)  # zoomed to Jiangxi + Sichuan, its projects only
 
 
 def test_partner_map_draws_corridors_and_shades_partners():

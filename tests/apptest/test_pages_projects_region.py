@@ -33,6 +33,11 @@ def table(at, index=0):
     return at.dataframe[index].value
 
 
+def md_tables(at) -> list[str]:
+    """The markdown tables on the page (the region page lists measures as linked tables)."""
+    return [m.value for m in at.markdown if m.value.startswith("|")]
+
+
 def frames_with(at, text: str) -> list:
     """The dataframes shown with ``text`` in some cell."""
     return [
@@ -220,12 +225,13 @@ def test_region_default_is_jiangxi(lang):
     assert at.sidebar.selectbox(key="region_l2").value is None
     body = texts(at)
     assert ("文本提及" if lang == "zh" else "By text") in body
-    assert ("22 项措施" if lang == "zh" else "22 measure(s)") in body
+    # 22 measures name Jiangxi or a place in it in their text, 2 more only inside project names
+    assert ("24 项措施" if lang == "zh" else "24 measure(s)") in body
     script = map_script(at)
     assert script.count('"adcode"') == 11  # Jiangxi's cities, clickable
-    by_text = table(at, 0)
-    precision = by_text.columns[-1]
-    assert ("直接点名该区域" if lang == "zh" else "names this region") in set(by_text[precision])
+    by_text = md_tables(at)[0]  # markdown: each measure links to its text
+    assert ("直接点名该区域" if lang == "zh" else "names this region") in by_text
+    assert "(measures?measure=" in by_text
 
 
 def test_region_deep_link_to_a_city_with_breadcrumb_back_up():
@@ -250,9 +256,9 @@ def test_region_pickers_go_down_and_reset_when_the_province_changes():
     assert at.title[0].value == "兴国县"
     assert [b.label for b in at.button] == ["江西省", "赣州市"]
     assert at.query_params["region"] == "360732"
-    (larger,) = frames_with(at, "仅经上级区域")
-    assert len(larger) > 10  # measures touching it only through 赣州市 or 江西省
-    assert any("赣州市" in v for v in larger.iloc[:, -1])
+    larger = next(t for t in md_tables(at) if "仅经上级区域" in t)
+    assert larger.count("\n") > 10  # measures touching it only through 赣州市 or 江西省
+    assert "赣州市" in larger
     at.sidebar.selectbox(key="region_l1").set_value("440000").run()
     assert at.title[0].value == "广东省"
     assert at.sidebar.selectbox(key="region_l2").value is None

@@ -23,7 +23,7 @@ from geo.app import ui
 from geo.core.paths import REPO_DIR
 from geo.render.safe import md
 
-PAGES = [p for p in ui.PAGES if ui.page_exists(p)]
+PAGES = list(ui.PAGES)
 PARAM_RE = re.compile(r"""Param\(\s*["']([^"']+)["']\s*,\s*["']([^"']+)["']""")
 # The frame's own parameters, on every page: the language and the shared basemap choice.
 APP_PARAMS = {"lang": "lang", "basemap": ui.BASEMAP_KEY}

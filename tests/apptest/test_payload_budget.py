@@ -18,7 +18,7 @@ from geo.render import perf
 
 pytestmark = pytest.mark.usefixtures("apptest_navigation_mode")
 
-PAGES = [p for p in geo.app.ui.PAGES if geo.app.ui.page_exists(p)]
+PAGES = list(geo.app.ui.PAGES)
 PAGE_IDS = [p.url_path or "overview" for p in PAGES]
 # What st_folium may return without rerunning on pan/zoom: never the view itself.
 VIEW_KEYS = {"center", "zoom", "bounds"}

@@ -6,15 +6,9 @@ from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 import pytest
-from browser_support import (
-    REPO_DIR,
-    StreamlitServer,
-    launch_chromium,
-    require_chromium,
-    start_streamlit,
-    stop_streamlit,
-)
+from browser_support import launch_chromium, require_chromium
 from playwright.sync_api import Browser, Page, sync_playwright
+from server_support import REPO_DIR, StreamlitServer, start_streamlit, stop_streamlit
 
 StreamlitFactory = Callable[..., StreamlitServer]
 
@@ -25,7 +19,7 @@ def streamlit_server_factory() -> Iterator[StreamlitFactory]:
 
     ``factory(script, env={"PPRD_DATA_DIR": ...}, cwd=..., base_url_path="", extra_args=())``
     returns a
-    :class:`browser_support.StreamlitServer` (``.url``, ``.startup_seconds``). The same
+    :class:`server_support.StreamlitServer` (``.url``, ``.startup_seconds``). The same
     arguments return the same running server; all are stopped (process group) at session end.
     """
     servers: dict[tuple[object, ...], StreamlitServer] = {}

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 from broken import CASES, DATA_DIR, assert_names, tree_digest
-from browser_support import REPO_DIR, app_errors, collect_console_errors, save_screenshot
+from browser_support import app_errors, collect_console_errors, save_screenshot
+from server_support import REPO_DIR
 
 DIGEST_AT_START = tree_digest(DATA_DIR)
 

@@ -15,9 +15,7 @@ from pathlib import Path
 
 import pytest
 from browser_support import (
-    REPO_DIR,
     ST_FOLIUM_IFRAME,
-    StreamlitServer,
     collect_console_errors,
     is_local_url,
     record_requests,
@@ -27,6 +25,7 @@ from browser_support import (
     wait_for_map,
 )
 from playwright.sync_api import Page
+from server_support import REPO_DIR, StreamlitServer
 
 MINI_APP = """\
 import os

@@ -102,3 +102,43 @@ def test_language_switched_four_times_keeps_filters(page, app_url, path, params,
     assert fresh.locator(ERROR_BOX).count() == 0
     context.close()
     assert app_errors(errors) == []
+
+
+FIRE_CLICK = """(pid) => {
+  for (const id in window.map._layers) {
+    const layer = window.map._layers[id];
+    const props = layer.feature && layer.feature.properties;
+    if (props && props.pid === pid) {
+      const at = layer.getLatLng ? layer.getLatLng() : layer.getBounds().getCenter();
+      layer.fire('click', {latlng: at, originalEvent: new MouseEvent('click')}, true);
+      return true;
+    }
+  }
+  return false;
+}"""
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_clicking_a_project_shows_it_beside_the_map(page, app_url, lang, request):
+    """Leaflet's click on the project's own layer (as a mouse click fires it, bubbling to its
+    layer group) selects the project: the link carries its id and the card beside the map
+    shows status, dates, source and precision in the interface language."""
+    suffix = "?lang=en" if lang == "en" else ""
+    page.goto(f"{app_url}/projects{suffix}")
+    wait_for_map(page)
+    settled(page)
+    frame = next(f for f in page.frames if "streamlit_folium" in f.url)
+    assert frame.evaluate(FIRE_CLICK, "xingquan_rail")
+    page.wait_for_url(lambda url: "project=xingquan_rail" in url, timeout=30_000)
+    settled(page)
+    name = "兴泉铁路" if lang == "zh" else "Xingguo–Quanzhou railway"
+    page.get_by_role("heading", name=name).first.wait_for()
+    card = page.locator("[data-testid=stColumn]").nth(1).inner_text()
+    for label in (
+        ("现状", "开通日期", "位置精度", "来源")
+        if lang == "zh"
+        else ("Status", "Opening date", "Location precision", "Source")
+    ):
+        assert label in card, (label, card[:300])
+    assert page.locator(ERROR_BOX).count() == 0
+    save_screenshot(page, request.node.name, full_page=False)

