@@ -28,9 +28,10 @@ from geo.core.plan import to_cn_numeral
 # (west, south, east, north) in degrees, WGS84.
 Extent = tuple[float, float, float, float]
 # Named extents. "pprd": the 9+2 mainland and Hainan Island (the South China Sea islands go in
-# the inset). "china": the mainland and Hainan Island. "auto" and "focus" are computed.
+# the inset), with about half a degree to spare on every side (the 9+2 span 97.35–120.72 E,
+# 18.14–34.31 N). "china": the mainland and Hainan Island. "auto" and "focus" are computed.
 EXTENTS: dict[str, Extent] = {
-    "pprd": (97.3, 17.6, 120.6, 34.4),
+    "pprd": (96.85, 17.6, 121.2, 34.8),
     "china": (73.4, 17.6, 135.2, 53.6),
 }
 # "auto" extents never reach beyond the 9+2 and its neighbours: a railway or pipeline running on
@@ -383,7 +384,9 @@ def view_extent(ds: Dataset, view: View, counts: pd.Series, projects: gpd.GeoDat
             boxes.append(_region_bounds(ds, code))
     if not projects.empty:
         boxes.append(tuple(projects.total_bounds))
-    return _clip(_pad(_union(boxes), 0.05, 0.35), AUTO_LIMIT)
+    # a margin of 8% (at least half a degree): what a view is about never touches the frame,
+    # nor hides under the scale bar in its corner (Hong Kong and Macao on the 港澳 view)
+    return _clip(_pad(_union(boxes), 0.08, 0.5), AUTO_LIMIT)
 
 
 def _intersecting(frame: gpd.GeoDataFrame, box: Extent) -> gpd.GeoDataFrame:

@@ -249,7 +249,7 @@ def view_map(
             regions,
             context=context,
             choropleth=Choropleth({k: float(v) for k, v in layers.counts.items()}, title=title),
-            projects=ProjectLayer(cited, view.colour_by) if popups else None,
+            projects=ProjectLayer(cited, view.colour_by, popups=True) if popups else None,
             selected=view.region,
             dashline=ds.dashline,
             bounds=[[south, west], [north, east]],

@@ -123,7 +123,7 @@ def render_map(
     blocked, inset = _draw_furniture(c, ds, lang, options)
     labelled: list[str] = []
     if options.labels:
-        labeller = Labeller(c, lang, blocked + marker_boxes(c))
+        labeller = Labeller(c, lang, blocked, soft=marker_boxes(c))
         label_map(labeller, ds)
         labelled = [text for _, _, text, *_ in labeller.placed_labels]
     if options.title:

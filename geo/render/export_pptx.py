@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import re
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -51,7 +51,8 @@ from geo.core.dataset import Dataset
 from geo.core.geometry import has_geometry
 from geo.core.i18n import t, term
 from geo.present import records
-from geo.present.labels import section_heading
+from geo.present.labels import project_name, section_heading
+from geo.present.sources import source_lines
 from geo.render.export_png import render_map
 from geo.render.png.canvas import ImageOptions
 from geo.render.png.text import status_as_of
@@ -59,7 +60,9 @@ from geo.render.png.text import status_as_of
 FONT = "Microsoft YaHei"
 SLIDE_W, SLIDE_H = Inches(13.333), Inches(7.5)
 MAP_DPI = 160
-TABLE_ROWS = 13  # project rows per status slide
+TABLE_ROWS = 13  # project rows per status slide, at most
+TABLE_HEIGHT = 5.3  # inches a status table may fill (header included)
+TABLE_WIDTHS = (5.0, 2.2, 2.1, 1.7, 1.4)  # inches: project, kind, status, date, confidence
 DARK = RGBColor(0x22, 0x22, 0x22)
 GREY = RGBColor(0x66, 0x66, 0x66)
 ACCENT = RGBColor(0x08, 0x51, 0x9C)
@@ -236,13 +239,15 @@ def _short(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def _source_line(source: str) -> str:
-    """A project's status source, short: the first site named and its note in brackets."""
-    urls = re.findall(r"https?://[^\s;|)]+", source)
-    notes = re.findall(r"\(([^)]*)\)", source)
-    site = urlsplit(urls[0]).netloc.removeprefix("www.") if urls else ""
-    parts = [p for p in (site, notes[0] if notes else "") if p]
-    return " · ".join(parts) if parts else _short(source, 60)
+def _source_line(source: object, lang: str) -> str:
+    """A project's status source, short, in ``lang``: its first source as label · publisher ·
+    date (:func:`geo.present.sources.source_lines`) and the site it is on."""
+    lines = source_lines(source, lang)
+    if not lines:
+        return "—"
+    text, url = lines[0]
+    site = urlsplit(url).netloc.removeprefix("www.") if url else ""
+    return f"{text} ({site})" if site else text
 
 
 def _section_view(ds: Dataset, view: View, numbers: Sequence[int]) -> View:
@@ -345,15 +350,18 @@ def _section_slide(deck: _Deck, number: int, section: int, numbers: Sequence[int
     deck.footer(slide, number)
 
 
-def _status_slides(deck: _Deck, projects: gpd.GeoDataFrame, pages: int, number: int) -> None:
-    """4. The project status table, balanced over ``pages`` slides numbered from ``number``."""
+def _status_slides(
+    deck: _Deck, projects: gpd.GeoDataFrame, pages: list[list[int]], number: int
+) -> None:
+    """4. The project status table over ``len(pages)`` slides (``pages``: row positions of each,
+    from :func:`table_pages`), numbered from ``number``."""
     lang = deck.lang
-    per_page = max(1, -(-len(projects) // pages))  # balanced: 7 + 7, not 13 + 1
-    for page in range(pages):
+    for page, positions in enumerate(pages):
         slide = deck.slide()
-        suffix = " " + t("deck_continued", lang, i=page + 1, n=pages) if pages > 1 else ""
+        count = len(pages)
+        suffix = " " + t("deck_continued", lang, i=page + 1, n=count) if count > 1 else ""
         deck.title(slide, t("deck_status", lang) + suffix, deck.view.title(lang))
-        rows = projects.iloc[page * per_page : (page + 1) * per_page]
+        rows = projects.iloc[positions]
         if rows.empty:
             frame = _text_box(slide, 0.45, 1.5, 12.4, 0.6)
             deck.para(frame, t("deck_no_projects", lang), 16, first=True)
@@ -367,10 +375,9 @@ def _project_sources(deck: _Deck, frame: TextFrame, projects: gpd.GeoDataFrame) 
     lang = deck.lang
     listed = projects.to_dict("records")[:12]
     for row in listed:
-        name = row["name_en"] if lang == "en" else (row.get("label_zh") or row["name_plan"])
         deck.note(
             frame,
-            f"{_short(str(name), 40)}: {_source_line(str(row['status_source']))}"
+            f"{project_name(row, lang)}: {_source_line(row['status_source'], lang)}"
             f" ({term('confidence', str(row['confidence']), lang)})",
             11,
             0.4,
@@ -419,19 +426,71 @@ def build_deck(
     sections = sections_with_content(ds, selection.measures)
     prs = _new_presentation(view, lang)
     projects = selection.projects
-    table_pages = max(1, -(-len(projects) // TABLE_ROWS))
+    pages = table_pages([project_name(r, lang) for r in projects.to_dict("records")], lang)
     deck = _Deck(prs, ds, view, lang, today or dt.date.today())
-    deck.total = 2 + len(sections) + table_pages + 1
+    deck.total = 2 + len(sections) + len(pages) + 1
     _title_slide(deck, selection)
     _overview_slide(deck)
     for number, (section, numbers) in enumerate(sections, start=3):
         _section_slide(deck, number, section, numbers)
-    _status_slides(deck, projects, table_pages, 3 + len(sections))
+    _status_slides(deck, projects, pages, 3 + len(sections))
     _sources_slide(deck, projects)
     return prs
 
 
+def _table_size(lang: str) -> float:
+    """The point size of the status table's body text in ``lang``."""
+    return 12 if lang == "zh" else 11
+
+
+def name_lines(name: str, lang: str) -> int:
+    """How many lines ``name`` takes in the status table's name column (an estimate: a Chinese
+    character is an em wide, a Latin one about half)."""
+    ems = sum(1.0 if ord(ch) > 0x2E7F else 0.55 for ch in name)
+    per_line = (TABLE_WIDTHS[0] * 72 - 10) / _table_size(lang)  # ems in the column
+    return max(1, math.ceil(ems / per_line))
+
+
+def _row_height(lines: int, lang: str) -> float:
+    """Inches of a table row of ``lines`` lines of body text."""
+    return 0.1 + lines * _table_size(lang) * 1.25 / 72
+
+
+def table_pages(names: Sequence[str], lang: str) -> list[list[int]]:
+    """The status table's rows (positions) on each slide: every name whole (wrapped, never
+    cut), each slide's table within :data:`TABLE_HEIGHT` and :data:`TABLE_ROWS`, and the rows
+    spread evenly (7 + 7, not 13 + 1). One empty page when there are no rows."""
+    heights = [_row_height(name_lines(n, lang), lang) for n in names]
+    room = TABLE_HEIGHT - _row_height(1, lang)  # under the header
+    count = max(1, math.ceil(sum(heights) / room), math.ceil(len(names) / TABLE_ROWS))
+    while True:
+        # the smallest page height that fits the rows on ``count`` pages, in steps
+        target = sum(heights) / count
+        while target <= room + 1e-9:
+            pages = _fill_pages(heights, target)
+            if len(pages) <= count:
+                return pages
+            target += 0.05
+        count += 1
+
+
+def _fill_pages(heights: Sequence[float], target: float) -> list[list[int]]:
+    """Rows (positions) filled in order onto pages of at most ``target`` inches and
+    :data:`TABLE_ROWS` rows (a page takes at least one row)."""
+    pages: list[list[int]] = [[]]
+    used = 0.0
+    for i, height in enumerate(heights):
+        if pages[-1] and (used + height > target + 1e-9 or len(pages[-1]) >= TABLE_ROWS):
+            pages.append([])
+            used = 0.0
+        pages[-1].append(i)
+        used += height
+    return pages
+
+
 def _status_table(slide: Slide, rows: list[dict], lang: str) -> None:
+    """The status table of ``rows``: full project names (wrapped), kind, status, date,
+    confidence."""
     headers = [
         t("field_project", lang),
         t("kind", lang),
@@ -439,35 +498,33 @@ def _status_table(slide: Slide, rows: list[dict], lang: str) -> None:
         t("field_date", lang),
         t("confidence", lang),
     ]
-    widths = [5.0, 2.2, 2.1, 1.7, 1.4]
+    names = [project_name(row, lang) for row in rows]
+    heights = [_row_height(1, lang)] + [_row_height(name_lines(n, lang), lang) for n in names]
     shape = slide.shapes.add_table(
         len(rows) + 1,
         len(headers),
         Inches(0.45),
         Inches(1.4),
-        Inches(sum(widths)),
-        Inches(0.4 * (len(rows) + 1)),
+        Inches(sum(TABLE_WIDTHS)),
+        Inches(sum(heights)),
     )
     table = shape.table
-    for i, width in enumerate(widths):
+    for i, width in enumerate(TABLE_WIDTHS):
         table.columns[i].width = Inches(width)
+    for i, height in enumerate(heights):
+        table.rows[i].height = Inches(height)
     for j, header in enumerate(headers):
         _cell(table.cell(0, j), header, 13, bold=True, colour=WHITE, lang=lang)
-    for i, row in enumerate(rows, start=1):
-        name = (
-            str(row["name_en"]).split(" (")[0]
-            if lang == "en"
-            else (row.get("label_zh") or row["name_plan"])
-        )
+    for i, (row, name) in enumerate(zip(rows, names, strict=True), start=1):
         values = [
-            _short(str(name), 52 if lang == "en" else 30),
+            name,
             term("kind", str(row["kind"]), lang),
             term("status", str(row["status"]), lang),
             str(row["status_date"] or "—"),
             term("confidence", str(row["confidence"]), lang),
         ]
         for j, value in enumerate(values):
-            _cell(table.cell(i, j), value, 12 if lang == "zh" else 11, lang=lang)
+            _cell(table.cell(i, j), value, _table_size(lang), lang=lang)
 
 
 def _cell(

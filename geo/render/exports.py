@@ -13,6 +13,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from geo.analysis.views import View, view_selection
@@ -20,6 +21,9 @@ from geo.core.dataset import Dataset
 from geo.core.i18n import t, term
 from geo.core.plan import to_cn_numeral
 from geo.present import records
+from geo.present.formats import is_blank, localized
+from geo.present.labels import project_name
+from geo.present.sources import source_lines
 
 FORMATS = ("png", "png-a4", "pptx", "html", "csv", "geojson")
 MIME = {
@@ -54,6 +58,8 @@ CSV_COLUMNS = [
     "confidence",
     "measures",
     "projects",
+    "reported_length_km",
+    "length_km",
     "precision",
     "status_source",
     "text",
@@ -69,53 +75,75 @@ class ExportFile:
     mime: str
 
 
-def data_table(ds: Dataset, view: View, lang: str = "zh") -> pd.DataFrame:
-    """The view's measures then its projects as one flat table (``record`` says which).
+def csv_cell(value: object) -> str:
+    """A value as the CSV writes it: whole numbers without a decimal point (``2``, ``1176``),
+    other numbers as they are (``436.37``), nothing as an empty cell."""
+    if is_blank(value):
+        return ""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        number = float(value)
+        return str(int(number)) if number.is_integer() else repr(number)
+    return str(value)
 
-    Titles, names, kinds and statuses are in ``lang``; lists are joined with ``;``. Measure
-    rows carry the full text of the measure; project rows the status, its date, source and
-    confidence.
+
+def _sources_cell(cell: object, lang: str) -> str:
+    """A source cell in ``lang``: ``label · publisher · date url`` items joined by ``" | "``."""
+    return " | ".join(f"{text} {url}" if url else text for text, url in source_lines(cell, lang))
+
+
+def _measure_row(rec: dict[str, Any], lang: str) -> dict[str, object]:
+    en = lang == "en"
+    return {
+        "record": "measure",
+        "id": rec["number"],
+        "number_zh": "" if en else rec["number_zh"],
+        "section": rec["section"],
+        "section_title": rec["section_title_en" if en else "section_title"],
+        "title": rec["title_en" if en else "title"],
+        "units": ";".join(rec["units_en" if en else "units"]),
+        "places": ";".join(p["name_en" if en else "name"] or p["name"] for p in rec["places"]),
+        "projects": ";".join(rec["projects"]),
+        "text": rec["text"],
+    }
+
+
+def _project_row(row: dict[str, Any], lang: str) -> dict[str, object]:
+    return {
+        "record": "project",
+        "id": row["id"],
+        "title": project_name(row, lang),
+        "kind": term("kind", str(row["kind"]), lang),
+        "status": term("status", str(row["status"]), lang),
+        "status_date": row["status_date"],
+        "opened_date": row["opened_date"],
+        "confidence": term("confidence", str(row["confidence"]), lang),
+        "measures": ";".join(
+            str(n) if lang == "en" else f"({to_cn_numeral(n)})" for n in row["measures"]
+        ),
+        "reported_length_km": row.get("reported_length_km"),
+        "length_km": None if is_blank(row.get("length_km")) else round(float(row["length_km"])),
+        "precision": localized(row, "precision", lang),
+        "status_source": _sources_cell(row["status_source"], lang),
+    }
+
+
+def data_table(ds: Dataset, view: View, lang: str = "zh") -> pd.DataFrame:
+    """The view's measures then its projects as one flat table of text (``record`` says which).
+
+    Titles, names, kinds, statuses, precision and sources are in ``lang`` (prose from the
+    catalogue's ``_zh`` twins in Chinese); lists are joined with ``;``; whole numbers are
+    written without a decimal point (:func:`csv_cell`). Measure rows carry the plan's full text
+    of the measure (Chinese, the plan's own words); project rows the status, its dates,
+    sources, confidence and the reported and derived lengths (km).
     """
     selection = view_selection(ds, view)
-    rows: list[dict[str, Any]] = []
-    for rec in records.measure_records(ds, selection.measures):
-        rows.append(
-            {
-                "record": "measure",
-                "id": rec["number"],
-                "number_zh": rec["number_zh"],
-                "section": rec["section"],
-                "section_title": rec["section_title_en" if lang == "en" else "section_title"],
-                "title": rec["title_en" if lang == "en" else "title"],
-                "units": ";".join(rec["units_en" if lang == "en" else "units"]),
-                "places": ";".join(
-                    p["name_en" if lang == "en" else "name"] or p["name"] for p in rec["places"]
-                ),
-                "projects": ";".join(rec["projects"]),
-                "text": rec["text"],
-            }
-        )
-    for row in selection.projects.to_dict("records"):
-        rows.append(
-            {
-                "record": "project",
-                "id": row["id"],
-                "title": row["name_en"]
-                if lang == "en"
-                else (row.get("label_zh") or row["name_plan"]),
-                "kind": term("kind", str(row["kind"]), lang),
-                "status": term("status", str(row["status"]), lang),
-                "status_date": row["status_date"],
-                "opened_date": row["opened_date"],
-                "confidence": term("confidence", str(row["confidence"]), lang),
-                "measures": ";".join(
-                    str(n) if lang == "en" else f"({to_cn_numeral(n)})" for n in row["measures"]
-                ),
-                "precision": row["precision"],
-                "status_source": row["status_source"],
-            }
-        )
-    return pd.DataFrame(rows, columns=CSV_COLUMNS)
+    rows: list[dict[str, object]] = [
+        _measure_row(rec, lang) for rec in records.measure_records(ds, selection.measures)
+    ]
+    rows += [_project_row(row, lang) for row in selection.projects.to_dict("records")]
+    return pd.DataFrame(rows, columns=CSV_COLUMNS).map(csv_cell)
 
 
 def export_csv(ds: Dataset, view: View, lang: str = "zh") -> bytes:
@@ -132,10 +160,7 @@ def export_geojson(ds: Dataset, view: View, lang: str = "zh") -> bytes:
     """
     selection = view_selection(ds, view)
     collection = records.project_features(ds, selection.projects["id"])
-    labels = {
-        row["id"]: row["name_en"] if lang == "en" else (row.get("label_zh") or row["name_plan"])
-        for row in selection.projects.to_dict("records")
-    }
+    labels = {row["id"]: project_name(row, lang) for row in selection.projects.to_dict("records")}
     features = []
     for feature in collection["features"]:
         props = {

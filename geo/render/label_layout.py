@@ -9,6 +9,7 @@ before and stays inside the map.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -18,9 +19,11 @@ import shapely
 from matplotlib.transforms import Bbox
 from pyproj import Transformer
 
+from geo.analysis import display
 from geo.analysis.views import View
 from geo.core.constants import JIANGXI, PPRD_ADCODES, TAIWAN
 from geo.core.dataset import Dataset
+from geo.present.labels import project_name
 from geo.render.png.canvas import (
     HALO,
     TEXT_COLOUR,
@@ -34,6 +37,8 @@ from geo.render.png.layers import marker_boxes
 from geo.render.styles import darker, project_colour
 
 NAMED_PROVINCES = (*PPRD_ADCODES, TAIWAN)
+# Jiangxi's key cities (南昌, 赣州, 九江): labelled on every map that shows them.
+KEY_CITIES = ("360100", "360700", "360400")
 MapLabel = tuple[float, float, str, str, str]  # x or lon, y or lat, text, ha, kind
 # Where a region's label may move from its label point, in steps (about a line of text).
 _NUDGES = (
@@ -53,10 +58,15 @@ _NUDGES = (
 class Labeller:
     """Places text on a canvas's map where it collides with nothing placed before."""
 
-    def __init__(self, c: Canvas, lang: str, blocked: Iterable[Bbox] = ()) -> None:
+    def __init__(
+        self, c: Canvas, lang: str, blocked: Iterable[Bbox] = (), soft: Iterable[Bbox] = ()
+    ) -> None:
         self.c = c
         self.lang = lang
-        self.placed: list[Bbox] = list(blocked)
+        # ``blocked`` (furniture) is never covered; ``soft`` (project markers) only by a label
+        # that must be drawn (a key city), whose halo keeps it legible over a marker.
+        self.soft = list(soft)
+        self.placed: list[Bbox] = list(blocked) + self.soft
         self.area = c.ax.get_window_extent(c.renderer)
         x0, _, x1, _ = c.limits
         # map units per typographic point: a step given in points becomes map units
@@ -72,9 +82,13 @@ class Labeller:
         *,
         pad: float = 3.0,
         kind: str = "region",
+        must: bool = False,
         **kwargs: Any,
     ) -> bool:
-        """Draw ``text`` at (x, y) with Matplotlib ``kwargs`` if it fits; whether it did."""
+        """Draw ``text`` at (x, y) with Matplotlib ``kwargs`` if it fits; whether it did.
+
+        With ``must``, project markers do not stop it (other labels and furniture do).
+        """
         artist = self.c.ax.text(x, y, text, **kwargs)
         box = artist.get_window_extent(self.c.renderer).expanded(1.0, 1.0)
         box = Bbox.from_extents(box.x0 - pad, box.y0 - pad, box.x1 + pad, box.y1 + pad)
@@ -84,7 +98,9 @@ class Labeller:
             and box.y0 >= self.area.y0
             and box.y1 <= self.area.y1
         )
-        if not inside or any(box.overlaps(other) for other in self.placed):
+        soft = {id(b) for b in self.soft} if must else set()
+        others = (other for other in self.placed if id(other) not in soft)
+        if not inside or any(box.overlaps(other) for other in others):
             artist.remove()
             return False
         self.placed.append(box)
@@ -104,8 +120,9 @@ def _label_name(row: Mapping[str, Any], lang: str) -> str:
 
 def _project_label(row: Mapping[str, Any], lang: str) -> str:
     if lang == "en":
-        return str(row["name_en"]).split(" (")[0]
-    return str(row.get("label_zh") or row["name_plan"])
+        # a trailing gloss goes ("Haoji railway (…)"); a name with brackets inside stays whole
+        return re.sub(r"\s*\([^()]*\)$", "", str(row["name_en"])) or str(row["name_en"])
+    return project_name(row, lang)
 
 
 def _label_anchor(geom: shapely.Geometry) -> shapely.Point:
@@ -151,26 +168,39 @@ def _project_anchors(geom: shapely.Geometry, offset: float) -> list[tuple[float,
     return anchors
 
 
-def _place_region_label(labeller: Labeller, row: Mapping[str, Any]) -> None:
+def _place_region_label(
+    labeller: Labeller, row: Mapping[str, Any], must: bool = False, strong: bool = False
+) -> bool:
+    """Label a region at its label point or nudged around it, inside it; whether it was.
+
+    ``must``: project markers do not stop it, and where nothing inside is free it goes just
+    beside the region (a small city on a map of China); ``strong``: in bold (a city among
+    counties).
+    """
     geom = labeller.clip(row["geometry"])
     if geom.is_empty:
-        return
+        return False
     sizes = labeller.c.sizes
     step = labeller.units_per_point * sizes.label * 1.5
-    for x, y in _anchors(geom, step):
+    anchors = [(x, y, "center") for x, y in _anchors(geom, step)]
+    if must:
+        anchors += _beside(geom, step)
+    for x, y, ha in anchors:
         if labeller.place(
             x,
             y,
             _label_name(row, labeller.lang),
-            ha="center",
+            ha=ha,
             va="center",
-            fontproperties=labeller.c.regular,
+            fontproperties=labeller.c.bold if strong else labeller.c.regular,
             fontsize=sizes.label,
             color=TEXT_COLOUR,
             zorder=19,
             path_effects=HALO,
+            must=must,
         ):
-            return
+            return True
+    return False
 
 
 def _label_provinces(labeller: Labeller, ds: Dataset) -> set[str]:
@@ -195,12 +225,16 @@ def _label_provinces(labeller: Labeller, ds: Dataset) -> set[str]:
         if geom.is_empty or (small and row["adcode"] not in NAMED_PROVINCES):
             continue
         step = labeller.units_per_point * c.sizes.province_label * 1.6
-        for x, y in _anchors(geom, step):
+        # a small region (Hong Kong, Macao) is named beside its shape, which stays visible
+        anchors = (
+            _beside(geom, step) if small else [(x, y, "center") for x, y in _anchors(geom, step)]
+        )
+        for x, y, ha in anchors:
             if labeller.place(
                 x,
                 y,
                 _label_name(row, labeller.lang),
-                ha="center",
+                ha=ha,
                 va="center",
                 fontproperties=c.bold,
                 fontsize=c.sizes.province_label,
@@ -212,6 +246,21 @@ def _label_provinces(labeller: Labeller, ds: Dataset) -> set[str]:
                 named.add(row["adcode"])
                 break
     return named
+
+
+def _beside(geom: shapely.Geometry, step: float) -> list[tuple[float, float, str]]:
+    """Label positions just outside a small shape: right, left, below, above."""
+    x0, y0, x1, y1 = geom.bounds
+    xm, ym = (x0 + x1) / 2, (y0 + y1) / 2
+    gap = step * 0.35
+    return [
+        (x1 + gap, ym, "left"),
+        (x0 - gap, ym, "right"),
+        (xm, y0 - step * 0.6, "center"),
+        (xm, y1 + step * 0.6, "center"),
+        (x1 + gap, y0 - step * 0.5, "left"),
+        (x0 - gap, y0 - step * 0.5, "right"),
+    ]
 
 
 def _label_projects(labeller: Labeller) -> None:
@@ -259,17 +308,51 @@ def _ranked_regions(labeller: Labeller) -> gpd.GeoDataFrame:
     return frame.assign(_focus=inside).sort_values(["_focus", "_count", "_area"], ascending=False)
 
 
+def jiangxi_cities(labeller: Labeller, ds: Dataset) -> gpd.GeoDataFrame:
+    """Jiangxi's prefecture cities that reach into the map (display geometry, the map's CRS)."""
+    c = labeller.c
+    if c.layers.view.level == "city":
+        frame = c.regions
+    else:
+        frame = display.display_regions(ds, "city").to_crs(c.crs)
+    frame = frame[frame["province_adcode"] == JIANGXI]
+    return frame[frame.intersects(shapely.box(*c.limits))]
+
+
+def _label_cities(
+    labeller: Labeller, cities: gpd.GeoDataFrame, *, must: bool = False, strong: bool = False
+) -> set[str]:
+    """Label ``cities`` (key ones: ``must``, markers give way); the adcodes labelled."""
+    named = set()
+    for row in cities.to_dict("records"):
+        if _place_region_label(labeller, row, strong=strong) or (
+            must and _place_region_label(labeller, row, must=True, strong=strong)
+        ):
+            named.add(str(row["adcode"]))
+    return named
+
+
 def label_map(labeller: Labeller, ds: Dataset) -> None:
-    """Labels in order of importance; each only where it collides with nothing placed."""
+    """Labels in order of importance; each only where it collides with nothing placed.
+
+    Wherever Jiangxi is in view its key cities (南昌, 赣州, 九江 and the focus city) come
+    first, before the provinces; then the focus's regions, Jiangxi's other cities, projects,
+    Jiangxi's regions and the regions with measures.
+    """
     layers = labeller.c.layers
-    # Without a focus, Jiangxi's own regions (the plan's province) are labelled first.
     frame = _ranked_regions(labeller)
-    named = _label_provinces(labeller, ds)
-    frame = frame[~frame["adcode"].isin(named)]  # a province map: each name once
+    cities = jiangxi_cities(labeller, ds)
+    key = cities["adcode"].isin({*KEY_CITIES, layers.focus})
+    strong = layers.view.level == "county"
+    named = _label_cities(labeller, cities[key], must=True, strong=strong)
+    named |= _label_provinces(labeller, ds)
+    frame = frame[~frame["adcode"].isin(named)]  # each name once
     # The regions inside the view's focus (a city's counties) before anything else.
     if layers.focus:
         for row in frame[frame["_focus"]].to_dict("records"):
             _place_region_label(labeller, row)
+    named |= _label_cities(labeller, cities[~key], strong=strong)
+    frame = frame[~frame["adcode"].isin(named)]
     _label_projects(labeller)
     # Regions with measures first (most first), then the rest by size.
     if layers.view.level == "province" and layers.view.extent == "china":
@@ -307,7 +390,7 @@ def _map_labels(ds: Dataset, view: View, lang: str, width: int, height: int) -> 
     c.ax.set_position((0, 0, 1, 1))
     c.ax.set_xlim(c.limits[0], c.limits[2])
     c.ax.set_ylim(c.limits[1], c.limits[3])
-    labeller = Labeller(c, lang, marker_boxes(c))
+    labeller = Labeller(c, lang, soft=marker_boxes(c))
     label_map(labeller, ds)
     to_geo = Transformer.from_crs(c.crs, WGS84, always_xy=True)
     result = []

@@ -15,11 +15,16 @@ from typing import Any
 
 import folium
 import geopandas as gpd
-import pandas as pd
+from branca.element import MacroElement
+from folium.template import Template
 
 from geo.core.constants import COLOUR_BY
 from geo.core.geometry import has_geometry
 from geo.core.i18n import t, term
+from geo.present.formats import fmt_number, is_blank
+from geo.present.labels import project_name
+from geo.present.project_view import field_text
+from geo.present.sources import source_lines
 from geo.render.legends import LegendItem, project_legend_items
 from geo.render.map_frame import MapOptions, to_display
 from geo.render.perf import frame_geojson
@@ -40,6 +45,36 @@ REGION_FILL = "#f4f1ea"  # regions without counts
 CONTEXT_STYLE = {"color": "#999", "weight": 0.8, "fillColor": "#eeeeee", "fillOpacity": 0.5}
 # areas under lines under sites
 _SHAPE_ORDER = {"fill": 0, "line": 1, "dotted": 1, "point": 2}
+# The popups' look, sent once per map (not with each of them: bytes).
+POPUP_CLASS = "pprd-popup"
+POPUP_CSS = (
+    f".{POPUP_CLASS}{{max-width:320px;font-size:12px}}"
+    f".{POPUP_CLASS} th{{text-align:left;padding-right:6px;vertical-align:top}}"
+    f".{POPUP_CLASS} td{{overflow-wrap:anywhere}}"
+)
+
+
+class _PopupStyle(MacroElement):
+    """The popups' stylesheet in the map's header."""
+
+    _template = Template(
+        "{% macro header(this, kwargs) %}<style>" + POPUP_CSS + "</style>{% endmacro %}"
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "PopupStyle"
+
+
+# Fields a popup shows through field_text (prose in the language, vocabularies translated).
+_POPUP_TEXT = (
+    "type_detail",
+    "plan_stage",
+    "status_detail",
+    "opened_date",
+    "confidence",
+    "precision",
+)
 
 
 @dataclass(frozen=True)
@@ -77,12 +112,15 @@ class ProjectLayer:
         Ids drawn dashed and faded (e.g. not yet open in the chosen year).
     selected : str, optional
         The id drawn heavier.
+    popups : bool
+        Each project with its popup (the HTML export; page maps select on click instead).
     """
 
     projects: gpd.GeoDataFrame
     colour_by: str = "kind"
     not_yet: Collection[str] = ()
     selected: str | None = None
+    popups: bool = False
 
 
 @dataclass(frozen=True)
@@ -257,44 +295,73 @@ def add_dashline(m: folium.Map, dashline: gpd.GeoDataFrame, options: MapOptions)
     ).add_to(m)
 
 
-def _project_name(row: Mapping[str, Any], lang: str) -> object:
-    """The name shown for a project (a data value: escaped where it becomes HTML)."""
-    return row["name_en"] if lang == "en" else (row.get("label_zh") or row["name_plan"])
+def project_year(row: Mapping[str, Any]) -> str:
+    """The year a project's tooltip gives: its opening year, else its status date's year."""
+    for column in ("opened_date", "status_date"):
+        value = row.get(column)
+        if not is_blank(value) and str(value)[:4].isdigit():
+            return str(value)[:4]
+    return ""
+
+
+def project_tip_html(row: Mapping[str, Any], lang: str) -> str:
+    """A project's tooltip: its name, then its status and year, in ``lang`` (escaped)."""
+    status = term("status", str(row["status"]), lang)
+    year = project_year(row)
+    second = f"{status} · {year}" if year else status
+    return f"<b>{esc(project_name(row, lang))}</b><br>{esc(second)}"
+
+
+def _sources_html(cell: object, lang: str) -> str:
+    """The sources of a catalogue cell as lines ``label · publisher · date``, linked."""
+    lines = []
+    for text, url in source_lines(cell, lang):
+        if url:
+            lines.append(f"<a href='{esc(url)}' target='_blank' rel='noopener'>{esc(text)}</a>")
+        else:
+            lines.append(esc(text))
+    return "<br>".join(lines)
+
+
+def _popup_rows(row: Mapping[str, Any], lang: str, name: str) -> list[tuple[str, str]]:
+    """(label, escaped HTML) rows of a popup; empty values are left out by the caller."""
+    status = term("status", str(row["status"]), lang)
+    date = row.get("status_date")
+    plan_name = str(row["name_plan"])
+    record = dict(row)
+    text = {c: esc(field_text(record, c, lang)) for c in _POPUP_TEXT}
+    return [
+        (t("kind", lang), esc(term("kind", str(row["kind"]), lang))),
+        (t("field_type_detail", lang), text["type_detail"]),
+        (t("field_name_plan", lang), esc(plan_name) if plan_name not in (name, "") else ""),
+        (t("plan_stage", lang), text["plan_stage"]),
+        (t("status", lang), esc(status + (f" ({date})" if not is_blank(date) else ""))),
+        (t("field_status_detail", lang), text["status_detail"]),
+        (t("field_opened_date", lang), text["opened_date"]),
+        (t("source", lang), _sources_html(row.get("status_source"), lang)),
+        (t("confidence", lang), text["confidence"]),
+        (t("precision", lang), text["precision"]),
+        (t("reported_length_km", lang), esc(fmt_number(row.get("reported_length_km")))),
+        (t("length_km", lang), esc(fmt_number(row.get("length_km"), 0))),
+    ]
 
 
 def project_popup_html(row: Mapping[str, Any], lang: str) -> str:
-    """A project's popup: name, kind, status with date, source, confidence, length, precision."""
-    name = _project_name(row, lang)
-    length = row.get("length_km")
-    length_txt = "" if length is None or pd.isna(length) else f"{float(length):,.0f}"
-    reported = row.get("reported_length_km")
-    lines = [
-        (t("kind", lang), term("kind", str(row["kind"]), lang)),
-        (
-            t("status", lang),
-            f"{term('status', str(row['status']), lang)}"
-            + (f" ({row['status_date']})" if row.get("status_date") else ""),
-        ),
-        (t("field_name_plan", lang), row["name_plan"] if row["name_plan"] != name else ""),
-        (t("plan_stage", lang), row.get("plan_stage", "")),
-        (t("source", lang), row.get("status_source", "")),
-        (t("confidence", lang), term("confidence", str(row.get("confidence", "")), lang)),
-        (t("length_km", lang), length_txt),
-        (
-            t("reported_length_km", lang),
-            "" if reported is None or pd.isna(reported) or reported == "" else reported,
-        ),
-        (t("precision", lang), row.get("precision", "")),
-    ]
+    """A project's popup in ``lang``: name, kind and type, plan name and stage, status with its
+    detail and dates, sources (label · publisher · date, linked), confidence, precision, and
+    reported and derived length (``"—"`` for none).
+
+    Prose comes from the catalogue's ``<field>_zh`` twins in Chinese (via
+    :func:`geo.present.project_view.field_text`), so a Chinese popup carries no English from
+    the data and an English one no Chinese except names. Every value is escaped.
+    """
+    name = project_name(row, lang)
     body = "".join(
-        f"<tr><th style='text-align:left;padding-right:6px;vertical-align:top'>"
-        f"{esc(k)}</th><td style='overflow-wrap:anywhere'>{esc(v)}</td></tr>"
-        for k, v in lines
-        if v not in ("", None)
+        f"<tr><th>{esc(k)}</th><td>{v}</td></tr>" for k, v in _popup_rows(row, lang, name) if v
     )
     subtitle = row.get("name_zh") if row.get("name_zh") != name else ""
     return (
-        f"<div style='max-width:320px;font-size:12px'><b>{esc(name)}</b>"
+        f"<div class='{POPUP_CLASS}'><b>{esc(name)}</b>"
         + (f"<br><span style='color:#555'>{esc(subtitle)}</span>" if subtitle else "")
         + f"<table>{body}</table></div>"
     )
@@ -320,8 +387,11 @@ def _project_style(colour: str, shape: str, dim: bool, heavy: bool) -> dict[str,
     }
 
 
-def _project_features(row: Mapping[str, Any], lang: str) -> list[dict[str, object]]:
-    """A project as GeoJSON features: one, or one per place of a MultiPoint.
+def _project_features(
+    row: Mapping[str, Any], lang: str, popups: bool = False
+) -> list[dict[str, object]]:
+    """A project as GeoJSON features: one, or one per place of a MultiPoint (with its popup's
+    HTML when ``popups``).
 
     The places of a MultiPoint go as features ``id``, ``id#1``, ``id#2`` … (folium needs
     unique ids): Leaflet draws a MultiPoint as a group of markers that carry no ``feature``,
@@ -330,7 +400,9 @@ def _project_features(row: Mapping[str, Any], lang: str) -> list[dict[str, objec
     geom = row["geometry"]
     parts = list(geom.geoms) if geom.geom_type == "MultiPoint" else [geom]
     # ``pid``: the project a click selects (Leaflet's toGeoJSON keeps properties, not ids)
-    properties = {"tip": esc(_project_name(row, lang)), "pid": str(row["id"])}
+    properties = {"tip": project_tip_html(row, lang), "pid": str(row["id"])}
+    if popups:
+        properties["popup"] = project_popup_html(row, lang)
     return [
         {
             "type": "Feature",
@@ -351,6 +423,7 @@ def add_projects(
     not_yet: Collection[str] = (),
     selected: str | None = None,
     basemap: str = "none",
+    popups: bool = False,
 ) -> list[LegendItem]:
     """Draw projects: routes as lines, sites as circle markers, zones as areas.
 
@@ -363,6 +436,9 @@ def add_projects(
         Ids drawn dashed and faded (e.g. not yet open in the chosen year).
     selected : str, optional
         Id drawn heavier.
+    popups : bool
+        Give each project its popup (:func:`project_popup_html`): for a map with no page
+        beside it (the HTML export). Page maps have none: a click there selects the project.
 
     Returns
     -------
@@ -388,7 +464,7 @@ def add_projects(
             dim=row["id"] in faded,
             heavy=row["id"] == selected,
         )
-        for feature in _project_features(row, lang):
+        for feature in _project_features(row, lang, popups):
             styles[str(feature["id"])] = style
             features.append(feature)
     if features:
@@ -401,8 +477,12 @@ def add_projects(
             ),
             marker=folium.CircleMarker(radius=6, fill=True),
             tooltip=folium.GeoJsonTooltip(["tip"], labels=False, sticky=False),
-            # No popup: a click selects the project and the page shows it beside the map (a
-            # popup would stop the click before the map reports which feature it was on).
+            # No popup on a page map: a click selects the project and the page shows it beside
+            # the map (a popup would stop the click before the map reports which feature it was
+            # on). The HTML export, with no page beside it, asks for them.
+            popup=(folium.GeoJsonPopup(["popup"], labels=False, max_width=340) if popups else None),
             zoom_on_click=False,
         ).add_to(m)
+        if popups:
+            _PopupStyle().add_to(m)
     return project_legend_items(frame, lang, colour_by)

@@ -76,6 +76,7 @@ def _add_projects(m: folium.Map, layer: ProjectLayer, options: MapOptions) -> li
         not_yet=layer.not_yet,
         selected=layer.selected,
         basemap=options.basemap,
+        popups=layer.popups,
     )
 
 
