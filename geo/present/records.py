@@ -100,6 +100,7 @@ def _measure_record(ds: Dataset, m: Measure) -> dict[str, Any]:
         "title": m.title,
         "title_en": ds.measure_title(m.number, "en"),
         "text": m.text,
+        "text_en": ds.measure_text(m.number, "en"),  # our unofficial translation
         "units": list(m.units),
         "units_en": [ds.unit_name(u, "en") for u in m.units],
         "places": place_records(ds, m.number),

@@ -105,7 +105,7 @@ def _measure_row(rec: dict[str, Any], lang: str) -> dict[str, object]:
         "units": ";".join(rec["units_en" if en else "units"]),
         "places": ";".join(p["name_en" if en else "name"] or p["name"] for p in rec["places"]),
         "projects": ";".join(rec["projects"]),
-        "text": rec["text"],
+        "text": rec["text_en" if en else "text"],  # English: our unofficial translation
     }
 
 
