@@ -20,6 +20,13 @@ _URL = re.compile(r"^https?://\S+$")
 _DATE = re.compile(r"~?(?<![\d/.-])\d{4}(?:-\d{2}){0,2}(?![\d/.])")
 # Words the fact sheet's notes use about a copy of a report, and what they are in Chinese.
 _DESCRIPTORS = {
+    # whole phrases of the fact sheet's notes first, then single words
+    "12 expressways opened": "12条高速公路通车",
+    "context Jan": "据上下文为1月",
+    "report of 11-21 mobilisation": "11月21日开工动员报道",
+    "read via mirror": "经镜像阅读",
+    "text of": "全文:",
+    "Xinhua": "新华社",
     "release copy": "通稿转载",
     "official reply": "官方答复",
     "encyclopedia entry": "百科条目",
@@ -30,7 +37,6 @@ _DESCRIPTORS = {
     "reply": "答复",
     "mirror": "镜像",
     "via": "经",
-    "Xinhua": "新华社",
 }
 
 
@@ -112,7 +118,8 @@ def source_line(item: SourceItem, lang: str) -> tuple[str, str | None]:
     label = term("source_fact", item.fact, lang) if item.fact else t("source", lang)
     parts = [label]
     if item.text:
-        parts.append(term("source_text", item.text, lang))
+        text = term("source_text", item.text, lang)
+        parts.append(_in_chinese(text) if lang == "zh" else text)
     publisher = _in_chinese(item.publisher) if lang == "zh" else item.publisher
     parts.extend(p for p in (publisher, item.date) if p)
     return " · ".join(parts), item.url
