@@ -76,8 +76,9 @@ class RegionLayers:
     selected: str | None
 
 
-def display_of(ds: Dataset, codes: Sequence[str]) -> gpd.GeoDataFrame:
-    """Display geometry (:mod:`geo.analysis.display`) of the regions ``codes``, levels mixed.
+def display_of(ds: Dataset, codes: Sequence[str], zoom: float | None = None) -> gpd.GeoDataFrame:
+    """Display geometry (:mod:`geo.analysis.display`) of the regions ``codes``, levels mixed,
+    simplified for ``zoom`` (the fixed per-level settings when ``None``).
 
     Returns a GeoDataFrame (EPSG:4326) in adcode order; unknown codes are left out.
     """
@@ -89,7 +90,7 @@ def display_of(ds: Dataset, codes: Sequence[str]) -> gpd.GeoDataFrame:
             provinces = tuple(sorted(set(MAP_PROVINCES) | set(rows.index)))
         else:
             provinces = tuple(sorted(set(rows["province_adcode"])))
-        frame = display.display_regions(ds, str(level), provinces)
+        frame = display.display_regions(ds, str(level), provinces, zoom=zoom)
         parts.append(frame[frame["adcode"].isin(set(rows.index))])
     if not parts:
         return ds.regions["province"].iloc[0:0]
@@ -106,23 +107,27 @@ def region_layers(ds: Dataset, adcode: str) -> RegionLayers:
     """
     path = region_path(ds, adcode)
     children = child_codes(ds, adcode)
-    selected = None
+    selected = None if children else adcode
     if children:
-        clickable = display_of(ds, children)
+        shown = children
+    elif len(path) > 1:
+        shown = child_codes(ds, path[-2])
     else:
-        selected = adcode
-        siblings = (
-            child_codes(ds, path[-2])
-            if len(path) > 1
-            else [c for c in MAP_PROVINCES if c in ds.region_table.index] + [adcode]
-        )
-        clickable = display_of(ds, siblings)
+        shown = [c for c in MAP_PROVINCES if c in ds.region_table.index] + [adcode]
+    # The region and the regions clicked on are drawn for the zoom the map opens at (a county
+    # page at zoom 9-10 needs finer outlines than the 9+2 at zoom 5); the grey context keeps
+    # the fixed settings, which keeps the map within its byte budget.
     if len(path) == 1:
         context = display_of(ds, [*MAP_PROVINCES, adcode])
     else:
         context = display_of(ds, child_codes(ds, path[0]))
+    first = RegionLayers(display_of(ds, shown), context, display_of(ds, [adcode]), selected)
+    zoom = display.view_zoom(region_bounds(first))
     return RegionLayers(
-        clickable=clickable, context=context, focus=display_of(ds, [adcode]), selected=selected
+        clickable=display_of(ds, shown, zoom),
+        context=context,
+        focus=display_of(ds, [adcode], zoom),
+        selected=selected,
     )
 
 
