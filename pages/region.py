@@ -37,26 +37,7 @@ if st.session_state.get("region_l1") is None:  # first run, or back from another
 
 with st.sidebar:
     st.header(t("pick_region", lang))
-    code = None
-    options = region_view.province_options(ds)
-    for depth, key in enumerate(PICKERS):
-        if depth and not options:
-            break
-        if depth:
-            if st.session_state.get(key) not in options:
-                st.session_state[key] = None  # the level above changed
-            options = [None, *options]
-        label = t(f"level_{ds.region_table.at[options[-1], 'level']}", lang)
-        picked = ui.selectbox(
-            label,
-            options,
-            key=key,
-            placeholder=t("whole_region", lang),
-            format_func=lambda c: t("whole_region", lang) if c is None else ds.region_name(c, lang),
-        )
-        if picked is None:
-            break
-        code, options = picked, region_view.child_codes(ds, picked)
+    code = ui.region_pickers(ds, PICKERS)
 st.session_state["region_code"] = code
 ui.sync_params(PARAMS)
 

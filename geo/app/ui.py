@@ -23,7 +23,7 @@ from geo.core import paths
 from geo.core.dataset import Dataset, load_dataset
 from geo.core.errors import DataError
 from geo.core.i18n import DEFAULT_LANG, LANGS, t
-from geo.present import project_view
+from geo.present import project_view, region_view
 from geo.render import perf
 from geo.render.safe import md, md_cell, md_rows
 from geo.render.webassets import static_base_url
@@ -452,6 +452,35 @@ def map_widget(
         return_on_hover=False,
         on_change=clicked if (on_click or on_project) else None,
     )
+
+
+def region_pickers(ds: Dataset, keys: Sequence[str]) -> str | None:
+    """Cascading pickers: a province, then a region one level down, and so on (one widget
+    per key); a picker whose level above changed is reset. Returns the deepest region picked.
+    Option lists come from :mod:`geo.present.region_view`."""
+    lang = current_lang()
+    code = None
+    options: list[str | None] = list(region_view.province_options(ds))
+    for depth, key in enumerate(keys):
+        if depth and not options:
+            break
+        if depth:
+            if st.session_state.get(key) not in options:
+                st.session_state[key] = None  # the level above changed
+            options = [None, *options]
+        last = options[-1]
+        label = t(f"level_{ds.region_table.at[last, 'level']}", lang) if last else ""
+        picked = selectbox(
+            label,
+            options,
+            key=key,
+            placeholder=t("whole_region", lang),
+            format_func=lambda c: t("whole_region", lang) if c is None else ds.region_name(c, lang),
+        )
+        if picked is None:
+            break
+        code, options = picked, list(region_view.child_codes(ds, picked))
+    return code
 
 
 def map_with_project_card(
