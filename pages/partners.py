@@ -2,9 +2,8 @@
 
 import streamlit as st
 
-from geo.analysis import display, partners
+from geo.analysis import partners
 from geo.app import ui
-from geo.core import constants, geometry
 from geo.core.i18n import t
 from geo.present import partners as partner_tables
 from geo.render import maps
@@ -35,34 +34,22 @@ summary = partners.partner_summary(ds)
 st.title(t("page_partners", lang))
 st.caption(t("partners_intro", lang) + " · " + t("click_partner", lang))
 
-provinces = display.display_regions(ds, "province")
-shown = provinces[provinces["adcode"].isin(options)]
-around = provinces[~provinces["adcode"].isin([*options, constants.JIANGXI])]
-home = display.display_regions(ds, "province", (constants.JIANGXI,))
-focus = (
-    None
-    if partner is None
-    else geometry.fit_bounds(display.display_regions(ds, "province", (constants.JIANGXI, partner)))
-)
+frames = partner_tables.partner_map_frames(ds, partner)
 m = maps.build_partners_map(
     maps.MapLayers(
-        shown,
-        context=around,
+        frames.partners,
+        context=frames.around,
         choropleth=maps.Choropleth(
             summary["links"].to_dict(),
             label=t("n_links", lang),
             notes=[t("partner_links_note", lang)],
         ),
-        projects=maps.ProjectLayer(
-            partners.partner_projects(
-                ds, partner, ("corridor",) if partner is None else ("corridor", "project")
-            )
-        ),
+        projects=maps.ProjectLayer(frames.projects),
         selected=partner,
         dashline=ds.dashline,
-        bounds=focus,
+        bounds=frames.focus,
     ),
-    home,
+    frames.home,
     ui.map_options(),
 )
 ui.map_with_project_card(ds, m, key="partners_map", on_click=select_partner)

@@ -3,10 +3,21 @@ measures. Projects are named as on the map (:func:`geo.present.labels.project_na
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+import geopandas as gpd
 import pandas as pd
 
-from geo.analysis.partners import partner_measures, partner_projects, partner_summary
+from geo.analysis import display
+from geo.analysis.partners import (
+    partner_measures,
+    partner_options,
+    partner_projects,
+    partner_summary,
+)
+from geo.core.constants import JIANGXI
 from geo.core.dataset import Dataset
+from geo.core.geometry import fit_bounds
 from geo.core.i18n import t, term
 from geo.present.labels import measure_label, place_as_written, project_name
 
@@ -84,4 +95,32 @@ def partner_measures_table(
     ]
     return pd.DataFrame(
         rows, columns=[t(k, lang) for k in ("measure", "title", "section", "named_as")]
+    )
+
+
+@dataclass(frozen=True)
+class PartnerMapFrames:
+    """What the partners map draws (display geometry, EPSG:4326)."""
+
+    partners: gpd.GeoDataFrame  # the ten partners, clickable
+    around: gpd.GeoDataFrame  # the other provinces, grey
+    home: gpd.GeoDataFrame  # Jiangxi
+    projects: gpd.GeoDataFrame  # corridors (and, for one partner, its other projects)
+    focus: list[list[float]] | None  # Jiangxi and the partner, or None for the whole view
+
+
+def partner_map_frames(ds: Dataset, partner: str | None) -> PartnerMapFrames:
+    """The layers of the partners map, for all partners or one."""
+    options = partner_options(ds)
+    provinces = display.display_regions(ds, "province")
+    focus = None
+    if partner is not None:
+        focus = fit_bounds(display.display_regions(ds, "province", (JIANGXI, partner)))
+    links = ("corridor",) if partner is None else ("corridor", "project")
+    return PartnerMapFrames(
+        partners=provinces[provinces["adcode"].isin(options)],
+        around=provinces[~provinces["adcode"].isin([*options, JIANGXI])],
+        home=display.display_regions(ds, "province", (JIANGXI,)),
+        projects=partner_projects(ds, partner, links),
+        focus=focus,
     )
