@@ -19,6 +19,7 @@ import sys
 
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
+from benchmarks.browser_bench import CHROMIUM, CHROMIUM_ARGS, IFRAME
 from benchmarks.protocol import (
     ST_FOLIUM,
     Element,
@@ -27,19 +28,6 @@ from benchmarks.protocol import (
     _mask,
     require_loopback,
 )
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
 
 
 def decode_runs(frames: list[bytes]) -> tuple[list[Element], list[str]]:
