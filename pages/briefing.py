@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from geo.analysis import views
+from geo.analysis import filters, views
 from geo.app import ui
 from geo.core import constants
 from geo.core.i18n import t, term
@@ -13,9 +13,7 @@ from geo.render.safe import md
 
 ds, lang = ui.page_start()
 NAMES = [*views.view_names(), views.CURRENT]
-sections = [
-    s.number for s in ds.plan.sections if any(m.section == s.number for m in ds.plan.measures)
-]
+sections = filters.section_options(ds)
 kinds = sorted(set(ds.projects["kind"]))
 PARAMS = [
     ui.Param("view", "briefing_view", ui.parse_choice(NAMES)),

@@ -11,9 +11,7 @@ from geo.render import maps
 from geo.render.safe import md, md_rows
 
 ds, lang = ui.page_start()
-sections = [
-    s.number for s in ds.plan.sections if any(m.section == s.number for m in ds.plan.measures)
-]
+sections = filters.section_options(ds)
 units = list(ds.units["name_zh"])
 PARAMS = [
     ui.Param("level", "measures_level", ui.parse_choice(LEVELS, lambda v, lg: t(f"level_{v}", lg))),

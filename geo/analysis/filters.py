@@ -18,6 +18,12 @@ from geo.core.dataset import Dataset
 FIRST_YEAR = 2016
 
 
+def section_options(ds: Dataset) -> list[int]:
+    """The sections that hold measures (the section filter's options), in plan order."""
+    with_measures = {m.section for m in ds.plan.measures}
+    return [s.number for s in ds.plan.sections if s.number in with_measures]
+
+
 def filter_measures(
     ds: Dataset,
     *,
