@@ -164,13 +164,8 @@ m = maps.build_regions_map(
     ),
     ui.map_options(legend_position="topleft"),
 )
-map_column, card_column = st.columns([3, 2], vertical_alignment="top")
-with map_column:
-    ui.map_widget(
-        m, key="projects_map", height=620, on_click=select_region, on_project=select_project
-    )
-with card_column:
-    ui.project_card(ds, selected, link=False)
+ui.map_widget(m, key="projects_map", height=620, on_click=select_region, on_project=select_project)
+ui.project_card(ds, selected, link=False)  # the project clicked, right under the map
 
 st.subheader(t("project_list", lang))
 st.dataframe(

@@ -486,18 +486,17 @@ def region_pickers(ds: Dataset, keys: Sequence[str]) -> str | None:
 def map_with_project_card(
     ds: Dataset, m: folium.Map, key: str, on_click: Callable[[str], None] | None = None
 ) -> None:
-    """A page map with, beside it (below it on a phone), the card of the project last clicked
-    on it; regions clicked go to ``on_click`` as with :func:`map_widget`."""
+    """A page map with, right under it, the card of the project last clicked on it; regions
+    clicked go to ``on_click`` as with :func:`map_widget`."""
     chosen = f"{key}_project"
 
     def pick(project_id: str) -> None:
         st.session_state[chosen] = project_id
 
-    map_column, card_column = st.columns([3, 2], vertical_alignment="top")
-    with map_column:
-        map_widget(m, key=key, on_click=on_click, on_project=pick)
-    with card_column:
-        project_card(ds, st.session_state.get(chosen))
+    # Right under the map, full width: a map inside st.columns takes clicks at the wrong
+    # place in Chromium (its size settles after Leaflet has measured it).
+    map_widget(m, key=key, on_click=on_click, on_project=pick)
+    project_card(ds, st.session_state.get(chosen))
 
 
 def project_card(ds: Dataset, project_id: str | None, link: bool = True) -> None:

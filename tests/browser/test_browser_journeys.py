@@ -133,7 +133,7 @@ def test_clicking_a_project_shows_it_beside_the_map(page, app_url, lang, request
     settled(page)
     name = "兴泉铁路" if lang == "zh" else "Xingguo–Quanzhou railway"
     page.get_by_role("heading", name=name).first.wait_for()
-    card = page.locator("[data-testid=stColumn]").nth(1).inner_text()
+    card = page.locator("[data-testid=stMain]").inner_text()
     for label in (
         ("现状", "开通日期", "位置精度", "来源")
         if lang == "zh"

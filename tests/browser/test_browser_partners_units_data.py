@@ -81,11 +81,11 @@ def test_partners_english_deep_link(page, app_url, request):
 def test_units_default_and_picked(page, app_url, request):
     errors, log = open_app(page, app_url, "/units")
     assert wait_for_map(page) > 150  # the cities of the 9+2 and 浙皖鄂
-    page.get_by_text("省发改委 牵头的措施(18 项)").wait_for()
+    page.get_by_text("省发改委 作为责任单位的措施(18 项)").wait_for()
     shoot(page, request.node.name + "_default")
     page.goto(app_url + "/units?unit=" + quote("南昌海关"))
     assert wait_for_map(page) > 150
-    page.get_by_text("南昌海关 牵头的措施(3 项)").wait_for()
+    page.get_by_text("南昌海关 作为责任单位的措施(3 项)").wait_for()
     page.get_by_text("构建大通关体制").first.wait_for(state="attached")
     shoot(page, request.node.name + "_picked")
     check_clean(page, errors, log)
@@ -94,7 +94,7 @@ def test_units_default_and_picked(page, app_url, request):
 def test_units_english(page, app_url, request):
     errors, log = open_app(page, app_url, "/units?lang=en&unit=" + quote("赣州市政府"))
     assert wait_for_map(page) > 150
-    page.get_by_text("Measures led by Ganzhou Municipal Government (2)").wait_for()
+    page.get_by_text("Measures Ganzhou Municipal Government is responsible for (2)").wait_for()
     shoot(page, request.node.name)
     check_clean(page, errors, log)
 
@@ -121,7 +121,7 @@ def test_data_page_english(page, app_url, request):
     page.get_by_text("No problems: every file and every reference between them").wait_for()
     page.locator(DOWNLOAD).nth(6).wait_for()
     assert page.locator(DOWNLOAD).count() == 1 + 2 * 3
-    page.get_by_text("Full file (7.7 MB)").wait_for()
+    page.get_by_text("Full file (7.8 MB)").wait_for()
     page.get_by_text("Simplified: Jiangxi's counties; full file: all of China").wait_for()
     shoot(page, request.node.name, height=3600)
     check_clean(page, errors, log)
@@ -139,6 +139,8 @@ def test_partner_map_tooltips_work_on_every_feature(page, app_url):
         paths.nth(i).dispatch_event("mouseover")
         tips.append(" ".join(frame.locator(".leaflet-tooltip").all_inner_texts()))
         paths.nth(i).dispatch_event("mouseout")
-    assert tips.count("广东、福建自由贸易试验区") >= 2  # one circle per host city
-    assert "赣深客专" in tips and "" not in tips
+    names = [tip.split("\n")[0] for tip in tips]  # the tooltip: name, then status · year
+    assert names.count("广东、福建自由贸易试验区") >= 2  # one circle per host city
+    assert "赣深客专" in names and "" not in names
+    assert any(" · 20" in tip for tip in tips)
     check_clean(page, errors, log)

@@ -34,6 +34,15 @@ SESSIONS = int(os.environ.get("PPRD_SERVE_SESSIONS", "24"))
 LEVEL, CITY, COUNTY = "层级", "地市级", "县级"  # the measures page's level radio (zh)
 
 
+def _run_in_thread(coro):
+    """``asyncio.run`` in a thread of its own: the browser tests' sync Playwright leaves an
+    event loop running in this thread when the suite runs them first."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coro).result()
+
+
 def serve(*args: str, timeout: float = 180) -> str:
     done = subprocess.run(
         [sys.executable, "-m", "deploy.serve", *args],
@@ -114,7 +123,7 @@ async def _run(port: int, run_dir: Path) -> tuple[dict, str, float]:
 def test_two_replicas_sticky_sessions_and_a_killed_replica(proxy) -> None:
     port, run_dir = proxy
     before = State.load(run_dir)
-    out, victim, wall = asyncio.run(_run(port, run_dir))
+    out, victim, wall = _run_in_thread(_run(port, run_dir))
 
     failed = {k: r["errors"] for k, r in out.items() if r["errors"]}
     assert failed == {}, failed
@@ -193,7 +202,7 @@ def test_replica_restarted_on_another_data_directory(proxy, tmp_path: Path) -> N
         assert all(v.ok for v in visits), [(v.status, v.errors) for v in visits]
         return {v.replica for v in visits}
 
-    assert asyncio.run(visit_both()) == {"app1", "app2"}
+    assert _run_in_thread(visit_both()) == {"app1", "app2"}
     assert all(s.startswith("UP") for s in server_states(now).values())
 
 
