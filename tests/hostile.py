@@ -229,8 +229,10 @@ def make_hostile_copy(
         return row
 
     _rewrite_csv(dest / "plan" / "plan_en.csv", plan_en_row)
+    _rewrite_csv(dest / "plan" / "measures_en.csv", _rewrite_fields(("text_en",), payloads))
     _rewrite_csv(
-        dest / "gazetteer.csv", _rewrite_fields(("name_en", "precision", "source"), payloads)
+        dest / "gazetteer.csv",
+        _rewrite_fields(("name_en", "precision", "precision_zh", "source", "source_zh"), payloads),
     )
     project_text = _rewrite_fields(
         (
@@ -238,12 +240,18 @@ def make_hostile_copy(
             "name_zh",
             "name_en",
             "type_detail",
+            "type_detail_zh",
             "status_detail",
+            "status_detail_zh",
             "status_source",
             "status_note",
+            "status_note_zh",
             "precision",
+            "precision_zh",
             "unmapped_reason",
+            "unmapped_reason_zh",
             "length_note",
+            "length_note_zh",
             "length_source",
         ),
         payloads,
@@ -260,6 +268,11 @@ def make_hostile_copy(
         row["plan_quote"] = ";".join(
             f"{q.strip()} {pool[(i + k + 2) % len(pool)]}" for k, q in enumerate(quotes)
         )
+        # prose that a spreadsheet would run as a formula, in both languages' twins
+        formula = "=SUM(1,2)"
+        for col in ("precision", "precision_zh"):
+            if i % 3 == 0 and row[col]:
+                row[col] = f"{formula} {row[col]}"
         return row
 
     _rewrite_csv(dest / "projects.csv", projects_row)

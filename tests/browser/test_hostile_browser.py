@@ -38,6 +38,8 @@ from geo.analysis import views
 from geo.app import ui
 from geo.core.dataset import Dataset, load_dataset
 from geo.present import records
+from geo.present.project_view import field_text
+from geo.present.sources import source_lines
 from geo.render import exports
 from geo.render.fonts import find_cjk_font, missing_characters
 
@@ -212,11 +214,12 @@ def expected_literals(page: ui.PageSpec, ds: Dataset, lang: str) -> list[str]:
     return {
         "": [region("360700"), region("360100")],  # city tooltips on the overview map
         "measures": [ds.measure_title(n, lang) for n in HOSTILE_MEASURES]
-        + [ds.plan.measure(HOSTILE_MEASURES[1]).text],
+        + [ds.measure_text(HOSTILE_MEASURES[1], lang)],
         "projects": [
             project["name_en"] if en else project["label_zh"],
-            project["status_source"],
-            project["precision"],
+            # the details in the interface language: sources as label · publisher · date
+            *(text for text, _ in source_lines(project["status_source"], lang)),
+            field_text(project.to_dict(), "precision", lang),
         ],
         "region": [region("360700"), region("360000")],
         "partners": [region("440000"), region("360000")],
