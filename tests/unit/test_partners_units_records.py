@@ -418,5 +418,7 @@ def test_multipoint_sites_are_one_feature_each_with_a_tooltip(ds):
     assert "MultiPoint" not in html
     ids = [f"guangdong_fujian_ftz#{i}" for i in range(1, n_places)]
     assert all(f'"id": "{i}"' in html for i in ["guangdong_fujian_ftz", *ids])
-    # the tooltip: the name, then status and year
-    assert html.count('"tip": "Guangdong and Fujian Pilot Free Trade Zones') == n_places
+    # the tooltip: the name in bold (escaped as JSON), then status and year
+    assert (
+        html.count('"tip": "\\u003cb\\u003eGuangdong and Fujian Pilot Free Trade Zones') == n_places
+    )
