@@ -1,7 +1,7 @@
 """Server capacity with protocol sessions (no browsers): 1 process vs N replicas behind HAProxy.
 
     python3 -m benchmarks.capacity                          # replicas 1 and 2; 1, 10, 50, 200
-    python3 -m benchmarks.capacity --replicas 2 --levels 1 10 --quick
+    python3 -m benchmarks.capacity --replicas 1 --levels 10 --views default new
 
 For each replica count the app is started with ``deploy.serve`` (HAProxy in front, the same
 configuration a department uses) on free loopback ports. After a warm-up visit of every page,
@@ -35,8 +35,11 @@ import threading
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from urllib.parse import quote
 
 from benchmarks.protocol import ProtocolSession, Visit, require_loopback
+from geo.core.constants import PARTNERS
+from geo.core.i18n import LANGS
 
 REPO_DIR = Path(__file__).resolve().parent.parent
 RESULTS = REPO_DIR / "benchmarks" / "results"
@@ -102,6 +105,7 @@ class Level:
     replicas: int
     sessions: int
     visits_per_session: int
+    views: str  # "default" or "new" (see Links)
     visits_ok: int = 0
     visits_failed: int = 0
     p50_s: float = float("nan")
@@ -123,14 +127,68 @@ class Level:
     errors: list[str] = field(default_factory=list)
 
 
+class Links:
+    """The link each visit opens. ``default``: every page without parameters, the view most
+    visits open (after the warm-up, every page's map is already kept). ``new``: a view nobody
+    opened before in this run wherever the page has enough of them (a county's region page, a
+    city's measures at county level, the projects crossing a region in a year, a unit, the
+    briefing of a region), so each map is built and rendered on the visit; the overview has no
+    parameters and the partners page only 20 views (10 partners × 2 languages)."""
+
+    def __init__(self, views: str) -> None:
+        self.views = views
+        self._links: dict[str, list[str]] = {}
+        if views == "new":
+            self._links = fresh_links()
+
+    def next(self, page: str) -> str:
+        links = self._links.get(page)
+        if not links:
+            return ""
+        link = links.pop()
+        if page == "partners":  # only 20 views: round and round
+            links.insert(0, link)
+        return link
+
+
+def fresh_links() -> dict[str, list[str]]:
+    """Per page, link query strings of distinct views, in a fixed shuffled order (popped from
+    the end)."""
+    import random
+
+    from geo.core import paths
+    from geo.core.dataset import load_dataset
+    from geo.present.project_view import region_filter_options, year_range
+
+    ds = load_dataset(paths.data_dir())
+    table = ds.region_table
+    counties = sorted(table.index[table["level"] == "county"])
+    cities = sorted(table.index[table["level"] == "city"])
+    years = list(year_range())
+    crossed = region_filter_options(ds)
+    links = {
+        "region": [f"region={c}" for c in counties],
+        "measures": [f"level=county&region={c}" for c in cities],
+        "projects": [f"region={r}&year={y}" for r in crossed for y in years],
+        "units": [f"unit={quote(u)}&lang={lang}" for u in ds.units["name_zh"] for lang in LANGS],
+        "briefing": [f"view=current&level=county&region={c}" for c in cities],
+        "partners": [f"partner={p}&lang={lang}" for p in PARTNERS for lang in LANGS],
+    }
+    rng = random.Random(12)
+    for items in links.values():
+        rng.shuffle(items)
+    return links
+
+
 async def one_session(
-    base: str, pages: list[str], index: int, visits: int, timeout: float
+    base: str, pages: list[str], index: int, visits: int, timeout: float, links: Links
 ) -> tuple[list[Visit], list[str]]:
     done: list[Visit] = []
     s = ProtocolSession(base, timeout=timeout)
     try:
         for k in range(visits):
-            done.append(await s.open(pages[(index + k) % len(pages)]))
+            page = pages[(index + k) % len(pages)]
+            done.append(await s.open(page, links.next(page)))
     except Exception as exc:  # recorded as a failed visit, the level goes on
         v = Visit(pages[(index + len(done)) % len(pages)], "", "open", status="error")
         v.errors.append(f"{type(exc).__name__}: {exc}")
@@ -150,9 +208,10 @@ async def run_level(
     *,
     timeout: float,
     level_timeout: float,
+    links: Links,
 ) -> Level:
     visits = max(1, min(7, math.ceil(60 / sessions)))
-    lv = Level(replicas, sessions, visits)
+    lv = Level(replicas, sessions, visits, links.views)
     lv.load_before = os.getloadavg()[0]
     cpu0 = sum(cpu_seconds(p) for p in pids)
     proxy0 = cpu_seconds(proxy_pid) if proxy_pid else 0.0
@@ -161,7 +220,7 @@ async def run_level(
         lv.rss_before_mb = mem.peak
         start = time.perf_counter()
         tasks = [
-            asyncio.create_task(one_session(base, pages, i, visits, timeout))
+            asyncio.create_task(one_session(base, pages, i, visits, timeout, links))
             for i in range(sessions)
         ]
         finished, pending = await asyncio.wait(tasks, timeout=level_timeout)
@@ -234,6 +293,7 @@ def run_config(
     level_timeout: float,
     settle: float,
     port: int,
+    views: str = "default",
 ) -> tuple[list[Level], dict[str, float]]:
     from deploy.serve import State, default_run_dir, free_port
 
@@ -249,6 +309,7 @@ def run_config(
         for _ in range(replicas * 3):
             asyncio.run(map_pages(base, timeout))
         rss_warm = Sampler(pids).now()
+        links = Links(views)  # one set per run: a view opened at one level is not new at the next
         out = []
         for c in levels:
             lv = asyncio.run(
@@ -261,11 +322,12 @@ def run_config(
                     state.haproxy_pid,
                     timeout=timeout,
                     level_timeout=level_timeout,
+                    links=links,
                 )
             )
             print(
-                f"replicas {replicas}, {c} sessions: {lv.visits_ok} ok, {lv.visits_failed} "
-                f"failed, p50 {lv.p50_s:.2f} s, p95 {lv.p95_s:.2f} s, "
+                f"replicas {replicas}, {c} sessions, {views} views: {lv.visits_ok} ok, "
+                f"{lv.visits_failed} failed, p50 {lv.p50_s:.2f} s, p95 {lv.p95_s:.2f} s, "
                 f"{lv.visits_per_s:.2f} visits/s, CPU/visit {lv.cpu_per_visit_s:.3f} s, "
                 f"RSS {lv.rss_before_mb:.0f}→{lv.rss_peak_mb:.0f}→{lv.rss_after_mb:.0f} MB, "
                 f"generator CPU {lv.generator_cpu_s:.1f} s, proxy CPU {lv.proxy_cpu_s:.1f} s,"
@@ -289,14 +351,14 @@ def run_config(
 
 def table(levels: list[Level]) -> str:
     rows = [
-        "| replicas | sessions at once | visits (failed) | p50 s | p95 s | visits/s | "
+        "| replicas | views | sessions at once | visits (failed) | p50 s | p95 s | visits/s | "
         "server CPU s/visit | RSS before → peak → after MB | MB/session | generator CPU s "
         "| proxy CPU s | machine load |",
-        "|" + "---|" * 12,
+        "|" + "---|" * 13,
     ]
     for lv in levels:
         rows.append(
-            f"| {lv.replicas} | {lv.sessions} | {lv.visits_ok} ({lv.visits_failed}) | "
+            f"| {lv.replicas} | {lv.views} | {lv.sessions} | {lv.visits_ok} ({lv.visits_failed}) | "
             f"{lv.p50_s:.2f} | {lv.p95_s:.2f} | {lv.visits_per_s:.2f} | "
             f"{lv.cpu_per_visit_s:.3f} | {lv.rss_before_mb:.0f} → {lv.rss_peak_mb:.0f} → "
             f"{lv.rss_after_mb:.0f} | {lv.mb_per_session:.1f} | {lv.generator_cpu_s:.1f} | "
@@ -322,6 +384,14 @@ def main(argv: list[str] | None = None) -> int:
         help="seconds to wait at the end before the last memory reading "
         "(Streamlit keeps closed sessions server.disconnectedSessionTTL)",
     )
+    parser.add_argument(
+        "--views",
+        choices=("default", "new"),
+        nargs="+",
+        default=["default"],
+        help="what each visit opens: the pages' default views, or views not opened before "
+        "in the run (see Links)",
+    )
     parser.add_argument("--port", type=int, default=0, help="the proxy's port (default: free)")
     parser.add_argument("--out", type=Path, default=RESULTS / "capacity")
     args = parser.parse_args(argv)
@@ -331,23 +401,25 @@ def main(argv: list[str] | None = None) -> int:
     all_levels: list[Level] = []
     memory = {}
     for n in args.replicas:
-        levels, mem = run_config(
-            n,
-            args.levels,
-            timeout=args.timeout,
-            level_timeout=args.level_timeout,
-            settle=args.settle,
-            port=args.port,
-        )
-        all_levels += levels
-        memory[str(n)] = mem
+        for views in args.views:
+            levels, mem = run_config(
+                n,
+                args.levels,
+                timeout=args.timeout,
+                level_timeout=args.level_timeout,
+                settle=args.settle,
+                port=args.port,
+                views=views,
+            )
+            all_levels += levels
+            memory[f"{n} {views}"] = mem
     md = table(all_levels)
     print(md)
     for n, mem in memory.items():
         print(
-            f"replicas {n}: RSS {mem['rss_start_mb']:.0f} MB at start, {mem['rss_warm_mb']:.0f}"
-            f" MB warm, {mem['rss_end_mb']:.0f} MB at the end ({mem['settle_s']:.0f} s after "
-            f"the last session closed); pages {mem['pages']}"
+            f"replicas, views {n}: RSS {mem['rss_start_mb']:.0f} MB at start, "
+            f"{mem['rss_warm_mb']:.0f} MB warm, {mem['rss_end_mb']:.0f} MB at the end "
+            f"({mem['settle_s']:.0f} s after the last session closed); pages {mem['pages']}"
         )
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.with_suffix(".json").write_text(

@@ -6,8 +6,7 @@ from geo.analysis import filters, views
 from geo.app import ui
 from geo.core import constants
 from geo.core.i18n import t, term
-from geo.render import exports
-from geo.render.export_html import view_map
+from geo.render import exports, page_maps
 from geo.render.fonts import MissingFontError
 from geo.render.safe import md
 
@@ -182,11 +181,7 @@ st.caption(
         if part
     )
 )
-ui.map_widget(
-    view_map(ds, view, lang, static_url=ui.static_url(), popups=False),
-    key="briefing_map",
-    height=700,
-)
+ui.map_widget(page_maps.briefing, view, ui.map_options(), key="briefing_map", height=700)
 
 st.subheader(t("export", lang))
 token = f"{ds.root}:{id(ds)}"

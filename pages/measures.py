@@ -2,12 +2,12 @@
 
 import streamlit as st
 
-from geo.analysis import display, filters
+from geo.analysis import filters
 from geo.app import ui
 from geo.core.constants import LEVELS, LINK_KINDS
 from geo.core.i18n import t
 from geo.present import labels, records
-from geo.render import maps
+from geo.render import page_maps
 from geo.render.safe import md, md_rows
 
 ds, lang = ui.page_start()
@@ -92,18 +92,16 @@ st.caption(
     + t("count_note", lang)
 )
 
-counts = filters.measure_counts(ds, level, numbers, kinds)
-shown = display.regions_for_level(ds, level, region)
-m = maps.build_regions_map(
-    maps.MapLayers(
-        shown,
-        choropleth=maps.Choropleth(counts.to_dict()),
-        selected=region,
-        dashline=ds.dashline,
-    ),
+ui.map_widget(
+    page_maps.measures,
+    level,
+    tuple(numbers),
+    tuple(kinds),
+    region,
     ui.map_options(),
+    key="measures_map",
+    on_click=select_region,
 )
-ui.map_widget(m, key="measures_map", on_click=select_region)
 
 if query and not numbers:
     st.info(t("no_match", lang, query=md(query)), icon=":material/search_off:")

@@ -2,11 +2,10 @@
 
 import streamlit as st
 
-from geo.analysis import display, filters
 from geo.app import ui
-from geo.core import constants, geometry
+from geo.core import constants
 from geo.core.i18n import t, term
-from geo.render import maps
+from geo.render import page_maps
 from geo.render.safe import md
 
 ds, lang = ui.page_start()
@@ -35,26 +34,12 @@ cols[1].metric(
 cols[2].metric(t("headline_partners", lang), len(constants.PPRD_ADCODES) - 1)
 cols[3].metric(t("headline_unknown", lang), int(statuses.get("unknown", 0)))
 
-provinces = display.display_regions(ds, "province", (*constants.PPRD_ADCODES, constants.TAIWAN))
-jx_cities = display.display_regions(ds, "city", (constants.JIANGXI,))
-counts = filters.measure_counts(ds, "city", [m.number for m in ds.plan.measures])
-m = maps.build_regions_map(
-    maps.MapLayers(
-        jx_cities,
-        context=provinces,
-        choropleth=maps.Choropleth(counts.to_dict()),
-        dashline=ds.dashline,
-        bounds=geometry.fit_bounds(provinces),
-    ),
-    ui.map_options(),
-)
-
 
 def open_region(code: str) -> None:
     st.session_state["overview_goto"] = code
 
 
-ui.map_widget(m, key="overview_map", on_click=open_region)
+ui.map_widget(page_maps.overview, ui.map_options(), key="overview_map", on_click=open_region)
 if goto := st.session_state.pop("overview_goto", None):
     st.switch_page("pages/region.py", query_params={"region": goto})
 st.caption(t("click_to_open_region", lang))

@@ -6,7 +6,7 @@ from geo.analysis import partners
 from geo.app import ui
 from geo.core.i18n import t
 from geo.present import partners as partner_tables
-from geo.render import maps
+from geo.render import page_maps
 from geo.render.safe import md
 
 ds, lang = ui.page_start()
@@ -33,26 +33,9 @@ ui.sync_params(PARAMS)
 summary = partners.partner_summary(ds)
 st.title(t("page_partners", lang))
 st.caption(t("partners_intro", lang) + " · " + t("click_partner", lang))
-
-frames = partner_tables.partner_map_frames(ds, partner)
-m = maps.build_partners_map(
-    maps.MapLayers(
-        frames.partners,
-        context=frames.around,
-        choropleth=maps.Choropleth(
-            summary["links"].to_dict(),
-            label=t("n_links", lang),
-            notes=[t("partner_links_note", lang)],
-        ),
-        projects=maps.ProjectLayer(frames.projects),
-        selected=partner,
-        dashline=ds.dashline,
-        bounds=frames.focus,
-    ),
-    frames.home,
-    ui.map_options(),
+ui.map_with_project_card(
+    page_maps.partners, partner, ui.map_options(), key="partners_map", on_click=select_partner
 )
-ui.map_with_project_card(ds, m, key="partners_map", on_click=select_partner)
 
 if partner is not None:
     row = summary.loc[partner]

@@ -2,12 +2,12 @@
 
 import streamlit as st
 
-from geo.analysis import display, filters
+from geo.analysis import filters
 from geo.app import ui
-from geo.core import constants, geometry
+from geo.core import constants
 from geo.core.i18n import t, term
 from geo.present import labels, project_view
-from geo.render import maps
+from geo.render import page_maps
 from geo.render.safe import md, md_table
 
 ds, lang = ui.page_start()
@@ -115,12 +115,10 @@ with st.sidebar:
     )
 ui.sync_params(PARAMS)
 
-view = project_view.projects_view(
-    ds,
-    project_view.ProjectFilters(
-        chosen_kinds, chosen_statuses, chosen_stages, chosen_measures, region, year, open_only
-    ),
+chosen = project_view.ProjectFilters(
+    chosen_kinds, chosen_statuses, chosen_stages, chosen_measures, region, year, open_only
 )
+view = project_view.projects_view(ds, chosen)
 shown, on_map, not_yet = view.shown, view.on_map, view.not_yet
 st.title(t("page_projects", lang))
 st.caption(
@@ -153,18 +151,17 @@ selected = ui.selectbox(
     format_func=lambda i: t("none_selected", lang) if i is None else names[i],
 )
 
-background = display.display_regions(ds, "province", constants.MAP_AREA)
-m = maps.build_regions_map(
-    maps.MapLayers(
-        background,
-        projects=maps.ProjectLayer(on_map, colour_by, not_yet, selected),
-        selected=region,
-        dashline=ds.dashline,
-        bounds=geometry.fit_bounds(background),
-    ),
+ui.map_widget(
+    page_maps.projects,
+    chosen,
+    colour_by,
+    selected,
     ui.map_options(legend_position="topleft"),
+    key="projects_map",
+    height=620,
+    on_click=select_region,
+    on_project=select_project,
 )
-ui.map_widget(m, key="projects_map", height=620, on_click=select_region, on_project=select_project)
 ui.project_card(ds, selected, link=False)  # the project clicked, right under the map
 
 st.subheader(t("project_list", lang))

@@ -6,7 +6,7 @@ from geo.analysis import filters, hierarchy
 from geo.app import ui
 from geo.core.i18n import t
 from geo.present import project_view, region_view
-from geo.render import maps
+from geo.render import page_maps
 from geo.render.safe import md, md_rows
 
 ds, lang = ui.page_start()
@@ -65,19 +65,7 @@ cols[1].metric(t("projects_touching_region", lang), len(crossing))
 cols[2].metric(t("units", lang), len(units))
 cols[3].metric(t("only_larger_short", lang), len(tables["larger"]), help=t("only_larger", lang))
 
-layers = region_view.region_layers(ds, code)
-m = maps.build_regions_map(
-    maps.MapLayers(
-        layers.clickable,
-        context=layers.context,
-        projects=maps.ProjectLayer(crossing),
-        selected=layers.selected,
-        dashline=ds.dashline,
-        bounds=region_view.region_bounds(layers),
-    ),
-    ui.map_options(),
-)
-ui.map_with_project_card(ds, m, key="region_map", on_click=go_to)
+ui.map_with_project_card(page_maps.region, code, ui.map_options(), key="region_map", on_click=go_to)
 st.caption(t("click_to_go", lang))
 
 st.subheader(t("measures_touching_region", lang))

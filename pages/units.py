@@ -2,13 +2,12 @@
 
 import streamlit as st
 
-from geo.analysis import display, filters, units
+from geo.analysis import units
 from geo.app import ui
-from geo.core import constants
 from geo.core.constants import LINK_KINDS
 from geo.core.i18n import t
 from geo.present import units as unit_tables
-from geo.render import maps
+from geo.render import page_maps
 from geo.render.safe import md, md_rows
 
 ds, lang = ui.page_start()
@@ -55,24 +54,8 @@ cols[2].metric(
     t("own_city", lang), md(ds.region_name(row["adcode"], lang)) if row["adcode"] else "—"
 )
 
-counts = filters.measure_counts(ds, "city", numbers, kinds)
-cities = display.display_regions(ds, "city", constants.MAP_AREA)
-# Taiwan (a map of China shows it) and Chongqing (else a hole amid the 9+2) as context
-around = display.display_regions(ds, "province", (constants.CHONGQING, constants.TAIWAN))
-m = maps.build_regions_map(
-    maps.MapLayers(
-        cities,
-        context=around,
-        choropleth=maps.Choropleth(
-            counts.to_dict(), label=t("measures", lang), title=t("unit_count_label", lang)
-        ),
-        selected=row["adcode"] or None,
-        dashline=ds.dashline,
-    ),
-    ui.map_options(),
-)
 st.caption(t("units_map_caption", lang))
-ui.map_widget(m, key="units_map")
+ui.map_widget(page_maps.unit_reach, unit, tuple(kinds), ui.map_options(), key="units_map")
 
 st.subheader(t("unit_measures", lang, unit=md(ds.unit_name(unit, lang)), n=len(numbers)))
 st.markdown(md_rows(unit_tables.unit_measures_table(ds, unit, lang).to_dict("records")))

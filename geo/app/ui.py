@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Callable, Iterable, Sequence
+import threading
+from collections import Counter
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import folium
 import streamlit as st
+import streamlit_folium
 from streamlit.navigation.page import StreamlitPage
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit_folium import st_folium
@@ -382,8 +385,7 @@ def _distinct(options: Sequence[object], kwargs: dict[str, Any]) -> None:
     that has it: two regions called "Ganzhou" would swap on the next run). A label shared by
     several options gets the option's code after it."""
     fmt = kwargs.get("format_func", str)
-    labels = [fmt(o) for o in options]
-    shared = {x for x in labels if labels.count(x) > 1}
+    shared = {x for x, n in Counter(fmt(o) for o in options).items() if n > 1}
     if shared:
         kwargs["format_func"] = lambda o: f"{fmt(o)} ({o})" if fmt(o) in shared else fmt(o)
 
@@ -417,23 +419,35 @@ def multiselect(label: str, options: Sequence[object], *, key: str, **kwargs: An
 
 
 def map_widget(
-    m: folium.Map,
+    build: Callable[..., folium.Map],
+    *args: Hashable,
     key: str,
     height: int = MAP_HEIGHT,
     on_click: Callable[[str], None] | None = None,
     on_project: Callable[[str], None] | None = None,
 ) -> None:
-    """Render the map; call ``on_click(adcode)`` when the user clicks a region and
-    ``on_project(project_id)`` when they click a project's line, point or area.
+    """Show the map ``build(ds, *args)`` (one of :mod:`geo.render.page_maps`); call
+    ``on_click(adcode)`` when the user clicks a region and ``on_project(project_id)`` when
+    they click a project's line, point or area.
 
-    ``returned_objects`` is limited to the clicked feature, so pan and zoom never rerun the
-    script. The click is handled in the component's ``on_change`` callback, which runs before
-    the script, so it may set other widgets' state (the page's region filter, the project
-    shown beside the map).
+    The map is built and rendered once per dataset, function and arguments (``args`` are plain
+    values: they are the memo key) and kept in :meth:`Dataset.memo`; later runs, in any
+    session, send the kept rendering. ``returned_objects`` is limited to the clicked feature,
+    so pan and zoom never rerun the script. The click is handled in the component's
+    ``on_change`` callback, which runs before the script, so it may set other widgets' state
+    (the page's region filter, the project shown under the map).
     """
+    ds = dataset()
+    name = f"{build.__module__}.{build.__qualname__}"
+    kept = ds.memo(
+        ("page_map", name, args, key, height),
+        lambda: _component_args(build(ds, *args), key, height),
+    )
+    hash_key = kept["key"]
 
-    def clicked() -> None:
-        value = st.session_state.get(key) or {}
+    def changed() -> None:  # what st_folium's own callback does, then ours
+        value = st.session_state.get(hash_key) or {}
+        st.session_state[key] = value
         feature = value.get("last_active_drawing") or {}
         properties = feature.get("properties") or {}
         code = properties.get("adcode")
@@ -443,15 +457,41 @@ def map_widget(
         elif project and not code and on_project is not None:
             on_project(project)
 
-    st_folium(
-        m,
-        key=key,
-        height=height,
-        use_container_width=True,
-        returned_objects=["last_active_drawing"],
-        return_on_hover=False,
-        on_change=clicked if (on_click or on_project) else None,
-    )
+    _FOLIUM_COMPONENT(**kept, on_change=changed)
+
+
+_FOLIUM_COMPONENT = streamlit_folium._component_func
+_RECORDING = threading.Lock()
+
+
+def _component_args(m: folium.Map, key: str, height: int) -> dict[str, Any]:
+    """The arguments ``st_folium`` gives its component for ``m`` (the map's script, header,
+    bounds, links, and a key derived from the script), without the callback.
+
+    They are taken from ``st_folium`` itself, which renders the map, by letting it call a
+    recorder instead of the component (under a lock, so that no other run sees the recorder;
+    every map of the app goes through here, none calls the component another way).
+    """
+    recorded: dict[str, Any] = {}
+
+    def record(**kwargs: Any) -> None:
+        recorded.update(kwargs)
+
+    with _RECORDING:
+        streamlit_folium._component_func = record
+        try:
+            st_folium(
+                m,
+                key=key,
+                height=height,
+                use_container_width=True,
+                returned_objects=["last_active_drawing"],
+                return_on_hover=False,
+            )
+        finally:
+            streamlit_folium._component_func = _FOLIUM_COMPONENT
+    del recorded["on_change"]
+    return recorded
 
 
 def region_pickers(ds: Dataset, keys: Sequence[str]) -> str | None:
@@ -484,10 +524,13 @@ def region_pickers(ds: Dataset, keys: Sequence[str]) -> str | None:
 
 
 def map_with_project_card(
-    ds: Dataset, m: folium.Map, key: str, on_click: Callable[[str], None] | None = None
+    build: Callable[..., folium.Map],
+    *args: Hashable,
+    key: str,
+    on_click: Callable[[str], None] | None = None,
 ) -> None:
-    """A page map with, right under it, the card of the project last clicked on it; regions
-    clicked go to ``on_click`` as with :func:`map_widget`."""
+    """The map ``build(ds, *args)`` with, right under it, the card of the project last clicked
+    on it; regions clicked go to ``on_click`` as with :func:`map_widget`."""
     chosen = f"{key}_project"
 
     def pick(project_id: str) -> None:
@@ -495,8 +538,8 @@ def map_with_project_card(
 
     # Right under the map, full width: a map inside st.columns takes clicks at the wrong
     # place in Chromium (its size settles after Leaflet has measured it).
-    map_widget(m, key=key, on_click=on_click, on_project=pick)
-    project_card(ds, st.session_state.get(chosen))
+    map_widget(build, *args, key=key, on_click=on_click, on_project=pick)
+    project_card(dataset(), st.session_state.get(chosen))
 
 
 def project_card(ds: Dataset, project_id: str | None, link: bool = True) -> None:

@@ -304,7 +304,8 @@ def project_card(ds: Dataset, project_id: str, lang: str) -> ProjectCard:
 
 @dataclass(frozen=True)
 class ProjectFilters:
-    """The projects page's facets (an empty one passes all)."""
+    """The projects page's facets (an empty one passes all). The lists chosen are kept as
+    tuples, so that equal choices make equal, hashable filters (a key of the page's map)."""
 
     kinds: Sequence[str] = ()
     statuses: Sequence[str] = ()
@@ -313,6 +314,10 @@ class ProjectFilters:
     region: str | None = None
     year: int | None = None
     open_only: bool = False
+
+    def __post_init__(self) -> None:
+        for name in ("kinds", "statuses", "stages", "measures"):
+            object.__setattr__(self, name, tuple(getattr(self, name)))
 
 
 @dataclass(frozen=True)
