@@ -119,7 +119,7 @@ chosen = project_view.ProjectFilters(
     chosen_kinds, chosen_statuses, chosen_stages, chosen_measures, region, year, open_only
 )
 view = project_view.projects_view(ds, chosen)
-shown, on_map, not_yet = view.shown, view.on_map, view.not_yet
+shown, on_map = view.shown, view.on_map
 st.title(t("page_projects", lang))
 st.caption(
     t(
