@@ -24,7 +24,10 @@ def project_name(row: Mapping[str, object], lang: str) -> str:
 
 def project_names(ds: Dataset, lang: str) -> dict[str, str]:
     """Project id → display name (:func:`project_name`), in catalogue order."""
-    return {row["id"]: project_name(row, lang) for row in ds.projects.to_dict("records")}
+    return ds.memo(
+        ("project_names", lang),
+        lambda: {row["id"]: project_name(row, lang) for row in ds.projects.to_dict("records")},
+    )
 
 
 def project_name_of(ds: Dataset) -> Callable[[str, str], str]:
