@@ -46,8 +46,9 @@ T = TypeVar("T")
 
 MAX_ENTRIES = 256
 """Values kept per dataset. A page's fixed needs are about a hundred (28 measure records, link
-rows per measure and language, summaries, display boundaries); the rest holds the last regions
-and views users looked at."""
+rows per measure and language, summaries, display boundaries, each page's rendered default map,
+up to 300 KB of text each, the payload budget); the rest holds the last regions, views and maps
+users looked at."""
 
 _ATOMS = (str, int, float, bool, type(None))
 # Values that nobody can change in place: returned as they are.
