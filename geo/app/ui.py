@@ -391,9 +391,15 @@ def _distinct(options: Sequence[object], kwargs: dict[str, Any]) -> None:
 
 
 def selectbox(label: str, options: Sequence[object], *, key: str, **kwargs: Any) -> Any:
-    """``st.selectbox`` whose value (an option, never its label) survives language switches."""
+    """``st.selectbox`` whose value (an option, never its label) survives language switches.
+
+    Where ``None`` is an option (``all``, ``none selected``), Streamlit shows the placeholder
+    while it is chosen: unless given, that is ``None``'s own label, never Streamlit's English
+    "Choose an option"."""
     allowed = list(options)
     _pin(key, lambda v: v in allowed)
+    if None in allowed:
+        kwargs.setdefault("placeholder", kwargs.get("format_func", str)(None))
     _distinct(allowed, kwargs)
     return st.selectbox(label, allowed, key=key, **kwargs)
 

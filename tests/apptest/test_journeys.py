@@ -115,6 +115,7 @@ ALLOWED_LATIN = {
     "sar",
     "sars",
 }
+WIDGETS = ("selectbox", "multiselect", "radio", "slider", "toggle", "text_input", "button")
 LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'’]+(?:-[A-Za-z]+)*")
 URL = re.compile(r"https?://\S+")
 MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
@@ -129,6 +130,12 @@ def page_text(at, page: str) -> str:
         parts.append(" ".join(map(str, table.columns)))
         parts.append(" ".join(str(v) for v in table.to_numpy().ravel()))
     parts += [e.label for e in at.expander]
+    # What a picker shows while nothing is chosen (without a placeholder, Streamlit's frontend
+    # writes its own English one), and every widget's label (but the language switch's:
+    # "语言 / Language" names itself in both).
+    parts += [e.proto.placeholder or "Choose an option" for e in at.selectbox if e.value is None]
+    parts += [e.proto.placeholder or "Choose options" for e in at.multiselect if not e.value]
+    parts += [e.label for kind in WIDGETS for e in at.get(kind) if e.key != "lang"]
     text = MD_LINK.sub(r"\1", "\n".join(parts))  # a markdown link's target is an address
     return URL.sub(" ", text)
 
