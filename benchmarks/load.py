@@ -202,7 +202,8 @@ def expected_caption(ds: Dataset, region: str) -> str:
 
 
 def page_has_map(spec: ui.PageSpec) -> bool:
-    return "map_widget(" in (REPO_DIR / spec.path).read_text(encoding="utf-8")
+    source = (REPO_DIR / spec.path).read_text(encoding="utf-8")
+    return "map_widget(" in source or "map_with_project_card(" in source
 
 
 async def wait_map(page: Page, timeout_ms: float) -> int:
