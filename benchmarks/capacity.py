@@ -294,6 +294,7 @@ def run_config(
     settle: float,
     port: int,
     views: str = "default",
+    pause: float = 0.0,
 ) -> tuple[list[Level], dict[str, float]]:
     from deploy.serve import State, default_run_dir, free_port
 
@@ -311,7 +312,9 @@ def run_config(
         rss_warm = Sampler(pids).now()
         links = Links(views)  # one set per run: a view opened at one level is not new at the next
         out = []
-        for c in levels:
+        for i, c in enumerate(levels):
+            if i and pause:
+                time.sleep(pause)  # closed sessions outlive server.disconnectedSessionTTL
             lv = asyncio.run(
                 run_level(
                     base,
@@ -392,6 +395,14 @@ def main(argv: list[str] | None = None) -> int:
         help="what each visit opens: the pages' default views, or views not opened before "
         "in the run (see Links)",
     )
+    parser.add_argument(
+        "--pause",
+        type=float,
+        default=0.0,
+        help="seconds between levels (more than server.disconnectedSessionTTL, 120 s, and the "
+        "next level starts with no closed session held: repeated levels then show whether "
+        "memory keeps growing)",
+    )
     parser.add_argument("--port", type=int, default=0, help="the proxy's port (default: free)")
     parser.add_argument("--out", type=Path, default=RESULTS / "capacity")
     args = parser.parse_args(argv)
@@ -410,6 +421,7 @@ def main(argv: list[str] | None = None) -> int:
                 settle=args.settle,
                 port=args.port,
                 views=views,
+                pause=args.pause,
             )
             all_levels += levels
             memory[f"{n} {views}"] = mem

@@ -373,7 +373,11 @@ class _CachedGeometry:
         self.text: str | None = None
 
 
-GEOMETRY_CACHE_SIZE = 12_000  # geometries; all display levels of every page fit (~3,500)
+# Geometries; every page's display levels fit (~3,500). Each costs about 22 KB of GeoJSON lists
+# (measured over 300 new region views), so the bound caps the cache near 90 MB: views nobody
+# opened before add about 10 geometries each, and the maps of views already opened are kept
+# rendered (geo.app.ui.map_widget) and need no GeoJSON again.
+GEOMETRY_CACHE_SIZE = 4_000
 _by_geometry: OrderedDict[int, _CachedGeometry] = OrderedDict()
 _by_coordinates: dict[int, _CachedGeometry] = {}
 _cache_lock = threading.Lock()
