@@ -37,6 +37,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
+from benchmarks.procstats import cpu_seconds, rss_mb
 from benchmarks.protocol import ProtocolSession, Visit, require_loopback
 from geo.core.constants import PARTNERS
 from geo.core.i18n import LANGS
@@ -44,18 +45,6 @@ from geo.core.i18n import LANGS
 REPO_DIR = Path(__file__).resolve().parent.parent
 RESULTS = REPO_DIR / "benchmarks" / "results"
 MAX_SESSIONS = 500
-
-
-def cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
 
 
 def own_cpu() -> float:

@@ -28,7 +28,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import statistics
 import sys
 import threading
@@ -51,6 +50,7 @@ from browser_support import (  # noqa: E402
 from playwright.async_api import Browser, Page, async_playwright  # noqa: E402
 from server_support import start_streamlit, stop_streamlit  # noqa: E402
 
+from benchmarks.procstats import cpu_seconds, rss_mb  # noqa: E402
 from geo.analysis import filters  # noqa: E402
 from geo.app import ui  # noqa: E402
 from geo.core import constants  # noqa: E402
@@ -139,20 +139,6 @@ class LoadReport:
                 f"({self.server_cpu_s / max(self.page_visits, 1):.2f} s per page visit)",
             ]
         )
-
-
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a process so far, in seconds (Linux /proc)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def rss_mb(pid: int) -> float:
-    """Resident memory of a process (VmRSS), in MB."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    raise RuntimeError(f"no VmRSS for process {pid}")
 
 
 class PeakMemory:

@@ -10,6 +10,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import geopandas as gpd
 import pandas as pd
@@ -181,6 +182,14 @@ def unmapped_table(ds: Dataset, frame: gpd.GeoDataFrame, lang: str) -> pd.DataFr
     )
 
 
+def _project_row(ds: Dataset, project_id: str) -> dict[str, Any]:
+    """The catalogue row of ``project_id`` as a dict; ``KeyError`` if there is none."""
+    match = ds.projects[ds.projects["id"] == project_id]
+    if match.empty:
+        raise KeyError(project_id)
+    return match.iloc[0].to_dict()
+
+
 def project_detail(ds: Dataset, project_id: str, lang: str) -> dict[str, object]:
     """Everything the page says about one project.
 
@@ -198,10 +207,7 @@ def project_detail(ds: Dataset, project_id: str, lang: str) -> dict[str, object]
     KeyError
         If ``project_id`` is not in the catalogue.
     """
-    match = ds.projects[ds.projects["id"] == project_id]
-    if match.empty:
-        raise KeyError(project_id)
-    row = match.iloc[0].to_dict()
+    row = _project_row(ds, project_id)
     fields = []
     for column, key in DETAIL_FIELDS:
         value = field_text(row, column, lang)
@@ -289,10 +295,7 @@ def project_card(ds: Dataset, project_id: str, lang: str) -> ProjectCard:
     KeyError
         If ``project_id`` is not in the catalogue.
     """
-    match = ds.projects[ds.projects["id"] == project_id]
-    if match.empty:
-        raise KeyError(project_id)
-    row = match.iloc[0].to_dict()
+    row = _project_row(ds, project_id)
     rows = [(t(key, lang), field_text(row, column, lang)) for column, key in CARD_FIELDS]
     return ProjectCard(
         name=project_name(row, lang),
