@@ -144,6 +144,46 @@ class _Attribution(MacroElement):
         self.text = esc(text)
 
 
+class _Fit(MacroElement):
+    """Fits the map to ``bounds`` with room at the edges, once the map has the room.
+
+    Leaflet's ``fitBounds`` with padding gives a NaN zoom, and throws "Invalid LatLng object:
+    (NaN, NaN)", when the map is smaller than its padding: an iframe that Streamlit has not
+    yet laid out is 0 px wide. Such a map keeps the centre and zoom it was made with and is
+    fitted on its first resize to a usable size.
+    """
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function(map) {
+            var tl = {{ this.top_left|tojson }}, br = {{ this.bottom_right|tojson }};
+            function fit() {
+                var size = map.getSize();
+                if (size.x <= tl[0] + br[0] || size.y <= tl[1] + br[1]) { return false; }
+                map.fitBounds({{ this.bounds|tojson }},
+                              {paddingTopLeft: tl, paddingBottomRight: br});
+                return true;
+            }
+            if (!fit()) {
+                map.on('resize', function later() { if (fit()) { map.off('resize', later); } });
+            }
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+    def __init__(
+        self,
+        bounds: Sequence[Sequence[float]],
+        top_left: tuple[int, int],
+        bottom_right: tuple[int, int],
+    ) -> None:
+        super().__init__()
+        self._name = "Fit"
+        self.bounds = [[float(v) for v in corner] for corner in bounds]
+        self.top_left = top_left
+        self.bottom_right = bottom_right
+
+
 def to_display(gdf: gpd.GeoDataFrame, basemap: str) -> gpd.GeoDataFrame:
     """Geometry as it must be drawn on ``basemap`` (GCJ-02 for Gaode, WGS84 otherwise).
 
@@ -200,7 +240,7 @@ def new_map(
             max_zoom=18,
         ).add_to(m)
     # room at the bottom for the scale bar and attribution, so the region is wholly in view
-    m.fit_bounds(bounds, padding_top_left=(12, 12), padding_bottom_right=(12, 40))
+    m.add_child(_Fit(bounds, top_left=(12, 12), bottom_right=(12, 40)))
     m.add_child(_Frame())
     m.add_child(_Attribution(t("attribution", lang)))
     return m

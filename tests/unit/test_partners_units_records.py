@@ -375,7 +375,7 @@ def test_partners_map_legends_and_view(ds):
     assert r"note \u0026lt;b\u0026gt;" in html  # legend note, escaped
     assert r"\u003cb\u003eKind\u003c/b\u003e" in html  # the kind legend's title
     assert '"color": "#ffffff", "opacity": 0.85, "weight": 7' in html  # the lines' casing
-    (fitted,) = [c for c in m._children.values() if type(c).__name__ == "FitBounds"]
+    (fitted,) = [c for c in m._children.values() if type(c).__name__ == "_Fit"]
     (south, west), (north, east) = fitted.bounds
     assert west == 108.0 and east == pytest.approx(112.0 + 4 * constants.LEGEND_ROOM)  # legend room
     assert north == 21.0 and south < 20.0  # room for the 示意图 note and the scale
