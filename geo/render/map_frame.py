@@ -79,8 +79,17 @@ class _Overlay(MacroElement):
                 var div = L.DomUtil.create('div', 'pprd-overlay');
                 div.innerHTML = {{ this.markup|tojson }};
                 var map = {{ this._parent.get_name() }};
-                if (map.getSize().x < {{ this.narrow }}) {
-                    div.querySelectorAll('details').forEach(function(d) { d.open = false; });
+                function fold(width) {
+                    if (width < {{ this.narrow }}) {
+                        div.querySelectorAll('details').forEach(function(d) { d.open = false; });
+                    }
+                }
+                if (map.getSize().x > 0) {
+                    fold(map.getSize().x);
+                } else {  // not laid out yet (see _Fit): decide at the first real size
+                    map.on('resize', function later(e) {
+                        if (e.newSize.x > 0) { map.off('resize', later); fold(e.newSize.x); }
+                    });
                 }
                 L.DomEvent.disableClickPropagation(div);
                 return div;

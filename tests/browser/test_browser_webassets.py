@@ -10,7 +10,8 @@ from browser_support import save_screenshot
 from playwright.sync_api import Page
 from sample_map import build_map
 
-from geo.render.map_frame import new_map
+from geo.render.legends import LegendItem, legend_html
+from geo.render.map_frame import add_overlay, new_map
 from geo.render.webassets import render_standalone_html
 
 
@@ -36,28 +37,34 @@ def test_standalone_file_draws_offline_in_chromium(page: Page, tmp_path: Path, r
 
 
 @pytest.mark.browser
-def test_map_made_before_it_has_a_size_is_fitted_once_it_has_one(page: Page, tmp_path: Path):
+@pytest.mark.parametrize(("width", "legend_open"), [(800, True), (390, False)])
+def test_map_made_before_it_has_a_size_is_fitted_once_it_has_one(
+    page: Page, tmp_path: Path, width: int, legend_open: bool
+):
     """Streamlit can create the map's iframe before laying it out (0 px wide, as on a language
     switch): Leaflet's padded fitBounds then threw "Invalid LatLng object: (NaN, NaN)" and left
-    the map unusable. The map must wait for its size and then show the whole bounds."""
+    the map unusable, and every legend was folded as if on a phone. The map must wait for its
+    size, then show the whole bounds, its legends folded only if it is narrow."""
     south, west, north, east = 24.5, 113.5, 30.1, 118.5
-    (tmp_path / "map.html").write_text(
-        render_standalone_html(new_map([[south, west], [north, east]], "zh")), encoding="utf-8"
-    )
+    m = new_map([[south, west], [north, east]], "zh")
+    add_overlay(m, legend_html("图例", [LegendItem("#ff0000", "一项")]))
+    (tmp_path / "map.html").write_text(render_standalone_html(m), encoding="utf-8")
     host = tmp_path / "host.html"
     host.write_text('<iframe id="f" src="map.html" style="width:0;height:0;border:0"></iframe>')
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(host.as_uri())
-    frame = page.frame_locator("#f")
-    frame.locator(".leaflet-control-attribution").wait_for(state="attached")
+    page.frame_locator("#f").locator("details.pprd-legend").wait_for(state="attached")
     page.evaluate(
-        "() => Object.assign(document.getElementById('f').style, {width: '800px', height: '600px'})"
+        "(w) => Object.assign(document.getElementById('f').style, {width: w, height: '600px'})",
+        f"{width}px",
     )
     inner = page.frames[1]
     name = inner.evaluate("() => Object.keys(window).find(k => k.startsWith('map_'))")
+    inner.wait_for_function(f"() => {name}.getSize().x === {width}")
     inner.wait_for_function(f"() => {name}.getZoom() > 5")  # made at zoom 5, then fitted
     view = inner.evaluate(f"() => {name}.getBounds().toBBoxString()")
     v_west, v_south, v_east, v_north = map(float, view.split(","))
     assert v_west <= west and v_south <= south and v_east >= east and v_north >= north
+    assert inner.evaluate("() => document.querySelector('details.pprd-legend').open") is legend_open
     assert errors == []
