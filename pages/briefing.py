@@ -97,14 +97,12 @@ with st.sidebar:
             t("section", lang),
             sections,
             key="briefing_sections",
-            placeholder=t("all", lang),
             format_func=lambda n: f"{n}. {ds.section_title(n, lang)}",
         )
         chosen_kinds = ui.multiselect(
             t("kind", lang),
             kinds,
             key="briefing_kinds",
-            placeholder=t("all", lang),
             format_func=lambda k: term("kind", k, lang),
         )
         region = ui.selectbox(

@@ -54,14 +54,12 @@ with st.sidebar:
         t("section", lang),
         sections,
         key="measures_sections",
-        placeholder=t("all", lang),
         format_func=lambda n: f"{n}. {ds.section_title(n, lang)}",
     )
     chosen_units = ui.multiselect(
         t("unit", lang),
         units,
         key="measures_units",
-        placeholder=t("all", lang),
         format_func=lambda u: ds.unit_name(u, lang),
     )
     region = ui.selectbox(

@@ -74,14 +74,12 @@ with st.sidebar:
         kinds,
         key="projects_kinds",
         format_func=lambda k: term("kind", k, lang),
-        placeholder=t("all", lang),
     )
     chosen_statuses = ui.multiselect(
         t("status", lang),
         statuses,
         key="projects_statuses",
         format_func=lambda s: term("status", s, lang),
-        placeholder=t("all", lang),
     )
     chosen_stages = ui.multiselect(
         t("plan_stage", lang),
@@ -93,7 +91,6 @@ with st.sidebar:
         t("measure", lang),
         measures,
         key="projects_measures",
-        placeholder=t("all", lang),
         format_func=lambda n: f"{labels.measure_label(n, lang)} {ds.measure_title(n, lang)}",
     )
     region = ui.selectbox(
